@@ -1,0 +1,15 @@
+package org.minima.cli;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+@Command(name = "hessian", mixinStandardHelpOptions = true, description = "Not built yet.")
+public final class HessianCommand implements Callable<Integer> {
+    @Mixin CommonOptions common;
+
+    @Override
+    public Integer call() {
+        throw new Main.NotBuiltException("hessian");
+    }
+}

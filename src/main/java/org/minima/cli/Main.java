@@ -1,0 +1,97 @@
+package org.minima.cli;
+
+import java.io.PrintWriter;
+import org.minima.io.InputException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The front door: {@code java -jar minima.jar COMMAND [options]}. Exit codes (CONTRACT.md):
+ * 0 success, 2 bad input or usage, 1 a failure while running. Errors are one line on stderr.
+ */
+@Command(
+        name = "minima",
+        mixinStandardHelpOptions = true,
+        versionProvider = Version.class,
+        description = "Sharp versus flat minima: train, measure sharpness and Hessian spectra, draw landscapes.",
+        subcommands = {
+            TrainCommand.class,
+            SharpnessCommand.class,
+            HessianCommand.class,
+            InterpolateCommand.class,
+            LandscapeCommand.class,
+            ReproduceCommand.class,
+            InfoCommand.class,
+            PoliciesCommand.class,
+            BenchCommand.class,
+        })
+public final class Main implements Runnable {
+    public static final int EXIT_OK = 0;
+    public static final int EXIT_FAILURE = 1;
+    public static final int EXIT_INPUT = 2;
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (see --help)");
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the tool with {@code args} and returns the exit code (tests call this). */
+    public static int run(String... args) {
+        CommandLine cl = commandLine();
+        return cl.execute(args);
+    }
+
+    static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler(Main::handleException);
+        cl.setParameterExceptionHandler(Main::handleParameterException);
+        return cl;
+    }
+
+    private static int handleParameterException(CommandLine.ParameterException ex, String[] args) {
+        PrintWriter err = ex.getCommandLine().getErr();
+        err.println("minima: error: " + oneLine(ex.getMessage()) + " (see '" + ex.getCommandLine().getCommandName() + " --help')");
+        err.flush();
+        return EXIT_INPUT;
+    }
+
+    private static int handleException(Exception ex, CommandLine cl, CommandLine.ParseResult parsed) {
+        PrintWriter err = cl.getErr();
+        boolean debug = parsed.hasMatchedOption("--debug")
+                || (parsed.subcommand() != null && parsed.subcommand().hasMatchedOption("--debug"));
+        Throwable t = ex;
+        if (debug) t.printStackTrace(err);
+        if (t instanceof InputException) {
+            err.println("minima: error: " + oneLine(t.getMessage()));
+            err.flush();
+            return EXIT_INPUT;
+        }
+        if (t instanceof NotBuiltException) {
+            err.println("minima: error: " + oneLine(t.getMessage()));
+            err.flush();
+            return EXIT_FAILURE;
+        }
+        String msg = t.getMessage() == null ? t.getClass().getSimpleName() : t.getClass().getSimpleName() + ": " + t.getMessage();
+        if (t instanceof OutOfMemoryError) msg = "out of memory; give Java more with -Xmx (e.g. java -Xmx16g -jar minima.jar ...)";
+        err.println("minima: error: " + oneLine(msg) + (debug ? "" : " (run with --debug for the stack trace)"));
+        err.flush();
+        return EXIT_FAILURE;
+    }
+
+    static String oneLine(String s) {
+        return s == null ? "" : s.replace('\n', ' ').replace('\r', ' ').strip();
+    }
+
+    /** Thrown by commands whose implementation has not landed yet. */
+    static final class NotBuiltException extends RuntimeException {
+        NotBuiltException(String command) {
+            super("'" + command + "' is not built yet in this version of minima");
+        }
+    }
+}

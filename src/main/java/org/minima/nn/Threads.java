@@ -1,0 +1,28 @@
+package org.minima.nn;
+
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Sets how many threads ND4J's OpenMP loops and OpenBLAS use. Results are bit-identical for the
+ * same seed and the same thread count; a different count may change the last bits (the order of
+ * floating-point sums inside GEMM and reductions depends on how the work is split).
+ */
+public final class Threads {
+    private static int current = Runtime.getRuntime().availableProcessors();
+
+    private Threads() {}
+
+    /** {@code n <= 0} means all cores. */
+    public static void configure(int n) {
+        int t = n <= 0 ? Runtime.getRuntime().availableProcessors() : n;
+        Nd4j.getEnvironment().setMaxThreads(t);
+        Nd4j.getEnvironment().setMaxMasterThreads(t);
+        Nd4j.getBlasWrapper().getLapack();
+        Nd4j.factory().blas().setMaxThreads(t);
+        current = t;
+    }
+
+    public static int current() {
+        return current;
+    }
+}
