@@ -17,7 +17,6 @@ public final class Threads {
         int t = n <= 0 ? Runtime.getRuntime().availableProcessors() : n;
         Nd4j.getEnvironment().setMaxThreads(t);
         Nd4j.getEnvironment().setMaxMasterThreads(t);
-        Nd4j.getBlasWrapper().getLapack();
         Nd4j.factory().blas().setMaxThreads(t);
         current = t;
     }
