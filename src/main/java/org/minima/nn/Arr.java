@@ -60,6 +60,18 @@ abstract class Arr {
         return of(v);
     }
 
+    /** A row-major ND4J view of this array's memory without the Java accessors (cheaper: for GEMM operands). */
+    INDArray ndView(long offset, long... shape) {
+        long[] stride = new long[shape.length];
+        long s = 1;
+        for (int i = shape.length - 1; i >= 0; i--) {
+            stride[i] = s;
+            s *= shape[i];
+        }
+        if (offset + s > length) throw new IllegalArgumentException("view past the end of its buffer");
+        return Nd4j.create(nd.data(), shape, stride, nd.offset() + offset, 'c', nd.dataType());
+    }
+
     private static final class D extends Arr {
         private final DoubleBuffer b;
 

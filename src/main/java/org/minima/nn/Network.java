@@ -62,7 +62,7 @@ public final class Network {
         }
         this.spec = spec;
         this.dtype = dtype;
-        this.layers = build(spec);
+        this.layers = build(spec, new Scratch(dtype));
         int L = layers.length;
         features = new int[L + 1];
         features[0] = spec.inputSize();
@@ -398,7 +398,7 @@ public final class Network {
 
     // ---------------------------------------------------------------- building from a spec
 
-    private static Layer[] build(ModelSpec spec) {
+    private static Layer[] build(ModelSpec spec, Scratch scratch) {
         List<Layer> out = new ArrayList<>();
         int[] shape = spec.input();
         List<ModelSpec.Layer> ls = spec.layers();
@@ -428,8 +428,26 @@ public final class Network {
                 layer = new DropoutLayer(i, shape, d.p());
             } else if (l instanceof ModelSpec.Flatten) {
                 layer = new FlattenLayer(i, shape);
+            } else if (l instanceof ModelSpec.Conv2d cv) {
+                if (shape.length != 3 || shape[0] != cv.in()) {
+                    throw new InputException(where + " needs input [" + cv.in() + ", H, W], but gets " + Arrays.toString(shape));
+                }
+                if (cv.out() <= 0 || cv.kernel() <= 0 || cv.stride() <= 0 || cv.padding() < 0
+                        || shape[1] + 2 * cv.padding() < cv.kernel() || shape[2] + 2 * cv.padding() < cv.kernel()) {
+                    throw new InputException(where + ": needs out, kernel, stride > 0, padding >= 0, and the kernel to fit the "
+                            + shape[1] + "x" + shape[2] + " input with its padding");
+                }
+                layer = new Conv2dLayer(i, shape, cv.out(), cv.kernel(), cv.stride(), cv.padding(), scratch);
+            } else if (l instanceof ModelSpec.MaxPool2d mp) {
+                if (shape.length != 3) throw new InputException(where + " needs input [C, H, W], but gets " + Arrays.toString(shape));
+                if (mp.kernel() <= 0 || mp.stride() <= 0 || mp.padding() < 0 || 2 * mp.padding() > mp.kernel()
+                        || shape[1] + 2 * mp.padding() < mp.kernel() || shape[2] + 2 * mp.padding() < mp.kernel()) {
+                    throw new InputException(where + ": needs kernel, stride > 0, 0 <= padding <= kernel/2 (as PyTorch), and the "
+                            + "window to fit the " + shape[1] + "x" + shape[2] + " input");
+                }
+                layer = new MaxPool2dLayer(i, shape, mp.kernel(), mp.stride(), mp.padding());
             } else {
-                throw new InputException(where + ": layer type " + l.type() + " is not supported yet");
+                throw new InputException(where + ": unknown layer type " + l.type());
             }
             out.add(layer);
             shape = layer.outShape;
