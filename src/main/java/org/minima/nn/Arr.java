@@ -18,11 +18,23 @@ abstract class Arr {
     final INDArray nd;
     /** Number of elements. */
     final int length;
+    /** The shape (2-D for matrices: rows, columns). */
+    final long[] shape;
 
     private Arr(INDArray nd) {
         this.nd = nd;
         this.length = (int) nd.length();
+        this.shape = nd.shape().clone();
     }
+
+    /** Rows of a matrix (the first dimension). */
+    final int rows() { return (int) shape[0]; }
+
+    /** Columns of a matrix (the product of the other dimensions). */
+    final int cols() { return length / (int) shape[0]; }
+
+    /** The NIO view of the values, position 0 at this array's first value (for BLAS calls). */
+    abstract java.nio.Buffer nio();
 
     abstract double get(int i);
 
@@ -60,18 +72,6 @@ abstract class Arr {
         return of(v);
     }
 
-    /** A row-major ND4J view of this array's memory without the Java accessors (cheaper: for GEMM operands). */
-    INDArray ndView(long offset, long... shape) {
-        long[] stride = new long[shape.length];
-        long s = 1;
-        for (int i = shape.length - 1; i >= 0; i--) {
-            stride[i] = s;
-            s *= shape[i];
-        }
-        if (offset + s > length) throw new IllegalArgumentException("view past the end of its buffer");
-        return Nd4j.create(nd.data(), shape, stride, nd.offset() + offset, 'c', nd.dataType());
-    }
-
     private static final class D extends Arr {
         private final DoubleBuffer b;
 
@@ -88,6 +88,8 @@ abstract class Arr {
         @Override void set(int i, double v) { b.put(i, v); }
 
         @Override void zero() { for (int i = 0; i < length; i++) b.put(i, 0.0); }
+
+        @Override java.nio.Buffer nio() { return b; }
     }
 
     private static final class F extends Arr {
@@ -106,5 +108,7 @@ abstract class Arr {
         @Override void set(int i, double v) { b.put(i, (float) v); }
 
         @Override void zero() { for (int i = 0; i < length; i++) b.put(i, 0f); }
+
+        @Override java.nio.Buffer nio() { return b; }
     }
 }

@@ -2,8 +2,6 @@ package org.minima.nn;
 
 import java.util.List;
 import java.util.SplittableRandom;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * 2-D convolution (cross-correlation, as PyTorch's {@code nn.Conv2d}), NCHW, square kernel, stride and
@@ -18,8 +16,7 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 final class Conv2dLayer extends Layer {
     private final int cin, cout, k, stride, pad, h, w, ho, wo, hw, ckk, group;
-    private Arr weight, bias, gbias, vbias;
-    private INDArray w2, gw2, vw2;
+    private Arr weight, bias, gbias, vbias, w2, gw2, vw2;
     /** The network's shared work arrays: col and ∂col [ckk, g·hw], two output blocks [cout, g·hw]. */
     private final Scratch scratch;
     private Arr col, dcol, outA, outB;
@@ -57,9 +54,9 @@ final class Conv2dLayer extends Layer {
     @Override
     void bindParameters(Arr params, Arr grads, Arr direction, long offset) {
         weight = Arr.view(params, offset, cout, cin, k, k);
-        w2 = params.ndView(offset, cout, ckk);
-        gw2 = grads.ndView(offset, cout, ckk);
-        vw2 = direction.ndView(offset, cout, ckk);
+        w2 = Arr.view(params, offset, cout, ckk);
+        gw2 = Arr.view(grads, offset, cout, ckk);
+        vw2 = Arr.view(direction, offset, cout, ckk);
         long bo = offset + (long) cout * ckk;
         bias = Arr.view(params, bo, cout);
         gbias = Arr.view(grads, bo, cout);
@@ -83,10 +80,10 @@ final class Conv2dLayer extends Layer {
     void forward(Arr x, Arr y, int n, Mode mode, long seed) {
         take();
         for (int r0 = 0; r0 < n; r0 += group) {
-            int g = Math.min(group, n - r0);
+            int g = Math.min(group, n - r0), gh = g * hw;
             im2col(x, r0, g);
-            INDArray out = outTarget(y, r0, g, outA);
-            Nd4j.gemm(w2, colView(col, g), out, false, false, 1.0, 0.0);
+            if (g == 1) Blas.gemm(false, false, cout, gh, ckk, 1.0, w2, 0, col, 0, 0.0, y, r0 * outFeatures);
+            else Blas.gemm(false, false, cout, gh, ckk, 1.0, w2, 0, col, 0, 0.0, outA, 0);
             finishOut(outA, y, r0, g, bias);
         }
     }
@@ -95,13 +92,14 @@ final class Conv2dLayer extends Layer {
     void backward(Arr x, Arr y, Arr dy, Arr dx, int n, Mode mode) {
         take();
         for (int r0 = 0; r0 < n; r0 += group) {
-            int g = Math.min(group, n - r0);
-            INDArray d = gather(dy, r0, g, outA);
+            int g = Math.min(group, n - r0), gh = g * hw;
+            Arr d = gather(dy, r0, g, outA);
+            int dOff = g == 1 ? r0 * outFeatures : 0;
             addRowSums(dy, r0, g, gbias);
             im2col(x, r0, g);
-            Nd4j.gemm(d, colView(col, g), gw2, false, true, 1.0, 1.0);
+            Blas.gemm(false, true, cout, ckk, gh, 1.0, d, dOff, col, 0, 1.0, gw2, 0);
             if (dx != null) {
-                Nd4j.gemm(w2, d, colView(dcol, g), true, false, 1.0, 0.0);
+                Blas.gemm(true, false, ckk, gh, cout, 1.0, w2, 0, d, dOff, 0.0, dcol, 0);
                 col2im(dcol, dx, r0, g);
             }
         }
@@ -111,13 +109,14 @@ final class Conv2dLayer extends Layer {
     void rForward(Arr x, Arr rx, Arr y, Arr ry, int n) {
         take();
         for (int r0 = 0; r0 < n; r0 += group) {
-            int g = Math.min(group, n - r0);
-            INDArray out = outTarget(ry, r0, g, outA);
+            int g = Math.min(group, n - r0), gh = g * hw;
+            Arr out = g == 1 ? ry : outA;
+            int oOff = g == 1 ? r0 * outFeatures : 0;
             im2col(x, r0, g);
-            Nd4j.gemm(vw2, colView(col, g), out, false, false, 1.0, 0.0);
+            Blas.gemm(false, false, cout, gh, ckk, 1.0, vw2, 0, col, 0, 0.0, out, oOff);
             if (rx != null) {
                 im2col(rx, r0, g);
-                Nd4j.gemm(w2, colView(col, g), out, false, false, 1.0, 1.0);
+                Blas.gemm(false, false, cout, gh, ckk, 1.0, w2, 0, col, 0, 1.0, out, oOff);
             }
             finishOut(outA, ry, r0, g, vbias);
         }
@@ -127,35 +126,27 @@ final class Conv2dLayer extends Layer {
     void rBackward(Arr x, Arr rx, Arr y, Arr dy, Arr rdy, Arr dx, Arr rdx, int n) {
         take();
         for (int r0 = 0; r0 < n; r0 += group) {
-            int g = Math.min(group, n - r0);
-            INDArray d = gather(dy, r0, g, outA);
-            INDArray rd = gather(rdy, r0, g, outB);
+            int g = Math.min(group, n - r0), gh = g * hw;
+            int off = g == 1 ? r0 * outFeatures : 0;
+            Arr d = gather(dy, r0, g, outA);
+            Arr rd = gather(rdy, r0, g, outB);
             addRowSums(rdy, r0, g, gbias);
             // R{∂L/∂W₂} = R{dY}·colᵀ + dY·R{col}ᵀ
             im2col(x, r0, g);
-            Nd4j.gemm(rd, colView(col, g), gw2, false, true, 1.0, 1.0);
+            Blas.gemm(false, true, cout, ckk, gh, 1.0, rd, off, col, 0, 1.0, gw2, 0);
             if (rx != null) {
                 im2col(rx, r0, g);
-                Nd4j.gemm(d, colView(col, g), gw2, false, true, 1.0, 1.0);
+                Blas.gemm(false, true, cout, ckk, gh, 1.0, d, off, col, 0, 1.0, gw2, 0);
             }
             if (dx != null) {
-                Nd4j.gemm(w2, d, colView(dcol, g), true, false, 1.0, 0.0);
+                Blas.gemm(true, false, ckk, gh, cout, 1.0, w2, 0, d, off, 0.0, dcol, 0);
                 col2im(dcol, dx, r0, g);
                 // R{∂L/∂col} = W₂ᵀ·R{dY} + V₂ᵀ·dY
-                Nd4j.gemm(w2, rd, colView(dcol, g), true, false, 1.0, 0.0);
-                Nd4j.gemm(vw2, d, colView(dcol, g), true, false, 1.0, 1.0);
+                Blas.gemm(true, false, ckk, gh, cout, 1.0, w2, 0, rd, off, 0.0, dcol, 0);
+                Blas.gemm(true, false, ckk, gh, cout, 1.0, vw2, 0, d, off, 1.0, dcol, 0);
                 col2im(dcol, rdx, r0, g);
             }
         }
-    }
-
-    private INDArray colView(Arr c, int g) {
-        return c.ndView(0, ckk, (long) g * hw);
-    }
-
-    /** Where the GEMM writes the group's output: straight into y for one example, else the scratch block. */
-    private INDArray outTarget(Arr y, int r0, int g, Arr scratch) {
-        return g == 1 ? y.ndView((long) r0 * outFeatures, cout, hw) : scratch.ndView(0, cout, (long) g * hw);
     }
 
     /** Adds the bias, and for a group moves the scratch block [cout, g·hw] (example-major columns) to NCHW rows. */
@@ -176,9 +167,9 @@ final class Conv2dLayer extends Layer {
         }
     }
 
-    /** The group's rows of dy as [cout, g·hw]: a view for one example, else copied into the scratch block. */
-    private INDArray gather(Arr dy, int r0, int g, Arr scratch) {
-        if (g == 1) return dy.ndView((long) r0 * outFeatures, cout, hw);
+    /** The group's rows of dy as [cout, g·hw]: dy itself for one example (at offset r0·outFeatures), else the scratch block. */
+    private Arr gather(Arr dy, int r0, int g, Arr scratch) {
+        if (g == 1) return dy;
         int gh = g * hw;
         for (int e = 0; e < g; e++) {
             int base = (r0 + e) * outFeatures;
@@ -187,7 +178,7 @@ final class Conv2dLayer extends Layer {
                 for (int p = 0; p < hw; p++) scratch.set(si + p, dy.get(yi + p));
             }
         }
-        return scratch.ndView(0, cout, gh);
+        return scratch;
     }
 
     /** ∂L/∂b (or its R-version) += per-channel sums of the group's dy. */

@@ -113,8 +113,7 @@ public final class Network {
 
     /** A network of the given architecture; BN weight 1 and running variance 1, everything else 0. Call {@link #initialize}. */
     public static Network create(ModelSpec spec, DataType dtype) {
-        Network net = new Network(spec, dtype);
-        net.params.zero();
+        Network net = new Network(spec, dtype); // new off-heap arrays are zero-filled
         for (Layer layer : net.layers) {
             if (layer instanceof BatchNormLayer) layer.initialize(null);
         }
@@ -180,6 +179,16 @@ public final class Network {
             }
         }
         return out;
+    }
+
+    /**
+     * Trainable values of an architecture, without allocating it (for {@code info}). Checks the spec as
+     * {@link #create} does.
+     */
+    public static long parameterCount(ModelSpec spec) {
+        long n = 0;
+        for (Layer layer : build(spec, new Scratch(DataType.FLOAT))) n += layer.parameterCount();
+        return n;
     }
 
     public ModelSpec spec() { return spec; }
