@@ -1,5 +1,6 @@
 package org.minima.nn;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -10,6 +11,7 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import org.minima.data.DataSet;
 import org.minima.io.InputException;
+import org.minima.io.ModelDirectory;
 import org.minima.io.ModelSpec;
 import org.minima.io.Tensor;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -152,6 +154,16 @@ public final class Network {
             }
         }
         return net;
+    }
+
+    /** A network from a model directory read by {@link ModelDirectory#read}. */
+    public static Network load(ModelDirectory.Loaded model, DataType dtype) {
+        return load(model.spec(), model.tensors(), dtype);
+    }
+
+    /** Reads the model directory {@code dir} (model.json + weights.safetensors) into a network of {@code dtype}. */
+    public static Network load(Path dir, DataType dtype) {
+        return load(ModelDirectory.read(dir), dtype);
     }
 
     /**
