@@ -45,8 +45,18 @@ final class Cifar {
     private static DataSet read(String spec, List<Path> files, int labelBytes, int classes, Integer limit) {
         int rec = labelBytes + PIXELS;
         byte[] r = new byte[rec];
-        FloatBuffer x = new FloatBuffer(limit != null ? limit * PIXELS : 50_000 * PIXELS);
-        IntBuffer y = new IntBuffer(limit != null ? limit : 50_000);
+        // Size the buffers from the file sizes (exact for raw files; gzipped ones grow the buffer as they go).
+        long known = 0;
+        for (Path f : files) {
+            try {
+                if (!f.toString().endsWith(".gz")) known += Files.size(f) / rec;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        int cap = (int) Math.min(limit != null ? limit : known, (Integer.MAX_VALUE - 8) / PIXELS);
+        FloatBuffer x = new FloatBuffer(cap * PIXELS);
+        IntBuffer y = new IntBuffer(cap);
         try {
             for (Path f : files) {
                 if (limit != null && y.size == limit) break;
