@@ -2,7 +2,6 @@ package org.minima.data;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -51,7 +50,7 @@ final class Cifar {
             try {
                 if (!f.toString().endsWith(".gz")) known += Files.size(f) / rec;
             } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                throw new InputException(f + ": cannot read: " + e.getMessage());
             }
         }
         int cap = (int) Math.min(limit != null ? limit : known, (Integer.MAX_VALUE - 8) / PIXELS);
@@ -83,7 +82,7 @@ final class Cifar {
         } catch (java.util.zip.ZipException e) {
             throw new InputException(spec + ": corrupt gzip data: " + e.getMessage());
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new InputException(spec + ": cannot read: " + e);
         }
         if (limit != null && y.size < limit) {
             throw new InputException(spec + ": --examples " + limit + ", but the data set has only " + y.size + " examples");

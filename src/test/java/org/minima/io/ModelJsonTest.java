@@ -136,6 +136,8 @@ class ModelJsonTest {
                 error(CONTRACT_EXAMPLE.replace("\"version\": 1", "\"version\": 2")));
         assertTrue(error(CONTRACT_EXAMPLE.replace("\"classes\": 10,", "\"classes\": 10, \"extra\": 1,")).contains("unknown key \"extra\""));
         assertTrue(error("{\"format\": ").startsWith("m: not valid JSON at line 1"));
+        assertTrue(error(CONTRACT_EXAMPLE + " {}").startsWith("m: not valid JSON"), "trailing content");
+        assertTrue(error(CONTRACT_EXAMPLE.replace("\"classes\": 10,", "\"classes\": 10, \"classes\": 3,")).contains("Duplicate field 'classes'"));
     }
 
     @Test
