@@ -177,4 +177,18 @@ public final class LrPolicies {
         }
         return new LrPolicy.Piecewise(untils, pieces);
     }
+
+    /** The rate at {@code points} evenly spaced times from 0 to {@code epochs} (both ends), for plots. */
+    public static double[] sample(LrPolicy policy, double epochs, int points) {
+        double[] y = new double[points];
+        for (int i = 0; i < points; i++) y[i] = policy.rate(epochs * i / (points - 1));
+        return y;
+    }
+
+    /** Each catalogue entry's example, built with base rate {@code lr} over a run of {@code epochs}. */
+    public static LrPolicy example(Entry e, double lr, double epochs) {
+        Map<String, Object> m = new java.util.HashMap<>(e.example());
+        m.put("name", e.name());
+        return parse(m, lr, epochs, "example " + e.name());
+    }
 }
