@@ -216,6 +216,6 @@ class TrainerTest {
         TrainConfig cfg = TrainConfig.parse(m, "t");
         assertEquals(0.01, cfg.optimizer().lr());
         assertEquals(0.1, cfg.batch().size());
-        assertEquals(0.0001, cfg.lrPolicy().rate(2), 1e-18);
+        assertEquals(0.001, cfg.lrPolicy().rate(2), 1e-15); // 0.01 · 0.1^⌊2/2⌋
     }
 }
