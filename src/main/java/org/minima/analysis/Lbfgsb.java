@@ -28,7 +28,7 @@ import org.apache.commons.math3.linear.SingularMatrixException;
  *
  * <p>Memory: the 2·m·n entries of S and Y plus eight n-vectors and an int heap of n, all allocated once in the
  * constructor; an iteration allocates only O(m²) small matrices. Work per iteration: O(m·n) streaming loops, plus
- * O(m²) per breakpoint passed in the Cauchy search and O(m²·min(free, active)) for the reduced matrix WᵀZZᵀW.
+ * O(m²) per breakpoint passed in the Cauchy search (found in order by a heap, or by one sort when many are passed) and O(m²·min(free, active)) for the reduced matrix WᵀZZᵀW.
  * One instance can run several minimizations (one at a time; not thread-safe).
  */
 public final class Lbfgsb {
@@ -114,8 +114,10 @@ public final class Lbfgsb {
     private final double[] d; // Cauchy direction, then the search direction x̄ − x
     private final double[] xc; // generalized Cauchy point, then x̄ after subspace minimization
     private final double[] r; // reduced gradient, then the subspace step du
-    private final double[] t; // breakpoints
-    private final int[] heap; // breakpoint indices, a binary min-heap on t
+    // Breakpoints: variable heap[j] reaches its bound at path time key[j]. A binary min-heap on key (keys kept
+    // beside the indices, not looked up through them, so sifting reads contiguous memory), later possibly sorted.
+    private final double[] key;
+    private final int[] heap;
     private final boolean[] free;
     // Limited memory: physical slots; logical pair k (0 = oldest) lives in slot (head + k) % m.
     private final double[][] s;
@@ -152,7 +154,7 @@ public final class Lbfgsb {
         d = new double[n];
         xc = new double[n];
         r = new double[n];
-        t = new double[n];
+        key = new double[n];
         heap = new int[n];
         free = new boolean[n];
         s = new double[m][n];
@@ -288,9 +290,12 @@ public final class Lbfgsb {
             } else {
                 d[i] = -gi;
                 dd += gi * gi;
-                t[i] = ti;
-                if (ti < Double.POSITIVE_INFINITY) heap[nb++] = i;
-                else unbounded++;
+                if (ti < Double.POSITIVE_INFINITY) {
+                    heap[nb] = i;
+                    key[nb++] = ti;
+                } else {
+                    unbounded++;
+                }
             }
         }
         int w = 2 * col;
@@ -311,15 +316,33 @@ public final class Lbfgsb {
         double dtm = -fp / fpp;
         double tOld = 0;
 
+        // Breakpoints in increasing order: from a heap (O(nb) to build, O(log nb) a pop) while few are passed; when
+        // many are (more than nb/64), the rest are sorted once (O(r log r)) and walked in order, which is several
+        // times cheaper than popping them one by one.
         for (int i = nb / 2 - 1; i >= 0; i--) siftDown(i, nb);
         int remaining = nb;
+        int popLimit = Math.max(256, nb >> 6);
+        boolean sorted = false;
+        int next = 0; // position of the next breakpoint once sorted
         while (remaining > 0) {
-            int b = heap[0];
-            double tb = t[b];
+            if (!sorted && nb - remaining >= popLimit) {
+                sortByKey(0, remaining - 1);
+                sorted = true;
+                next = 0;
+            }
+            int pos = sorted ? next : 0;
+            int b = heap[pos];
+            double tb = key[pos];
             double dt = tb - tOld;
             if (dtm < dt) break; // the minimizer along the path lies before this breakpoint
-            heap[0] = heap[--remaining];
-            siftDown(0, remaining);
+            remaining--;
+            if (sorted) {
+                next++;
+            } else {
+                heap[0] = heap[remaining];
+                key[0] = key[remaining];
+                siftDown(0, remaining);
+            }
 
             // Move to the breakpoint: variable b reaches its bound and leaves the path (eq. 4.6–4.10).
             double xb = d[b] > 0 ? hi[b] : lo[b];
@@ -359,16 +382,70 @@ public final class Lbfgsb {
 
     private void siftDown(int i, int size) {
         int v = heap[i];
-        double tv = t[v];
+        double kv = key[i];
         while (true) {
             int child = 2 * i + 1;
             if (child >= size) break;
-            if (child + 1 < size && t[heap[child + 1]] < t[heap[child]]) child++;
-            if (t[heap[child]] >= tv) break;
+            if (child + 1 < size && key[child + 1] < key[child]) child++;
+            if (key[child] >= kv) break;
             heap[i] = heap[child];
+            key[i] = key[child];
             i = child;
         }
         heap[i] = v;
+        key[i] = kv;
+    }
+
+    /**
+     * Sorts positions lo..hi of (key, heap) by key: quicksort with median-of-three pivots, insertion sort below 24
+     * elements, recursing into the smaller part (O(log n) stack). Deterministic; O(r log r) expected.
+     */
+    private void sortByKey(int lo, int hi) {
+        while (hi - lo > 24) {
+            int mid = (lo + hi) >>> 1;
+            if (key[mid] < key[lo]) swap(mid, lo);
+            if (key[hi] < key[lo]) swap(hi, lo);
+            if (key[hi] < key[mid]) swap(hi, mid);
+            double pivot = key[mid];
+            int i = lo, j = hi;
+            while (i <= j) {
+                while (key[i] < pivot) i++;
+                while (key[j] > pivot) j--;
+                if (i <= j) {
+                    swap(i, j);
+                    i++;
+                    j--;
+                }
+            }
+            if (j - lo < hi - i) {
+                sortByKey(lo, j);
+                lo = i;
+            } else {
+                sortByKey(i, hi);
+                hi = j;
+            }
+        }
+        for (int i = lo + 1; i <= hi; i++) {
+            double kv = key[i];
+            int v = heap[i];
+            int j = i - 1;
+            while (j >= lo && key[j] > kv) {
+                key[j + 1] = key[j];
+                heap[j + 1] = heap[j];
+                j--;
+            }
+            key[j + 1] = kv;
+            heap[j + 1] = v;
+        }
+    }
+
+    private void swap(int i, int j) {
+        double tk = key[i];
+        key[i] = key[j];
+        key[j] = tk;
+        int tv = heap[i];
+        heap[i] = heap[j];
+        heap[j] = tv;
     }
 
     // ---------------------------------------------------------------------------------------------------------

@@ -78,7 +78,8 @@ public final class Sharpness {
             centre = origin;
         } else {
             INDArray a = givenA != null ? givenA : RandomSubspace.matrix(n, options.subspace(), matrixSeed, dtype);
-            h = new SubspaceObjective(f, x, a);
+            // x is copied: the objective may share storage with it (a network's own parameters).
+            h = new SubspaceObjective(f, x.dup(), a);
             origin = null;
             centre = RandomSubspace.pseudoInverseTimes(a, x);
         }
