@@ -2,14 +2,13 @@ package org.minima.plot;
 
 import java.awt.Color;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
+import org.minima.io.AtomicFiles;
 
 /**
  * The Hessian's spectral density (stochastic Lanczos quadrature) on a log scale, as Ghorbani, Krishnan &
@@ -49,15 +48,7 @@ public final class DensityPlot {
     /** Writes the chart as PNG to {@code file}: to a temporary name in the same folder, then renamed. */
     public static void write(Path file, String title, double[] grid, double[] values, double[] top) throws IOException {
         byte[] png = BitmapEncoder.getBitmapBytes(chart(title, grid, values, top), BitmapEncoder.BitmapFormat.PNG);
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
-        try {
-            Files.write(tmp, png);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFiles.write(file, out -> out.write(png));
     }
 
     private static double interpolate(double[] x, double[] y, double t) {
