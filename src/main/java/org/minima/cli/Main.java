@@ -34,7 +34,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (see --help)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
     }
 
     public static void main(String[] args) {
@@ -51,12 +51,19 @@ public final class Main implements Runnable {
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler(Main::handleException);
         cl.setParameterExceptionHandler(Main::handleParameterException);
+        for (CommandLine sub : cl.getSubcommands().values()) sub.getCommandSpec().versionProvider(new Version());
         return cl;
     }
 
     private static int handleParameterException(CommandLine.ParameterException ex, String[] args) {
-        PrintWriter err = ex.getCommandLine().getErr();
-        err.println("minima: error: " + oneLine(ex.getMessage()) + " (see '" + ex.getCommandLine().getCommandName() + " --help')");
+        CommandLine cl = ex.getCommandLine();
+        PrintWriter err = cl.getErr();
+        String msg = oneLine(ex.getMessage());
+        if (ex instanceof CommandLine.UnmatchedArgumentException u && cl.getParent() == null
+                && !u.getUnmatched().isEmpty() && !u.getUnmatched().get(0).startsWith("-")) {
+            msg = "unknown command '" + u.getUnmatched().get(0) + "', expected one of " + String.join(", ", cl.getSubcommands().keySet());
+        }
+        err.println("minima: error: " + msg + " (see '" + cl.getCommandSpec().qualifiedName() + " --help')");
         err.flush();
         return EXIT_INPUT;
     }

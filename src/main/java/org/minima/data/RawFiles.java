@@ -1,0 +1,51 @@
+package org.minima.data;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.zip.GZIPInputStream;
+import org.minima.io.InputException;
+
+/** Opening raw or gzip-compressed data files, and reading them in bulk. */
+final class RawFiles {
+    private RawFiles() {}
+
+    /** {@code file} as a stream, gunzipped when it starts with the gzip magic bytes 1f 8b (whatever its name). */
+    static InputStream open(Path file) throws IOException {
+        InputStream raw;
+        try {
+            raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+        } catch (NoSuchFileException e) {
+            throw new InputException(file + ": no such file");
+        }
+        raw.mark(2);
+        int b0 = raw.read();
+        int b1 = raw.read();
+        raw.reset();
+        if (b0 == 0x1f && b1 == 0x8b) return new BufferedInputStream(new GZIPInputStream(raw, 1 << 16), 1 << 16);
+        return raw;
+    }
+
+    /** Reads up to {@code len} bytes; returns how many were read (fewer only at the end of the stream). */
+    static int readFully(InputStream in, byte[] b, int off, int len) throws IOException {
+        int n = 0;
+        while (n < len) {
+            int r = in.read(b, off + n, len - n);
+            if (r < 0) break;
+            n += r;
+        }
+        return n;
+    }
+
+    /** {@code file} if it exists, else {@code file.gz} if that exists, else null. */
+    static Path rawOrGz(Path dir, String name) {
+        Path p = dir.resolve(name);
+        if (Files.isRegularFile(p)) return p;
+        Path gz = dir.resolve(name + ".gz");
+        if (Files.isRegularFile(gz)) return gz;
+        return null;
+    }
+}

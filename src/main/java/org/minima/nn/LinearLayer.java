@@ -1,0 +1,93 @@
+package org.minima.nn;
+
+import java.util.List;
+import java.util.SplittableRandom;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** y = x·Wᵀ + b, W of shape [out, in] as PyTorch's {@code nn.Linear}. */
+final class LinearLayer extends Layer {
+    private final int in, out;
+    private Arr w, b, gw, gb, vw, vb;
+
+    LinearLayer(int index, int in, int out) {
+        super(index, new int[] {in}, new int[] {out});
+        this.in = in;
+        this.out = out;
+    }
+
+    @Override int parameterCount() { return out * in + out; }
+
+    @Override
+    void bindParameters(Arr params, Arr grads, Arr direction, long offset) {
+        w = Arr.view(params, offset, out, in);
+        b = Arr.view(params, offset + (long) out * in, out);
+        gw = Arr.view(grads, offset, out, in);
+        gb = Arr.view(grads, offset + (long) out * in, out);
+        vw = Arr.view(direction, offset, out, in);
+        vb = Arr.view(direction, offset + (long) out * in, out);
+    }
+
+    @Override
+    List<Named> tensors() {
+        return List.of(new Named("weight", new long[] {out, in}, w), new Named("bias", new long[] {out}, b));
+    }
+
+    /** PyTorch's {@code nn.Linear.reset_parameters}: kaiming_uniform(a=√5) gives U(±1/√in), and the bias U(±1/√in). */
+    @Override
+    void initialize(SplittableRandom rng) {
+        Inits.uniform(w, 1.0 / Math.sqrt(in), rng);
+        Inits.uniform(b, 1.0 / Math.sqrt(in), rng);
+    }
+
+    @Override
+    void forward(Arr x, Arr y, int n, Mode mode, long seed) {
+        // One GEMM [n×in]·[in×out] into the preallocated y: 2·n·in·out flops, no allocation.
+        Nd4j.gemm(x.nd, w.nd, y.nd, false, true, 1.0, 0.0);
+        addBias(y, b, n);
+    }
+
+    @Override
+    void backward(Arr x, Arr y, Arr dy, Arr dx, int n, Mode mode) {
+        // ∂L/∂W += dyᵀ·x and ∂L/∂x = dy·W: two GEMMs of 2·n·in·out flops each.
+        Nd4j.gemm(dy.nd, x.nd, gw.nd, true, false, 1.0, 1.0);
+        addColumnSums(dy, gb, n);
+        if (dx != null) Nd4j.gemm(dy.nd, w.nd, dx.nd, false, false, 1.0, 0.0);
+    }
+
+    @Override
+    void rForward(Arr x, Arr rx, Arr y, Arr ry, int n) {
+        // R{y} = x·Vᵀ + R{x}·Wᵀ + v_b: one or two GEMMs.
+        Nd4j.gemm(x.nd, vw.nd, ry.nd, false, true, 1.0, 0.0);
+        if (rx != null) Nd4j.gemm(rx.nd, w.nd, ry.nd, false, true, 1.0, 1.0);
+        addBias(ry, vb, n);
+    }
+
+    @Override
+    void rBackward(Arr x, Arr rx, Arr y, Arr dy, Arr rdy, Arr dx, Arr rdx, int n) {
+        // R{∂L/∂W} = R{dy}ᵀ·x + dyᵀ·R{x};  R{∂L/∂x} = R{dy}·W + dy·V;  ∂L/∂x = dy·W. Up to five GEMMs.
+        Nd4j.gemm(rdy.nd, x.nd, gw.nd, true, false, 1.0, 1.0);
+        if (rx != null) Nd4j.gemm(dy.nd, rx.nd, gw.nd, true, false, 1.0, 1.0);
+        addColumnSums(rdy, gb, n);
+        if (dx != null) {
+            Nd4j.gemm(dy.nd, w.nd, dx.nd, false, false, 1.0, 0.0);
+            Nd4j.gemm(rdy.nd, w.nd, rdx.nd, false, false, 1.0, 0.0);
+            Nd4j.gemm(dy.nd, vw.nd, rdx.nd, false, false, 1.0, 1.0);
+        }
+    }
+
+    private void addBias(Arr y, Arr bias, int n) {
+        double[] bb = new double[out]; // `out` doubles, read once so the loop below touches y only
+        for (int j = 0; j < out; j++) bb[j] = bias.get(j);
+        for (int r = 0, k = 0; r < n; r++) {
+            for (int j = 0; j < out; j++, k++) y.set(k, y.get(k) + bb[j]);
+        }
+    }
+
+    private void addColumnSums(Arr dy, Arr into, int n) {
+        double[] s = new double[out];
+        for (int r = 0, k = 0; r < n; r++) {
+            for (int j = 0; j < out; j++, k++) s[j] += dy.get(k);
+        }
+        for (int j = 0; j < out; j++) into.add(j, s[j]);
+    }
+}

@@ -1,0 +1,88 @@
+package org.minima.nn;
+
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.ToDoubleFunction;
+import org.minima.data.DataSet;
+import org.minima.io.ModelSpec;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** Helpers for the network tests: random data, random weights, central differences. */
+final class NetTesting {
+    private NetTesting() {}
+
+    static ModelSpec spec(int[] input, int classes, ModelSpec.Layer... layers) {
+        return new ModelSpec(input, classes, ModelSpec.Preprocess.IDENTITY, List.of(layers));
+    }
+
+    /** n examples of standard normal features and uniform labels. */
+    static DataSet randomData(int n, int[] shape, int classes, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        int f = 1;
+        for (int d : shape) f *= d;
+        float[] x = new float[n * f];
+        for (int i = 0; i < x.length; i++) x[i] = (float) gaussian(r);
+        int[] y = new int[n];
+        for (int i = 0; i < n; i++) y[i] = r.nextInt(classes);
+        return new DataSet("random", shape, classes, x, y);
+    }
+
+    static double gaussian(SplittableRandom r) {
+        return Math.sqrt(-2 * Math.log(1 - r.nextDouble())) * Math.cos(2 * Math.PI * r.nextDouble());
+    }
+
+    /** A float64 network with PyTorch init from {@code seed}, then every BN's running stats made non-trivial. */
+    static Network network(ModelSpec spec, long seed) {
+        Network net = Network.create(spec, DataType.DOUBLE);
+        net.initialize(seed);
+        SplittableRandom r = new SplittableRandom(seed + 1);
+        INDArray b = net.buffers();
+        // buffers: per BN layer running_mean (C values) then running_var (C values); keep variances positive
+        for (long i = 0; i < b.length(); i++) b.putScalar(i, 0.5 + r.nextDouble());
+        // BN weights away from 1 and biases away from 0, so their derivatives are exercised
+        INDArray p = net.parameters();
+        for (long i = 0; i < p.length(); i++) p.putScalar(i, p.getDouble(i) + 0.1 * gaussian(r));
+        return net;
+    }
+
+    static INDArray randomVector(long n, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        INDArray v = Nd4j.create(DataType.DOUBLE, n);
+        for (long i = 0; i < n; i++) v.putScalar(i, gaussian(r));
+        return v;
+    }
+
+    /** Central differences (f(w + h·eᵢ) − f(w − h·eᵢ)) / 2h of f at w, for every coordinate. */
+    static double[] centralDifferences(ToDoubleFunction<INDArray> f, INDArray w, double h) {
+        double[] g = new double[(int) w.length()];
+        INDArray x = w.dup();
+        for (int i = 0; i < g.length; i++) {
+            double wi = w.getDouble(i);
+            x.putScalar(i, wi + h);
+            double plus = f.applyAsDouble(x);
+            x.putScalar(i, wi - h);
+            double minus = f.applyAsDouble(x);
+            x.putScalar(i, wi);
+            g[i] = (plus - minus) / (2 * h);
+        }
+        return g;
+    }
+
+    static double norm(double[] a) {
+        double s = 0;
+        for (double v : a) s += v * v;
+        return Math.sqrt(s);
+    }
+
+    static double maxAbsDiff(double[] a, double[] b) {
+        double m = 0;
+        for (int i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+        return m;
+    }
+
+    static double[] values(INDArray a) {
+        return a.dup().data().asDouble();
+    }
+}
