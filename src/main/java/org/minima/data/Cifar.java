@@ -2,7 +2,6 @@ package org.minima.data;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -45,8 +44,18 @@ final class Cifar {
     private static DataSet read(String spec, List<Path> files, int labelBytes, int classes, Integer limit) {
         int rec = labelBytes + PIXELS;
         byte[] r = new byte[rec];
-        FloatBuffer x = new FloatBuffer(limit != null ? limit * PIXELS : 50_000 * PIXELS);
-        IntBuffer y = new IntBuffer(limit != null ? limit : 50_000);
+        // Size the buffers from the file sizes (exact for raw files; gzipped ones grow the buffer as they go).
+        long known = 0;
+        for (Path f : files) {
+            try {
+                if (!f.toString().endsWith(".gz")) known += Files.size(f) / rec;
+            } catch (IOException e) {
+                throw new InputException(f + ": cannot read: " + e.getMessage());
+            }
+        }
+        int cap = (int) Math.min(limit != null ? limit : known, (Integer.MAX_VALUE - 8) / PIXELS);
+        FloatBuffer x = new FloatBuffer(cap * PIXELS);
+        IntBuffer y = new IntBuffer(cap);
         try {
             for (Path f : files) {
                 if (limit != null && y.size == limit) break;
@@ -73,7 +82,7 @@ final class Cifar {
         } catch (java.util.zip.ZipException e) {
             throw new InputException(spec + ": corrupt gzip data: " + e.getMessage());
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new InputException(spec + ": cannot read: " + e);
         }
         if (limit != null && y.size < limit) {
             throw new InputException(spec + ": --examples " + limit + ", but the data set has only " + y.size + " examples");

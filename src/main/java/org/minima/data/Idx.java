@@ -3,7 +3,6 @@ package org.minima.data;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import org.minima.io.InputException;
 
@@ -87,7 +86,7 @@ final class Idx {
         } catch (java.util.zip.ZipException e) {
             throw new InputException(images + " or " + labels + ": corrupt gzip data: " + e.getMessage());
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new InputException(images + " or " + labels + ": cannot read: " + e);
         }
     }
 

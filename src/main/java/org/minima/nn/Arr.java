@@ -18,11 +18,23 @@ abstract class Arr {
     final INDArray nd;
     /** Number of elements. */
     final int length;
+    /** The shape (2-D for matrices: rows, columns). */
+    final long[] shape;
 
     private Arr(INDArray nd) {
         this.nd = nd;
         this.length = (int) nd.length();
+        this.shape = nd.shape().clone();
     }
+
+    /** Rows of a matrix (the first dimension). */
+    final int rows() { return (int) shape[0]; }
+
+    /** Columns of a matrix (the product of the other dimensions). */
+    final int cols() { return length / (int) shape[0]; }
+
+    /** The NIO view of the values, position 0 at this array's first value (for BLAS calls). */
+    abstract java.nio.Buffer nio();
 
     abstract double get(int i);
 
@@ -76,6 +88,8 @@ abstract class Arr {
         @Override void set(int i, double v) { b.put(i, v); }
 
         @Override void zero() { for (int i = 0; i < length; i++) b.put(i, 0.0); }
+
+        @Override java.nio.Buffer nio() { return b; }
     }
 
     private static final class F extends Arr {
@@ -94,5 +108,7 @@ abstract class Arr {
         @Override void set(int i, double v) { b.put(i, (float) v); }
 
         @Override void zero() { for (int i = 0; i < length; i++) b.put(i, 0f); }
+
+        @Override java.nio.Buffer nio() { return b; }
     }
 }
