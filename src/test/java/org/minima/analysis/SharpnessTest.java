@@ -79,6 +79,23 @@ class SharpnessTest {
     }
 
     @Test
+    void float32ObjectiveGivesTheCornerClosedFormToSinglePrecision() {
+        // The same closed form as above, with x and every evaluation in float32: agreement to float rounding.
+        int n = 100;
+        double eps = 1e-2;
+        double[] d = uniform(n, 0.5, 2.0, 31);
+        double[] x = uniform(n, -1, 1, 32);
+        for (int i = 0; i < n; i++) x[i] = (float) x[i];
+        DiagonalQuadratic f = new DiagonalQuadratic(d);
+        double[] corner = new double[n];
+        for (int i = 0; i < n; i++) corner[i] = Math.signum(x[i]) * (Math.abs(x[i]) + eps * (Math.abs(x[i]) + 1));
+        double fx = f.at(x), fmax = f.at(corner);
+        Sharpness.Result res = Sharpness.measure(f, Nd4j.createFromArray(x).castTo(DataType.FLOAT), new SharpnessOptions(eps, null, 10, 0, 1), null);
+        assertEquals(fx, res.loss(), 1e-6 * fx);
+        assertEquals(fmax, res.maxLoss(), 1e-6 * fmax);
+    }
+
+    @Test
     void subspaceSharpnessOfAQuadraticEqualsTheBestCornerOfTheBoxBuiltFromADensePseudoInverse() {
         // h(y) = ½(x + Ay)ᵀD(x + Ay) is convex in y, so its maximum over the box |yᵢ| ≤ ε(|(A⁺x)ᵢ| + 1) is at one of
         // the 2ᵖ corners; A⁺ is Commons Math's SVD pseudo-inverse of the dense A, enumerated corners give the answer.
