@@ -57,7 +57,7 @@ public final class ContourChart implements Figure {
 
     /**
      * The contour levels: on a log scale (1, 2, 5 × 10^k) when z is positive and spans more than a factor 30,
-     * else 1, 2, 5 × 10^k steps; about 8 to 15 levels strictly inside the range of z.
+     * else 1, 2, 5 × 10^k steps (about 8 to 15 levels), strictly inside the range of z.
      */
     public double[] levels() {
         double lo = Double.POSITIVE_INFINITY;
@@ -76,7 +76,7 @@ public final class ContourChart implements Figure {
                 }
             }
         } else {
-            double step = Axis.niceStep((hi - lo) / 12);
+            double step = Axis.niceStep((hi - lo) / 15);
             for (long k = (long) Math.floor(lo / step) + 1; k * step < hi; k++) out.add(k * step);
         }
         return out.stream().mapToDouble(Double::doubleValue).toArray();
@@ -200,7 +200,7 @@ public final class ContourChart implements Figure {
             g.drawString(format(levels[k]), (float) (bx + bw + 7), (float) (y + fm.getAscent() / 2.0 - 1));
         }
         g.setFont(base);
-        LineChart.vertical(g, zLabel, width - 20, area.getCenterY());
+        LineChart.vertical(g, zLabel, bx + bw + 62, area.getCenterY());
     }
 
     private static String format(double v) {

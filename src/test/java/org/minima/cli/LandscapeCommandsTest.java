@@ -135,4 +135,14 @@ class LandscapeCommandsTest {
         assertEquals(lines(first.resolve("landscape.csv")), lines(second.resolve("landscape.csv")));
         assertPng(second.resolve("landscape.png"));
     }
+
+    @Test
+    void givenDirectionFilesAreTakenInNaturalOrderSoVector2ComesBeforeVector10() {
+        // By hand: digit runs compare as numbers, the rest as text.
+        List<Path> files = new ArrayList<>(List.of(Path.of("vector_10.safetensors"), Path.of("vector_2.safetensors"),
+                Path.of("vector_1.safetensors"), Path.of("a.safetensors")));
+        files.sort(LandscapeCommand.NATURAL);
+        assertEquals(List.of(Path.of("a.safetensors"), Path.of("vector_1.safetensors"), Path.of("vector_2.safetensors"),
+                Path.of("vector_10.safetensors")), files);
+    }
 }

@@ -123,6 +123,17 @@ class IdxCifarTest {
     }
 
     @Test
+    void aCutGzipStreamIsRejectedNamingTheFile() throws Exception {
+        Path d = mnistDir("cut", idxImages(0x803, 3, 2, 3, 18), idxLabels(0x801, 1, 2, 3), true, "train");
+        Path img = d.resolve("train-images-idx3-ubyte.gz");
+        byte[] gz = Files.readAllBytes(img);
+        Files.write(img, Arrays.copyOf(gz, gz.length - 12)); // drops the CRC and size trailer and some data
+        assertTrue(error("mnist:" + d).startsWith(img + ": "), error("mnist:" + d));
+        Files.write(img, new byte[] {0x1f, (byte) 0x8b, 1});
+        assertTrue(error("mnist:" + d).startsWith(img + ": damaged gzip header"), error("mnist:" + d));
+    }
+
+    @Test
     void labelCountsThatDisagreeWithImageCountsAreRejected() throws Exception {
         Path d = mnistDir("c", idxImages(0x803, 3, 2, 3, 18), idxLabels(0x801, 1, 2), false, "train");
         assertEquals(d.resolve("train-labels-idx1-ubyte") + ": 2 labels, but " + d.resolve("train-images-idx3-ubyte")
