@@ -20,7 +20,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * as the paper) of F1 over the first 10,000 Fashion-MNIST training examples, float64. The point is the one the
  * Hessian benchmark uses ({@link HessianBench#trainedF1}: PyTorch initialization with seed 1, then one SGD epoch).
  * Measures the wall time of {@link Sharpness#measure} (model and data loading excluded), how much of it is spent
- * in the network's evaluations and how much in L-BFGS-B and the copies around it, the evaluations, and φ.
+ * in the network's evaluations and how much in L-BFGS-B and the copies around it, the process CPU time (a fairer
+ * figure than wall time on a busy machine), the evaluations, and φ.
  * The bar: at most half the time of scipy's L-BFGS-B driving PyTorch's gradients on the same model and data
  * ({@code src/bench/python/sharpness_scipy_torch.py}, which reads the model directory that {@code --write-model}
  * saves).
@@ -30,11 +31,12 @@ public final class SharpnessBench {
     public static final int CHUNK = 1000;
 
     /** What one run measured. */
-    public record Figures(double seconds, double secondsInObjective, int iterations, int evaluations, double loss,
+    public record Figures(double seconds, double cpuSeconds, double secondsInObjective, int iterations, int evaluations, double loss,
                           double maxLoss, double sharpness, double secondsPerEvaluation, long parameters) {
         public Map<String, Object> asMap() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("seconds", seconds);
+            m.put("cpuSeconds", cpuSeconds);
             m.put("secondsInObjective", secondsInObjective);
             m.put("secondsInOptimizer", seconds - secondsInObjective);
             m.put("iterations", iterations);
@@ -89,11 +91,21 @@ public final class SharpnessBench {
         if (writeModel != null) ModelDirectory.write(writeModel, net.spec(), net.toTensors("F64"), "F64");
         NetworkObjective f = new NetworkObjective(net, data, CHUNK);
         Timed timed = new Timed(f);
+        long cpu0 = processCpuNanos();
         long t0 = System.nanoTime();
         Sharpness.Result r = Sharpness.measure(timed, net.parameters().dup(), SharpnessOptions.defaults(), null);
         double seconds = (System.nanoTime() - t0) / 1e9;
-        return new Figures(seconds, timed.nanos / 1e9, r.iterations(), r.evaluations(), r.loss(), r.maxLoss(),
+        double cpu = (processCpuNanos() - cpu0) / 1e9;
+        return new Figures(seconds, cpu, timed.nanos / 1e9, r.iterations(), r.evaluations(), r.loss(), r.maxLoss(),
                 r.sharpness(), timed.nanos / 1e9 / r.evaluations(), f.dimension());
+    }
+
+    /** CPU time of the whole process, all threads (native BLAS/OpenMP threads included); −1 if unavailable. */
+    private static long processCpuNanos() {
+        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getProcessCpuTime();
+        }
+        return -1;
     }
 
     /** {@code SharpnessBench [THREADS] [--write-model DIR]}. */
