@@ -2,7 +2,6 @@ package org.minima.nn;
 
 import java.util.List;
 import java.util.SplittableRandom;
-import org.nd4j.linalg.factory.Nd4j;
 
 /** y = x·Wᵀ + b, W of shape [out, in] as PyTorch's {@code nn.Linear}. */
 final class LinearLayer extends Layer {
@@ -42,36 +41,36 @@ final class LinearLayer extends Layer {
     @Override
     void forward(Arr x, Arr y, int n, Mode mode, long seed) {
         // One GEMM [n×in]·[in×out] into the preallocated y: 2·n·in·out flops, no allocation.
-        Nd4j.gemm(x.nd, w.nd, y.nd, false, true, 1.0, 0.0);
+        Blas.gemm(x, false, w, true, y, 1.0, 0.0);
         addBias(y, b, n);
     }
 
     @Override
     void backward(Arr x, Arr y, Arr dy, Arr dx, int n, Mode mode) {
         // ∂L/∂W += dyᵀ·x and ∂L/∂x = dy·W: two GEMMs of 2·n·in·out flops each.
-        Nd4j.gemm(dy.nd, x.nd, gw.nd, true, false, 1.0, 1.0);
+        Blas.gemm(dy, true, x, false, gw, 1.0, 1.0);
         addColumnSums(dy, gb, n);
-        if (dx != null) Nd4j.gemm(dy.nd, w.nd, dx.nd, false, false, 1.0, 0.0);
+        if (dx != null) Blas.gemm(dy, false, w, false, dx, 1.0, 0.0);
     }
 
     @Override
     void rForward(Arr x, Arr rx, Arr y, Arr ry, int n) {
         // R{y} = x·Vᵀ + R{x}·Wᵀ + v_b: one or two GEMMs.
-        Nd4j.gemm(x.nd, vw.nd, ry.nd, false, true, 1.0, 0.0);
-        if (rx != null) Nd4j.gemm(rx.nd, w.nd, ry.nd, false, true, 1.0, 1.0);
+        Blas.gemm(x, false, vw, true, ry, 1.0, 0.0);
+        if (rx != null) Blas.gemm(rx, false, w, true, ry, 1.0, 1.0);
         addBias(ry, vb, n);
     }
 
     @Override
     void rBackward(Arr x, Arr rx, Arr y, Arr dy, Arr rdy, Arr dx, Arr rdx, int n) {
         // R{∂L/∂W} = R{dy}ᵀ·x + dyᵀ·R{x};  R{∂L/∂x} = R{dy}·W + dy·V;  ∂L/∂x = dy·W. Up to five GEMMs.
-        Nd4j.gemm(rdy.nd, x.nd, gw.nd, true, false, 1.0, 1.0);
-        if (rx != null) Nd4j.gemm(dy.nd, rx.nd, gw.nd, true, false, 1.0, 1.0);
+        Blas.gemm(rdy, true, x, false, gw, 1.0, 1.0);
+        if (rx != null) Blas.gemm(dy, true, rx, false, gw, 1.0, 1.0);
         addColumnSums(rdy, gb, n);
         if (dx != null) {
-            Nd4j.gemm(dy.nd, w.nd, dx.nd, false, false, 1.0, 0.0);
-            Nd4j.gemm(rdy.nd, w.nd, rdx.nd, false, false, 1.0, 0.0);
-            Nd4j.gemm(dy.nd, vw.nd, rdx.nd, false, false, 1.0, 1.0);
+            Blas.gemm(dy, false, w, false, dx, 1.0, 0.0);
+            Blas.gemm(rdy, false, w, false, rdx, 1.0, 0.0);
+            Blas.gemm(dy, false, vw, false, rdx, 1.0, 1.0);
         }
     }
 

@@ -1,5 +1,6 @@
 package org.minima.nn;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -10,6 +11,7 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import org.minima.data.DataSet;
 import org.minima.io.InputException;
+import org.minima.io.ModelDirectory;
 import org.minima.io.ModelSpec;
 import org.minima.io.Tensor;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -62,7 +64,7 @@ public final class Network {
         }
         this.spec = spec;
         this.dtype = dtype;
-        this.layers = build(spec);
+        this.layers = build(spec, new Scratch(dtype));
         int L = layers.length;
         features = new int[L + 1];
         features[0] = spec.inputSize();
@@ -113,8 +115,7 @@ public final class Network {
 
     /** A network of the given architecture; BN weight 1 and running variance 1, everything else 0. Call {@link #initialize}. */
     public static Network create(ModelSpec spec, DataType dtype) {
-        Network net = new Network(spec, dtype);
-        net.params.zero();
+        Network net = new Network(spec, dtype); // new off-heap arrays are zero-filled
         for (Layer layer : net.layers) {
             if (layer instanceof BatchNormLayer) layer.initialize(null);
         }
@@ -155,6 +156,16 @@ public final class Network {
         return net;
     }
 
+    /** A network from a model directory read by {@link ModelDirectory#read}. */
+    public static Network load(ModelDirectory.Loaded model, DataType dtype) {
+        return load(model.spec(), model.tensors(), dtype);
+    }
+
+    /** Reads the model directory {@code dir} (model.json + weights.safetensors) into a network of {@code dtype}. */
+    public static Network load(Path dir, DataType dtype) {
+        return load(ModelDirectory.read(dir), dtype);
+    }
+
     /**
      * PyTorch's default initialization, seeded and deterministic: linear and conv weight and bias
      * ~ U(−1/√fan_in, 1/√fan_in) (kaiming_uniform with a = √5), batch norm weight 1, bias 0, running
@@ -180,6 +191,16 @@ public final class Network {
             }
         }
         return out;
+    }
+
+    /**
+     * Trainable values of an architecture, without allocating it (for {@code info}). Checks the spec as
+     * {@link #create} does.
+     */
+    public static long parameterCount(ModelSpec spec) {
+        long n = 0;
+        for (Layer layer : build(spec, new Scratch(DataType.FLOAT))) n += layer.parameterCount();
+        return n;
     }
 
     public ModelSpec spec() { return spec; }
@@ -398,7 +419,7 @@ public final class Network {
 
     // ---------------------------------------------------------------- building from a spec
 
-    private static Layer[] build(ModelSpec spec) {
+    private static Layer[] build(ModelSpec spec, Scratch scratch) {
         List<Layer> out = new ArrayList<>();
         int[] shape = spec.input();
         List<ModelSpec.Layer> ls = spec.layers();
@@ -428,8 +449,26 @@ public final class Network {
                 layer = new DropoutLayer(i, shape, d.p());
             } else if (l instanceof ModelSpec.Flatten) {
                 layer = new FlattenLayer(i, shape);
+            } else if (l instanceof ModelSpec.Conv2d cv) {
+                if (shape.length != 3 || shape[0] != cv.in()) {
+                    throw new InputException(where + " needs input [" + cv.in() + ", H, W], but gets " + Arrays.toString(shape));
+                }
+                if (cv.out() <= 0 || cv.kernel() <= 0 || cv.stride() <= 0 || cv.padding() < 0
+                        || shape[1] + 2 * cv.padding() < cv.kernel() || shape[2] + 2 * cv.padding() < cv.kernel()) {
+                    throw new InputException(where + ": needs out, kernel, stride > 0, padding >= 0, and the kernel to fit the "
+                            + shape[1] + "x" + shape[2] + " input with its padding");
+                }
+                layer = new Conv2dLayer(i, shape, cv.out(), cv.kernel(), cv.stride(), cv.padding(), scratch);
+            } else if (l instanceof ModelSpec.MaxPool2d mp) {
+                if (shape.length != 3) throw new InputException(where + " needs input [C, H, W], but gets " + Arrays.toString(shape));
+                if (mp.kernel() <= 0 || mp.stride() <= 0 || mp.padding() < 0 || 2 * mp.padding() > mp.kernel()
+                        || shape[1] + 2 * mp.padding() < mp.kernel() || shape[2] + 2 * mp.padding() < mp.kernel()) {
+                    throw new InputException(where + ": needs kernel, stride > 0, 0 <= padding <= kernel/2 (as PyTorch), and the "
+                            + "window to fit the " + shape[1] + "x" + shape[2] + " input");
+                }
+                layer = new MaxPool2dLayer(i, shape, mp.kernel(), mp.stride(), mp.padding());
             } else {
-                throw new InputException(where + ": layer type " + l.type() + " is not supported yet");
+                throw new InputException(where + ": unknown layer type " + l.type());
             }
             out.add(layer);
             shape = layer.outShape;

@@ -134,6 +134,17 @@ class NetworkTest {
     }
 
     @Test
+    void modelDirectoryWrittenAndReadBackGivesTheSameNetwork(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        // through the real files: ModelDirectory.write (safetensors F64) then Network.load(dir)
+        ModelSpec spec = spec(new int[] {4}, 2, new Linear(4, 3), new BatchNorm(3, 1e-5, 0.1), new Relu(), new Linear(3, 2));
+        Network a = network(spec, 5);
+        org.minima.io.ModelDirectory.write(dir, spec, a.toTensors("F64"));
+        Network b = Network.load(dir, DataType.DOUBLE);
+        assertEquals(a.parameters(), b.parameters());
+        assertEquals(a.buffers(), b.buffers());
+    }
+
+    @Test
     void loadRejectsAWrongShapeNamingTheTensor() {
         ModelSpec spec = spec(new int[] {4}, 2, new Linear(4, 2));
         Map<String, Tensor> t = new LinkedHashMap<>();

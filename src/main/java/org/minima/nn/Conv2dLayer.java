@@ -1,0 +1,253 @@
+package org.minima.nn;
+
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * 2-D convolution (cross-correlation, as PyTorch's {@code nn.Conv2d}), NCHW, square kernel, stride and
+ * zero padding; weight {@code [out, in, k, k]}, which is the matrix W₂ = {@code [out, in·k·k]} in memory.
+ *
+ * <p>Computed as im2col + GEMM (Chellapilla, Puri &amp; Simard 2006): a group of g examples is unrolled
+ * into col = {@code [in·k·k, g·Ho·Wo]} (each column one receptive field), so the convolution is one
+ * GEMM W₂·col, ∂L/∂W₂ += dY·colᵀ, and ∂L/∂col = W₂ᵀ·dY is folded back (col2im). g is chosen so that
+ * g·Ho·Wo ≥ 256 columns (small feature maps would give thin, slow GEMMs), within a memory cap.
+ * Cost per example: 2·out·in·k²·Ho·Wo flops per GEMM, plus the unrolling (k² copies of the input).
+ * The R-operator passes are the same products with V₂ and R{x} (Pearlmutter 1994), as for a linear layer.
+ */
+final class Conv2dLayer extends Layer {
+    private final int cin, cout, k, stride, pad, h, w, ho, wo, hw, ckk, group;
+    private Arr weight, bias, gbias, vbias, w2, gw2, vw2;
+    /** The network's shared work arrays: col and ∂col [ckk, g·hw], two output blocks [cout, g·hw]. */
+    private final Scratch scratch;
+    private Arr col, dcol, outA, outB;
+
+    Conv2dLayer(int index, int[] in, int cout, int k, int stride, int pad, Scratch scratch) {
+        super(index, in, new int[] {cout, (in[1] + 2 * pad - k) / stride + 1, (in[2] + 2 * pad - k) / stride + 1});
+        this.cin = in[0];
+        this.cout = cout;
+        this.k = k;
+        this.stride = stride;
+        this.pad = pad;
+        this.h = in[1];
+        this.w = in[2];
+        this.ho = outShape[1];
+        this.wo = outShape[2];
+        this.hw = ho * wo;
+        this.ckk = cin * k * k;
+        int g = Math.max(1, (256 + hw - 1) / hw);
+        while (g > 1 && (long) ckk * g * hw > (1 << 20)) g--; // col ≤ 1M values (8 MB in float64)
+        this.group = g;
+        this.scratch = scratch;
+    }
+
+    /** Takes the shared work arrays (they may have grown for another layer since this one last ran). */
+    private void take() {
+        long c = (long) ckk * group * hw, o = (long) cout * group * hw;
+        col = scratch.get(0, c);
+        dcol = scratch.get(1, c);
+        outA = scratch.get(2, o);
+        outB = scratch.get(3, o);
+    }
+
+    @Override int parameterCount() { return cout * ckk + cout; }
+
+    @Override
+    void bindParameters(Arr params, Arr grads, Arr direction, long offset) {
+        weight = Arr.view(params, offset, cout, cin, k, k);
+        w2 = Arr.view(params, offset, cout, ckk);
+        gw2 = Arr.view(grads, offset, cout, ckk);
+        vw2 = Arr.view(direction, offset, cout, ckk);
+        long bo = offset + (long) cout * ckk;
+        bias = Arr.view(params, bo, cout);
+        gbias = Arr.view(grads, bo, cout);
+        vbias = Arr.view(direction, bo, cout);
+    }
+
+    @Override
+    List<Named> tensors() {
+        return List.of(new Named("weight", new long[] {cout, cin, k, k}, weight), new Named("bias", new long[] {cout}, bias));
+    }
+
+    /** PyTorch's {@code nn.Conv2d.reset_parameters}: weight and bias ~ U(±1/√fan_in), fan_in = in·k·k. */
+    @Override
+    void initialize(SplittableRandom rng) {
+        double b = 1.0 / Math.sqrt(ckk);
+        Inits.uniform(weight, b, rng);
+        Inits.uniform(bias, b, rng);
+    }
+
+    @Override
+    void forward(Arr x, Arr y, int n, Mode mode, long seed) {
+        take();
+        for (int r0 = 0; r0 < n; r0 += group) {
+            int g = Math.min(group, n - r0), gh = g * hw;
+            im2col(x, r0, g);
+            if (g == 1) Blas.gemm(false, false, cout, gh, ckk, 1.0, w2, 0, col, 0, 0.0, y, r0 * outFeatures);
+            else Blas.gemm(false, false, cout, gh, ckk, 1.0, w2, 0, col, 0, 0.0, outA, 0);
+            finishOut(outA, y, r0, g, bias);
+        }
+    }
+
+    @Override
+    void backward(Arr x, Arr y, Arr dy, Arr dx, int n, Mode mode) {
+        take();
+        for (int r0 = 0; r0 < n; r0 += group) {
+            int g = Math.min(group, n - r0), gh = g * hw;
+            Arr d = gather(dy, r0, g, outA);
+            int dOff = g == 1 ? r0 * outFeatures : 0;
+            addRowSums(dy, r0, g, gbias);
+            im2col(x, r0, g);
+            Blas.gemm(false, true, cout, ckk, gh, 1.0, d, dOff, col, 0, 1.0, gw2, 0);
+            if (dx != null) {
+                Blas.gemm(true, false, ckk, gh, cout, 1.0, w2, 0, d, dOff, 0.0, dcol, 0);
+                col2im(dcol, dx, r0, g);
+            }
+        }
+    }
+
+    @Override
+    void rForward(Arr x, Arr rx, Arr y, Arr ry, int n) {
+        take();
+        for (int r0 = 0; r0 < n; r0 += group) {
+            int g = Math.min(group, n - r0), gh = g * hw;
+            Arr out = g == 1 ? ry : outA;
+            int oOff = g == 1 ? r0 * outFeatures : 0;
+            im2col(x, r0, g);
+            Blas.gemm(false, false, cout, gh, ckk, 1.0, vw2, 0, col, 0, 0.0, out, oOff);
+            if (rx != null) {
+                im2col(rx, r0, g);
+                Blas.gemm(false, false, cout, gh, ckk, 1.0, w2, 0, col, 0, 1.0, out, oOff);
+            }
+            finishOut(outA, ry, r0, g, vbias);
+        }
+    }
+
+    @Override
+    void rBackward(Arr x, Arr rx, Arr y, Arr dy, Arr rdy, Arr dx, Arr rdx, int n) {
+        take();
+        for (int r0 = 0; r0 < n; r0 += group) {
+            int g = Math.min(group, n - r0), gh = g * hw;
+            int off = g == 1 ? r0 * outFeatures : 0;
+            Arr d = gather(dy, r0, g, outA);
+            Arr rd = gather(rdy, r0, g, outB);
+            addRowSums(rdy, r0, g, gbias);
+            // R{∂L/∂W₂} = R{dY}·colᵀ + dY·R{col}ᵀ
+            im2col(x, r0, g);
+            Blas.gemm(false, true, cout, ckk, gh, 1.0, rd, off, col, 0, 1.0, gw2, 0);
+            if (rx != null) {
+                im2col(rx, r0, g);
+                Blas.gemm(false, true, cout, ckk, gh, 1.0, d, off, col, 0, 1.0, gw2, 0);
+            }
+            if (dx != null) {
+                Blas.gemm(true, false, ckk, gh, cout, 1.0, w2, 0, d, off, 0.0, dcol, 0);
+                col2im(dcol, dx, r0, g);
+                // R{∂L/∂col} = W₂ᵀ·R{dY} + V₂ᵀ·dY
+                Blas.gemm(true, false, ckk, gh, cout, 1.0, w2, 0, rd, off, 0.0, dcol, 0);
+                Blas.gemm(true, false, ckk, gh, cout, 1.0, vw2, 0, d, off, 1.0, dcol, 0);
+                col2im(dcol, rdx, r0, g);
+            }
+        }
+    }
+
+    /** Adds the bias, and for a group moves the scratch block [cout, g·hw] (example-major columns) to NCHW rows. */
+    private void finishOut(Arr scratch, Arr y, int r0, int g, Arr b) {
+        int gh = g * hw;
+        for (int e = 0; e < g; e++) {
+            int base = (r0 + e) * outFeatures;
+            for (int o = 0; o < cout; o++) {
+                double bo = b.get(o);
+                int yi = base + o * hw;
+                if (g == 1) {
+                    for (int p = 0; p < hw; p++) y.set(yi + p, y.get(yi + p) + bo);
+                } else {
+                    int si = o * gh + e * hw;
+                    for (int p = 0; p < hw; p++) y.set(yi + p, scratch.get(si + p) + bo);
+                }
+            }
+        }
+    }
+
+    /** The group's rows of dy as [cout, g·hw]: dy itself for one example (at offset r0·outFeatures), else the scratch block. */
+    private Arr gather(Arr dy, int r0, int g, Arr scratch) {
+        if (g == 1) return dy;
+        int gh = g * hw;
+        for (int e = 0; e < g; e++) {
+            int base = (r0 + e) * outFeatures;
+            for (int o = 0; o < cout; o++) {
+                int yi = base + o * hw, si = o * gh + e * hw;
+                for (int p = 0; p < hw; p++) scratch.set(si + p, dy.get(yi + p));
+            }
+        }
+        return scratch;
+    }
+
+    /** ∂L/∂b (or its R-version) += per-channel sums of the group's dy. */
+    private void addRowSums(Arr dy, int r0, int g, Arr into) {
+        for (int o = 0; o < cout; o++) {
+            double s = 0;
+            for (int e = 0; e < g; e++) {
+                int yi = (r0 + e) * outFeatures + o * hw;
+                for (int p = 0; p < hw; p++) s += dy.get(yi + p);
+            }
+            into.add(o, s);
+        }
+    }
+
+    /** col[(c·k + i)·k + j][e·hw + oh·wo + ow] = x_e[c][oh·s − pad + i][ow·s − pad + j], 0 in the padding. */
+    private void im2col(Arr x, int r0, int g) {
+        int gh = g * hw;
+        for (int c = 0; c < cin; c++) {
+            for (int i = 0; i < k; i++) {
+                for (int j = 0; j < k; j++) {
+                    int row = ((c * k + i) * k + j) * gh;
+                    for (int e = 0; e < g; e++) {
+                        int xb = (r0 + e) * inFeatures + c * h * w;
+                        int ci = row + e * hw;
+                        for (int oh = 0; oh < ho; oh++) {
+                            int ih = oh * stride - pad + i;
+                            if (ih < 0 || ih >= h) {
+                                for (int ow = 0; ow < wo; ow++) col.set(ci++, 0.0);
+                                continue;
+                            }
+                            int xr = xb + ih * w;
+                            for (int ow = 0; ow < wo; ow++) {
+                                int iw = ow * stride - pad + j;
+                                col.set(ci++, iw >= 0 && iw < w ? x.get(xr + iw) : 0.0);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** The adjoint of im2col: dx rows r0..r0+g are overwritten with the sums of their receptive-field entries. */
+    private void col2im(Arr dc, Arr dx, int r0, int g) {
+        int gh = g * hw;
+        int from = r0 * inFeatures, to = (r0 + g) * inFeatures;
+        for (int q = from; q < to; q++) dx.set(q, 0.0);
+        for (int c = 0; c < cin; c++) {
+            for (int i = 0; i < k; i++) {
+                for (int j = 0; j < k; j++) {
+                    int row = ((c * k + i) * k + j) * gh;
+                    for (int e = 0; e < g; e++) {
+                        int xb = (r0 + e) * inFeatures + c * h * w;
+                        int ci = row + e * hw;
+                        for (int oh = 0; oh < ho; oh++) {
+                            int ih = oh * stride - pad + i;
+                            if (ih < 0 || ih >= h) {
+                                ci += wo;
+                                continue;
+                            }
+                            int xr = xb + ih * w;
+                            for (int ow = 0; ow < wo; ow++, ci++) {
+                                int iw = ow * stride - pad + j;
+                                if (iw >= 0 && iw < w) dx.add(xr + iw, dc.get(ci));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

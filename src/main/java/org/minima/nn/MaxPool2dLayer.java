@@ -1,0 +1,90 @@
+package org.minima.nn;
+
+/**
+ * Max pooling over k×k windows with a stride and padding (PyTorch's {@code nn.MaxPool2d}, floor mode;
+ * padded positions count as −∞, so they are never the maximum). The forward pass remembers each
+ * window's arg-max (the first one on ties), and every derivative routes through it: y = x[argmax],
+ * R{y} = R{x}[argmax], and ∂L/∂x (and its R-version) is ∂L/∂y scattered back to the arg-max.
+ */
+final class MaxPool2dLayer extends Layer {
+    private final int channels, k, stride, pad, h, w, ho, wo;
+    /** For each output value of the last forward pass, the index of its input value within the example. */
+    private int[] argmax = new int[0];
+
+    MaxPool2dLayer(int index, int[] in, int k, int stride, int pad) {
+        super(index, in, new int[] {in[0], (in[1] + 2 * pad - k) / stride + 1, (in[2] + 2 * pad - k) / stride + 1});
+        this.channels = in[0];
+        this.k = k;
+        this.stride = stride;
+        this.pad = pad;
+        this.h = in[1];
+        this.w = in[2];
+        this.ho = outShape[1];
+        this.wo = outShape[2];
+    }
+
+    @Override
+    void allocate(int rows) {
+        argmax = new int[rows * outFeatures];
+    }
+
+    @Override
+    void forward(Arr x, Arr y, int n, Mode mode, long seed) {
+        int q = 0;
+        for (int r = 0; r < n; r++) {
+            int xb = r * inFeatures;
+            for (int c = 0; c < channels; c++) {
+                int cb = c * h * w;
+                for (int oh = 0; oh < ho; oh++) {
+                    for (int ow = 0; ow < wo; ow++, q++) {
+                        double best = Double.NEGATIVE_INFINITY;
+                        int arg = -1;
+                        for (int i = 0; i < k; i++) {
+                            int ih = oh * stride - pad + i;
+                            if (ih < 0 || ih >= h) continue;
+                            for (int j = 0; j < k; j++) {
+                                int iw = ow * stride - pad + j;
+                                if (iw < 0 || iw >= w) continue;
+                                int idx = cb + ih * w + iw;
+                                double v = x.get(xb + idx);
+                                if (v > best || arg < 0) {
+                                    best = v;
+                                    arg = idx;
+                                }
+                            }
+                        }
+                        argmax[q] = arg;
+                        y.set(q, best);
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    void backward(Arr x, Arr y, Arr dy, Arr dx, int n, Mode mode) {
+        if (dx != null) scatter(dy, dx, n);
+    }
+
+    @Override
+    void rForward(Arr x, Arr rx, Arr y, Arr ry, int n) {
+        int m = n * outFeatures;
+        for (int q = 0; q < m; q++) ry.set(q, rx == null ? 0.0 : rx.get((q / outFeatures) * inFeatures + argmax[q]));
+    }
+
+    @Override
+    void rBackward(Arr x, Arr rx, Arr y, Arr dy, Arr rdy, Arr dx, Arr rdx, int n) {
+        if (dx == null) return;
+        scatter(dy, dx, n);
+        scatter(rdy, rdx, n);
+    }
+
+    private void scatter(Arr d, Arr into, int n) {
+        int m = n * inFeatures;
+        for (int i = 0; i < m; i++) into.set(i, 0.0);
+        for (int r = 0, q = 0; r < n; r++) {
+            int xb = r * inFeatures;
+            for (int o = 0; o < outFeatures; o++, q++) into.add(xb + argmax[q], d.get(q));
+        }
+    }
+}

@@ -1,0 +1,22 @@
+package org.minima.nn;
+
+import org.nd4j.linalg.api.buffer.DataType;
+
+/**
+ * Work arrays shared by the layers of one network (layers run one after another, so one set is
+ * enough): a slot grows to the largest size asked for and is then reused, so passes allocate nothing.
+ */
+final class Scratch {
+    private final DataType dtype;
+    private final Arr[] slots = new Arr[4];
+
+    Scratch(DataType dtype) {
+        this.dtype = dtype;
+    }
+
+    /** Slot {@code i} with at least {@code size} values (contents undefined). */
+    Arr get(int i, long size) {
+        if (slots[i] == null || slots[i].length < size) slots[i] = Arr.zeros(dtype, size);
+        return slots[i];
+    }
+}
