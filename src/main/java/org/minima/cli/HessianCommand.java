@@ -1,15 +1,248 @@
 package org.minima.cli;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import org.minima.analysis.HessianAnalysis;
+import org.minima.analysis.HessianOperator;
+import org.minima.analysis.Lanczos;
+import org.minima.analysis.NetworkObjective;
+import org.minima.analysis.TraceEstimator;
+import org.minima.data.DataSet;
+import org.minima.data.DataSets;
+import org.minima.io.Json;
+import org.minima.io.ModelDirectory;
+import org.minima.io.Safetensors;
+import org.minima.io.Tensor;
+import org.minima.nn.Network;
+import org.minima.nn.Threads;
+import org.minima.plot.DensityPlot;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
-@Command(name = "hessian", mixinStandardHelpOptions = true, description = "Not built yet.")
+/**
+ * {@code hessian}: extreme eigenvalues, trace and spectral density of the Hessian of a saved model's
+ * inference-mode loss on a data set (CONTRACT.md; methods and defaults in docs/hessian.md).
+ */
+@Command(name = "hessian", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Hessian spectrum of a model's loss on a data set, on exact Hessian-vector products:",
+                "top-K and bottom-K eigenvalues (Lanczos), trace (Hutch++ or Hutchinson), spectral density (SLQ).",
+                "Prints JSON (see docs/hessian.md)."})
 public final class HessianCommand implements Callable<Integer> {
     @Mixin CommonOptions common;
 
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--model", required = true, paramLabel = "DIR", description = "A model directory (model.json and weights.safetensors).")
+    Path model;
+
+    @Option(names = "--data", required = true, paramLabel = "SPEC", description = "The data set the loss is taken over (e.g. fashion-mnist:train).")
+    String data;
+
+    @Option(names = "--top", paramLabel = "K", defaultValue = "1", description = "How many of the largest eigenvalues (default: ${DEFAULT-VALUE}).")
+    int top;
+
+    @Option(names = "--bottom", paramLabel = "K", defaultValue = "0", description = "How many of the smallest (most negative) eigenvalues (default: ${DEFAULT-VALUE}).")
+    int bottom;
+
+    @Option(names = "--trace", description = "Estimate the trace (Hutch++ by default, see --trace-method).")
+    boolean trace;
+
+    @Option(names = "--probes", paramLabel = "N", defaultValue = "30", description = "Hessian-vector products for the trace (default: ${DEFAULT-VALUE}).")
+    int probes;
+
+    @Option(names = "--density", description = "Estimate the spectral density (stochastic Lanczos quadrature).")
+    boolean density;
+
+    @Option(names = "--plot", paramLabel = "FILE.png", description = "Draw the spectral density (log scale, top eigenvalues marked); implies --density.")
+    Path plot;
+
+    @Option(names = "--vectors", paramLabel = "DIR", description = "Write the eigenvectors as safetensors with the model's tensor names: DIR/eigenvector-1.safetensors (largest), ..., DIR/eigenvector-bottom-1.safetensors (smallest), ...")
+    Path vectors;
+
+    @Option(names = "--examples", paramLabel = "N", description = "Only the first N examples of the data set.")
+    Integer examples;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "Seed of the random start and probe vectors (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Write the JSON to FILE instead of stdout.")
+    Path json;
+
+    @Option(names = "--tol", paramLabel = "X", defaultValue = "1e-4", description = "Lanczos stops when every wanted eigenpair has ‖Hv − λv‖ ≤ X·|λ_max| (default: ${DEFAULT-VALUE}).")
+    double tol;
+
+    @Option(names = "--max-steps", paramLabel = "N", defaultValue = "100", description = "At most N Lanczos steps (default: ${DEFAULT-VALUE}).")
+    int maxSteps;
+
+    @Option(names = "--block", paramLabel = "P", defaultValue = "1", description = "Lanczos block size; P finds eigenvalues of multiplicity up to P (default: ${DEFAULT-VALUE}).")
+    int block;
+
+    @Option(names = "--trace-method", paramLabel = "M", defaultValue = "hutchpp", description = "hutchpp (Hutch++) or hutchinson (default: ${DEFAULT-VALUE}).")
+    String traceMethod;
+
+    @Option(names = "--density-runs", paramLabel = "N", defaultValue = "10", description = "SLQ runs averaged (default: ${DEFAULT-VALUE}).")
+    int densityRuns;
+
+    @Option(names = "--density-steps", paramLabel = "N", defaultValue = "80", description = "Lanczos steps per SLQ run (default: ${DEFAULT-VALUE}).")
+    int densitySteps;
+
+    @Option(names = "--dtype", paramLabel = "T", defaultValue = "float64", description = "float64 or float32 arithmetic (default: ${DEFAULT-VALUE}).")
+    String dtype;
+
+    @Option(names = "--chunk", paramLabel = "N", defaultValue = "500", description = "Examples per forward/backward pass; bounds memory (default: ${DEFAULT-VALUE}).")
+    int chunk;
+
     @Override
     public Integer call() {
-        throw new Main.NotBuiltException("hessian");
+        validate();
+        Threads.configure(common.threads);
+        long started = System.nanoTime();
+        DataType type = "float32".equals(dtype) ? DataType.FLOAT : DataType.DOUBLE;
+        ModelDirectory.Loaded loaded = ModelDirectory.read(model);
+        DataSet set = DataSets.load(data, examples);
+        Network net = Network.load(loaded.spec(), loaded.tensors(), type);
+        NetworkObjective objective = new NetworkObjective(net, set, chunk);
+        INDArray w = net.parameters().dup();
+        double loss = objective.value(w);
+        if (!Double.isFinite(loss)) throw new IllegalStateException("the loss of " + model + " on " + data + " is " + loss);
+
+        boolean wantDensity = density || plot != null;
+        TraceEstimator.Method method = !trace ? null
+                : "hutchinson".equals(traceMethod) ? TraceEstimator.Method.HUTCHINSON : TraceEstimator.Method.HUTCH_PLUS_PLUS;
+        HessianAnalysis.Options options = new HessianAnalysis.Options(top, bottom, tol, maxSteps, block, vectors != null,
+                method, probes, wantDensity ? densityRuns : 0, densitySteps, seed);
+        HessianOperator h = new HessianOperator(objective, w);
+        long most = (top + bottom > 0 ? (long) maxSteps * block + top + bottom : 0) + (trace ? probes : 0)
+                + (wantDensity ? (long) densityRuns * densitySteps : 0);
+        HessianAnalysis.Result result;
+        try (HessianProgress progress = new HessianProgress(most, common.quiet)) {
+            h.setListener(progress);
+            result = HessianAnalysis.run(h, options);
+        }
+
+        ObjectNode out = Json.object();
+        out.put("loss", loss);
+        Lanczos.Result s = result.spectrum();
+        array(out.putArray("eigenvalues"), s == null ? new double[0] : s.eigenvalues());
+        array(out.putArray("residuals"), s == null ? new double[0] : s.residuals());
+        if (bottom > 0) {
+            array(out.putArray("bottomEigenvalues"), s.bottomEigenvalues());
+            array(out.putArray("bottomResiduals"), s.bottomResiduals());
+        }
+        out.put("hvps", result.hvps());
+        if (s != null) {
+            out.put("lanczosSteps", s.steps());
+            out.put("converged", s.converged());
+            out.put("tolerance", tol);
+        }
+        if (result.trace() != null) {
+            out.put("trace", result.trace().trace());
+            out.put("traceStdErr", result.trace().stdErr());
+            out.put("traceMethod", traceMethod);
+            out.put("probes", probes);
+        }
+        if (result.density() != null) {
+            ObjectNode d = out.putObject("density");
+            array(d.putArray("grid"), result.density().grid());
+            array(d.putArray("values"), result.density().values());
+            d.put("sigma", result.density().sigma());
+            d.put("runs", densityRuns);
+            d.put("steps", densitySteps);
+        }
+        out.put("parameters", objective.dimension());
+        out.put("examples", set.size());
+        out.put("dtype", dtype);
+        out.put("threads", Threads.current());
+        if (result.density() != null && plot != null) {
+            try {
+                DensityPlot.write(plot, "Hessian spectral density: " + model.getFileName() + " on " + data,
+                        result.density().grid(), result.density().values(), s == null ? null : s.eigenvalues());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write " + plot + ": " + e.getMessage(), e);
+            }
+        }
+        if (vectors != null) writeVectors(loaded, s);
+        out.put("seconds", (System.nanoTime() - started) / 1e9);
+        out.put("model", model.toString());
+        out.put("data", data);
+        out.put("seed", seed);
+        if (json != null) {
+            Json.write(json, out);
+        } else {
+            PrintWriter pw = spec.commandLine().getOut();
+            pw.print(Json.toString(out));
+            pw.flush();
+        }
+        return Main.EXIT_OK;
+    }
+
+    private void validate() {
+        if (top < 0) throw bad("--top " + top + ", expected a number >= 0");
+        if (bottom < 0) throw bad("--bottom " + bottom + ", expected a number >= 0");
+        if (top + bottom == 0 && !trace && !density && plot == null) throw bad("nothing to compute: --top and --bottom are 0 and neither --trace nor --density is given");
+        if (vectors != null && top + bottom == 0) throw bad("--vectors needs --top or --bottom > 0");
+        if (probes < 4 && trace) throw bad("--probes " + probes + ", expected a number >= 4");
+        if (!(tol > 0)) throw bad("--tol " + tol + ", expected a number > 0");
+        if (maxSteps < 1) throw bad("--max-steps " + maxSteps + ", expected a number >= 1");
+        if (block < 1) throw bad("--block " + block + ", expected a number >= 1");
+        if (!List.of("hutchpp", "hutchinson").contains(traceMethod)) throw bad("--trace-method " + traceMethod + ", expected hutchpp or hutchinson");
+        if (densityRuns < 1) throw bad("--density-runs " + densityRuns + ", expected a number >= 1");
+        if (densitySteps < 2) throw bad("--density-steps " + densitySteps + ", expected a number >= 2");
+        if (!List.of("float64", "float32").contains(dtype)) throw bad("--dtype " + dtype + ", expected float64 or float32");
+        if (chunk < 1) throw bad("--chunk " + chunk + ", expected a number >= 1");
+        if (examples != null && examples < 1) throw bad("--examples " + examples + ", expected a number >= 1");
+        if (plot != null && !plot.getFileName().toString().toLowerCase().endsWith(".png")) throw bad("--plot " + plot + ", expected a file name ending in .png");
+    }
+
+    private CommandLine.ParameterException bad(String message) {
+        return new CommandLine.ParameterException(spec.commandLine(), message);
+    }
+
+    /**
+     * DIR/eigenvector-i.safetensors (top, largest first) and DIR/eigenvector-bottom-i.safetensors (smallest
+     * first), F64; in natural name order the top ones come first, which is what {@code landscape --directions}
+     * takes. Each is the unit eigenvector as the model's
+     * parameter tensors (names and shapes of weights.safetensors, without the batch-norm running
+     * statistics, which are not parameters), and DIR/eigenvectors.json listing them.
+     */
+    private void writeVectors(ModelDirectory.Loaded loaded, Lanczos.Result s) {
+        Network layout = Network.create(loaded.spec(), DataType.DOUBLE);
+        ArrayNode list = Json.MAPPER.createArrayNode();
+        for (int pass = 0; pass < 2; pass++) {
+            List<INDArray> vs = pass == 0 ? s.vectors() : s.bottomVectors();
+            for (int i = 0; i < vs.size(); i++) {
+                String name = (pass == 0 ? "eigenvector-" : "eigenvector-bottom-") + (i + 1) + ".safetensors";
+                layout.parameters().assign(vs.get(i).castTo(DataType.DOUBLE));
+                Map<String, Tensor> tensors = new LinkedHashMap<>();
+                for (Map.Entry<String, Tensor> e : layout.toTensors("F64").entrySet()) {
+                    if (!e.getKey().endsWith(".running_mean") && !e.getKey().endsWith(".running_var")) tensors.put(e.getKey(), e.getValue());
+                }
+                double value = pass == 0 ? s.eigenvalues()[i] : s.bottomEigenvalues()[i];
+                double residual = pass == 0 ? s.residuals()[i] : s.bottomResiduals()[i];
+                Safetensors.write(vectors.resolve(name), tensors, "F64",
+                        Map.of("eigenvalue", Double.toString(value), "residual", Double.toString(residual), "model", model.toString()));
+                ObjectNode entry = list.addObject();
+                entry.put("file", name);
+                entry.put("eigenvalue", value);
+                entry.put("residual", residual);
+            }
+        }
+        Json.write(vectors.resolve("eigenvectors.json"), list);
+    }
+
+    private static void array(ArrayNode a, double[] values) {
+        for (double v : values) a.add(v);
     }
 }

@@ -56,9 +56,9 @@ public final class InfoCommand implements Callable<Integer> {
         out.println("classes:    " + s.classes());
         ModelSpec.Preprocess p = s.preprocess();
         out.println("preprocess: x*" + p.scale() + " - mean " + Arrays.toString(p.mean()) + ", / std " + Arrays.toString(p.std()));
-        out.printf("%4s  %-34s %-16s %12s%n", "#", "layer", "output", "parameters");
+        out.printf("%4s  %-40s %-16s %12s%n", "#", "layer", "output", "parameters");
         for (Architecture.Step st : a.steps()) {
-            out.printf("%4d  %-34s %-16s %,12d%n", st.index(), describe(st.layer()), Arrays.toString(st.outputShape()), st.parameters());
+            out.printf("%4d  %-40s %-16s %,12d%n", st.index(), describe(st.layer()), Arrays.toString(st.outputShape()), st.parameters());
         }
         out.printf("total parameters: %,d%n", a.parameterCount());
         if (a.bufferCount() > 0) out.printf("batch-norm running statistics (not parameters): %,d%n", a.bufferCount());

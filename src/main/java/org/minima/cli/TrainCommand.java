@@ -1,15 +1,136 @@
 package org.minima.cli;
 
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import org.minima.io.InputException;
+import org.minima.nn.Threads;
+import org.minima.train.History;
+import org.minima.train.TrainConfig;
+import org.minima.train.TrainRun;
+import org.minima.train.Trainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
-@Command(name = "train", mixinStandardHelpOptions = true, description = "Not built yet.")
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = {"Train one model from a YAML config (or a run.json), or resume an interrupted run.",
+            "Writes DIR/model.json, DIR/weights.safetensors, DIR/history.csv, DIR/run.json and DIR/checkpoint/ (docs/training.md)."})
 public final class TrainCommand implements Callable<Integer> {
     @Mixin CommonOptions common;
 
+    @Parameters(index = "0", arity = "0..1", paramLabel = "CONFIG", description = "CONFIG.yaml, or DIR/run.json to repeat a run.")
+    Path config;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Run directory (default: runs/<config name>, or <run dir>-repeat for a run.json).")
+    Path out;
+
+    @Option(names = "--seed", paramLabel = "N", description = "Overrides the config's seed.")
+    Long seed;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Overrides a config key, e.g. --set optimizer.lr=0.01 --set batch.size=0.1.")
+    List<String> sets = new ArrayList<>();
+
+    @Option(names = "--resume", paramLabel = "DIR", description = "Continue the run in DIR from its last checkpoint.")
+    Path resume;
+
     @Override
     public Integer call() {
-        throw new Main.NotBuiltException("train");
+        Threads.configure(common.threads);
+        TrainRun.Info info = new TrainRun.Info(Version.version(), Version.commit(), Threads.current());
+        Progress progress = new Progress(common.quiet);
+        TrainRun.Result r;
+        try {
+            if (resume != null) {
+                if (config != null || out != null || seed != null || !sets.isEmpty()) {
+                    throw new InputException("--resume DIR takes no CONFIG, --out, --seed or --set: the run continues with its recorded config");
+                }
+                r = TrainRun.resume(resume, info, progress);
+            } else {
+                if (config == null) throw new InputException("train needs CONFIG.yaml, DIR/run.json, or --resume DIR");
+                TrainConfig cfg = TrainConfig.load(config, sets, seed);
+                r = TrainRun.start(cfg, out != null ? out : defaultOut(config), info, progress);
+            }
+        } finally {
+            progress.close();
+        }
+        History.Row last = r.last();
+        System.out.printf("%s: %d epochs, %d steps (%s); train loss %.6g, accuracy %.4f%s%n", r.dir(), r.epochs(), r.steps(),
+                r.stopReason(), last.trainLoss(), last.trainAccuracy(),
+                Double.isNaN(last.testLoss()) ? "" : String.format("; test loss %.6g, accuracy %.4f", last.testLoss(), last.testAccuracy()));
+        return 0;
+    }
+
+    static Path defaultOut(Path config) {
+        String name = config.getFileName().toString();
+        if (name.equals(TrainRun.RUN_JSON)) {
+            Path dir = config.toAbsolutePath().getParent();
+            return dir.resolveSibling(dir.getFileName() + "-repeat");
+        }
+        int dot = name.lastIndexOf('.');
+        return Path.of("runs", dot > 0 ? name.substring(0, dot) : name);
+    }
+
+    /** A bar per epoch on a terminal; a line per epoch otherwise; nothing with --quiet. */
+    static final class Progress implements Trainer.Listener {
+        private final boolean quiet;
+        private final boolean terminal = System.console() != null;
+        private ProgressBar bar;
+        private int epoch, examples, done;
+        private long epochStart, lastLine;
+
+        Progress(boolean quiet) {
+            this.quiet = quiet;
+        }
+
+        @Override
+        public void epochStarted(int epoch, int epochs, int examples, int batch) {
+            this.epoch = epoch;
+            this.examples = examples;
+            done = 0;
+            epochStart = lastLine = System.nanoTime();
+            if (quiet || !terminal) return;
+            bar = new ProgressBarBuilder().setTaskName("epoch " + epoch + "/" + epochs).setInitialMax(examples)
+                    .setUnit(" ex", 1).showSpeed().setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500)
+                    .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err)).build();
+        }
+
+        @Override
+        public void batchDone(int n, double loss) {
+            done += n;
+            long now = System.nanoTime();
+            if (!quiet && !terminal && now - lastLine > 30_000_000_000L) { // not a terminal: a plain line every 30 s
+                double rate = done / ((now - epochStart) / 1e9);
+                System.err.printf("epoch %d: %d/%d examples, %.0f ex/s, ETA %.0f s, loss %.4f%n", epoch, done, examples, rate,
+                        (examples - done) / rate, loss);
+                lastLine = now;
+            }
+            if (bar != null) {
+                bar.stepBy(n);
+                bar.setExtraMessage(String.format("loss %.4f", loss));
+            }
+        }
+
+        @Override
+        public void epochDone(History.Row row) {
+            close();
+            if (quiet) return;
+            System.err.printf("epoch %d: lr %.4g, batch %d, noise %.4g; train loss %.5f acc %.4f%s; %.1f s%n", row.epoch(), row.lr(),
+                    row.batch(), row.noiseScale(), row.trainLoss(), row.trainAccuracy(),
+                    Double.isNaN(row.testLoss()) ? "" : String.format("; test loss %.5f acc %.4f", row.testLoss(), row.testAccuracy()),
+                    row.seconds());
+        }
+
+        void close() {
+            if (bar != null) {
+                bar.close();
+                bar = null;
+            }
+        }
     }
 }

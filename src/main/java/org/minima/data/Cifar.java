@@ -2,7 +2,6 @@ package org.minima.data;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -45,35 +44,43 @@ final class Cifar {
     private static DataSet read(String spec, List<Path> files, int labelBytes, int classes, Integer limit) {
         int rec = labelBytes + PIXELS;
         byte[] r = new byte[rec];
-        FloatBuffer x = new FloatBuffer(limit != null ? limit * PIXELS : 50_000 * PIXELS);
-        IntBuffer y = new IntBuffer(limit != null ? limit : 50_000);
-        try {
-            for (Path f : files) {
-                if (limit != null && y.size == limit) break;
-                try (InputStream in = RawFiles.open(f)) {
-                    for (int i = 0; limit == null || y.size < limit; i++) {
-                        int got = RawFiles.readFully(in, r, 0, rec);
-                        if (got == 0) break;
-                        if (got < rec) {
-                            throw new InputException(f + ": truncated: record " + i + " has " + got + " bytes, expected " + rec
-                                    + " (" + (labelBytes == 1 ? "1 label byte" : "coarse and fine label bytes") + " + 3072 pixel bytes)");
-                        }
-                        if (labelBytes == 2 && (r[0] & 0xFF) >= 20) {
-                            throw new InputException(f + ": record " + i + " has coarse label " + (r[0] & 0xFF) + ", expected 0..19");
-                        }
-                        int label = r[labelBytes - 1] & 0xFF;
-                        if (label >= classes) {
-                            throw new InputException(f + ": record " + i + " has label " + label + ", expected 0.." + (classes - 1));
-                        }
-                        y.add(label);
-                        x.addBytes(r, labelBytes, PIXELS);
-                    }
-                }
+        // Size the buffers from the file sizes (exact for raw files; gzipped ones grow the buffer as they go).
+        long known = 0;
+        for (Path f : files) {
+            try {
+                if (!f.toString().endsWith(".gz")) known += Files.size(f) / rec;
+            } catch (IOException e) {
+                throw new InputException(f + ": cannot read: " + e.getMessage());
             }
-        } catch (java.util.zip.ZipException e) {
-            throw new InputException(spec + ": corrupt gzip data: " + e.getMessage());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        }
+        int cap = (int) Math.min(limit != null ? limit : known, (Integer.MAX_VALUE - 8) / PIXELS);
+        FloatBuffer x = new FloatBuffer(cap * PIXELS);
+        IntBuffer y = new IntBuffer(cap);
+        for (Path f : files) {
+            if (limit != null && y.size == limit) break;
+            try (InputStream in = RawFiles.open(f)) {
+                for (int i = 0; limit == null || y.size < limit; i++) {
+                    int got = RawFiles.readFully(in, r, 0, rec);
+                    if (got == 0) break;
+                    if (got < rec) {
+                        throw new InputException(f + ": truncated: record " + i + " has " + got + " bytes, expected " + rec
+                                + " (" + (labelBytes == 1 ? "1 label byte" : "coarse and fine label bytes") + " + 3072 pixel bytes)");
+                    }
+                    if (labelBytes == 2 && (r[0] & 0xFF) >= 20) {
+                        throw new InputException(f + ": record " + i + " has coarse label " + (r[0] & 0xFF) + ", expected 0..19");
+                    }
+                    int label = r[labelBytes - 1] & 0xFF;
+                    if (label >= classes) {
+                        throw new InputException(f + ": record " + i + " has label " + label + ", expected 0.." + (classes - 1));
+                    }
+                    y.add(label);
+                    x.addBytes(r, labelBytes, PIXELS);
+                }
+            } catch (java.util.zip.ZipException | java.io.EOFException e) {
+                throw new InputException(f + ": damaged or truncated gzip data (" + e.getMessage() + ")");
+            } catch (IOException e) {
+                throw new InputException(f + ": cannot read: " + e.getMessage());
+            }
         }
         if (limit != null && y.size < limit) {
             throw new InputException(spec + ": --examples " + limit + ", but the data set has only " + y.size + " examples");

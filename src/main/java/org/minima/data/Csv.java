@@ -2,7 +2,6 @@ package org.minima.data;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -70,7 +69,7 @@ final class Csv {
         } catch (java.nio.charset.MalformedInputException e) {
             throw new InputException(file + ": not UTF-8 text, expected a CSV file");
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new InputException(file + ": cannot read: " + e.getMessage());
         }
         if (y.size == 0) throw new InputException(file + ": no examples (the file is empty)");
         if (limit != null && y.size < limit) throw new InputException(spec + ": --examples " + limit + ", but the file has only " + y.size + " examples");

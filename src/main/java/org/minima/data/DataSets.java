@@ -86,13 +86,19 @@ public final class DataSets {
         return Idx.read(spec, images, labels, 10, examples);
     }
 
+    /** Splits {@code PREFIX DIR[:train|:test]}; DIR may itself contain ':'. */
     private static String[] dirAndSplit(String spec, String prefix) {
         String rest = spec.substring(prefix.length());
         String split = "train";
-        for (String s : new String[] {"train", "test"}) {
-            if (rest.endsWith(":" + s)) {
-                split = s;
-                rest = rest.substring(0, rest.length() - s.length() - 1);
+        int colon = rest.lastIndexOf(':');
+        if (colon >= 0) {
+            String head = rest.substring(0, colon);
+            String tail = rest.substring(colon + 1);
+            if (tail.equals("train") || tail.equals("test")) {
+                split = tail;
+                rest = head;
+            } else if (!Files.isDirectory(Path.of(rest)) && !head.isEmpty() && Files.isDirectory(Path.of(head))) {
+                isTrain(spec, tail); // DIR:something, where something is not a split: say so
             }
         }
         if (rest.isEmpty()) throw new InputException("data SPEC '" + spec + "' has no folder, expected " + prefix + "DIR[:train|:test]");

@@ -3,7 +3,6 @@ package org.minima.data;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import org.minima.io.InputException;
 
@@ -24,6 +23,7 @@ final class Idx {
      * {@code limit} null means all examples (and then trailing bytes are an error).
      */
     static DataSet read(String spec, Path images, Path labels, int classes, Integer limit) {
+        Path current = images; // the file being read, for messages about damaged gzip streams
         try (DataInputStream xi = new DataInputStream(RawFiles.open(images));
                 DataInputStream yi = new DataInputStream(RawFiles.open(labels))) {
             int xm = header(xi, images);
@@ -38,6 +38,7 @@ final class Idx {
                 throw new InputException(images + ": header says " + Integer.toUnsignedString(n) + " images of " + Integer.toUnsignedString(rows)
                         + "×" + Integer.toUnsignedString(cols) + ", expected positive sizes");
             }
+            current = labels;
             int ym = header(yi, labels);
             if (ym != LABELS_MAGIC) {
                 throw new InputException(labels + ": magic number 0x" + hex(ym) + ", expected 0x" + hex(LABELS_MAGIC)
@@ -54,6 +55,7 @@ final class Idx {
             }
             int f = rows * cols;
             if ((long) take * f > Integer.MAX_VALUE - 8) throw new InputException(images + ": " + take + " images of " + rows + "×" + cols + " are too many to hold in memory");
+            current = images;
             float[] x = new float[take * f];
             byte[] buf = new byte[1 << 16];
             long want = (long) take * f;
@@ -69,6 +71,7 @@ final class Idx {
                             + (long) n * f + " bytes), but the data ends after " + done + " bytes");
                 }
             }
+            current = labels;
             byte[] yb = new byte[take];
             int r = RawFiles.readFully(yi, yb, 0, take);
             if (r < take) throw new InputException(labels + ": truncated: the header says " + n + " labels, but the data ends after " + r);
@@ -80,14 +83,16 @@ final class Idx {
                 }
             }
             if (limit == null) {
+                current = images;
                 if (xi.read() >= 0) throw new InputException(images + ": extra bytes after the " + n + " images the header announces");
+                current = labels;
                 if (yi.read() >= 0) throw new InputException(labels + ": extra bytes after the " + n + " labels the header announces");
             }
             return new DataSet(spec, new int[] {1, rows, cols}, classes, x, y);
-        } catch (java.util.zip.ZipException e) {
-            throw new InputException(images + " or " + labels + ": corrupt gzip data: " + e.getMessage());
+        } catch (java.util.zip.ZipException | java.io.EOFException e) {
+            throw new InputException(current + ": damaged or truncated gzip data (" + e.getMessage() + ")");
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new InputException(current + ": cannot read: " + e.getMessage());
         }
     }
 

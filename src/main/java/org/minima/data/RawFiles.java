@@ -25,7 +25,14 @@ final class RawFiles {
         int b0 = raw.read();
         int b1 = raw.read();
         raw.reset();
-        if (b0 == 0x1f && b1 == 0x8b) return new BufferedInputStream(new GZIPInputStream(raw, 1 << 16), 1 << 16);
+        if (b0 == 0x1f && b1 == 0x8b) {
+            try {
+                return new BufferedInputStream(new GZIPInputStream(raw, 1 << 16), 1 << 16);
+            } catch (IOException e) {
+                raw.close();
+                throw new InputException(file + ": damaged gzip header (" + e.getMessage() + ")");
+            }
+        }
         return raw;
     }
 

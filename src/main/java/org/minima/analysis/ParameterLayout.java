@@ -1,0 +1,118 @@
+package org.minima.analysis;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.minima.io.InputException;
+import org.minima.io.ModelSpec;
+import org.minima.io.Tensor;
+
+/**
+ * Where each tensor of a model lives in the flat parameter vector (CONTRACT.md: every trainable tensor,
+ * {@code weight} then {@code bias}, of each layer in order, row-major), and what kind of entries it holds.
+ * Filter normalization needs the kind: the rows of a linear weight {@code [out, in]} and of a conv weight
+ * {@code [out, in, kh, kw]} are the filters (one per output unit / channel, as in Li et al. 2018, §4);
+ * biases and batch-norm scale/shift are handled apart. Also the layout of the batch-norm running
+ * statistics ({@code running_mean} then {@code running_var} of each batch-norm layer in order).
+ */
+public final class ParameterLayout {
+
+    /** What a block of the flat vector is. */
+    public enum Kind { FILTERS, BIAS, BATCHNORM }
+
+    /**
+     * One tensor of the flat vector: {@code rows × rowLength} values from {@code offset}. For
+     * {@link Kind#FILTERS} a row is one filter; for the others {@code rows == 1}.
+     */
+    public record Block(String name, Kind kind, long offset, int rows, int rowLength, long[] shape) {
+        public long size() { return (long) rows * rowLength; }
+    }
+
+    private final List<Block> parameters;
+    private final List<Block> buffers;
+    private final long parameterCount;
+    private final long bufferCount;
+
+    private ParameterLayout(List<Block> parameters, List<Block> buffers) {
+        this.parameters = List.copyOf(parameters);
+        this.buffers = List.copyOf(buffers);
+        this.parameterCount = parameters.stream().mapToLong(Block::size).sum();
+        this.bufferCount = buffers.stream().mapToLong(Block::size).sum();
+    }
+
+    public static ParameterLayout of(ModelSpec spec) {
+        List<Block> p = new ArrayList<>();
+        List<Block> b = new ArrayList<>();
+        long off = 0;
+        long boff = 0;
+        for (int i = 0; i < spec.layers().size(); i++) {
+            String pre = "layers." + i + ".";
+            ModelSpec.Layer layer = spec.layers().get(i);
+            if (layer instanceof ModelSpec.Linear l) {
+                p.add(new Block(pre + "weight", Kind.FILTERS, off, l.out(), l.in(), new long[] {l.out(), l.in()}));
+                off += (long) l.out() * l.in();
+                p.add(new Block(pre + "bias", Kind.BIAS, off, 1, l.out(), new long[] {l.out()}));
+                off += l.out();
+            } else if (layer instanceof ModelSpec.Conv2d c) {
+                int k = c.kernel();
+                p.add(new Block(pre + "weight", Kind.FILTERS, off, c.out(), c.in() * k * k, new long[] {c.out(), c.in(), k, k}));
+                off += (long) c.out() * c.in() * k * k;
+                p.add(new Block(pre + "bias", Kind.BIAS, off, 1, c.out(), new long[] {c.out()}));
+                off += c.out();
+            } else if (layer instanceof ModelSpec.BatchNorm n) {
+                long[] shape = {n.features()};
+                p.add(new Block(pre + "weight", Kind.BATCHNORM, off, 1, n.features(), shape));
+                off += n.features();
+                p.add(new Block(pre + "bias", Kind.BATCHNORM, off, 1, n.features(), shape));
+                off += n.features();
+                b.add(new Block(pre + "running_mean", Kind.BATCHNORM, boff, 1, n.features(), shape));
+                boff += n.features();
+                b.add(new Block(pre + "running_var", Kind.BATCHNORM, boff, 1, n.features(), shape));
+                boff += n.features();
+            }
+        }
+        return new ParameterLayout(p, b);
+    }
+
+    public List<Block> parameters() { return parameters; }
+
+    public List<Block> buffers() { return buffers; }
+
+    public long parameterCount() { return parameterCount; }
+
+    public long bufferCount() { return bufferCount; }
+
+    /** A flat parameter vector as named tensors (for writing a direction as safetensors). */
+    public Map<String, Tensor> toTensors(double[] flat, String dtype) {
+        if (flat.length != parameterCount) {
+            throw new IllegalArgumentException("flat vector has " + flat.length + " values, layout needs " + parameterCount);
+        }
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (Block b : parameters) {
+            double[] data = new double[(int) b.size()];
+            System.arraycopy(flat, (int) b.offset(), data, 0, data.length);
+            out.put(b.name(), new Tensor(dtype, b.shape(), data));
+        }
+        return out;
+    }
+
+    /**
+     * Named tensors as a flat parameter vector. Every parameter tensor must be present with its shape;
+     * other tensors (running statistics, {@code num_batches_tracked}) are ignored. {@code where} names the
+     * file in error messages.
+     */
+    public double[] fromTensors(Map<String, Tensor> tensors, String where) {
+        double[] flat = new double[Math.toIntExact(parameterCount)];
+        for (Block b : parameters) {
+            Tensor t = tensors.get(b.name());
+            if (t == null) throw new InputException(where + ": tensor " + b.name() + " is missing (the model has it, shape " + java.util.Arrays.toString(b.shape()) + ")");
+            if (!java.util.Arrays.equals(t.shape(), b.shape())) {
+                throw new InputException(where + ": tensor " + b.name() + " has shape " + java.util.Arrays.toString(t.shape())
+                        + ", but the model needs " + java.util.Arrays.toString(b.shape()));
+            }
+            System.arraycopy(t.data(), 0, flat, (int) b.offset(), t.data().length);
+        }
+        return flat;
+    }
+}

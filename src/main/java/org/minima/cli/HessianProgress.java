@@ -1,0 +1,57 @@
+package org.minima.cli;
+
+import java.io.PrintStream;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import org.minima.analysis.HessianOperator;
+
+/**
+ * Progress of {@code hessian} on stderr (COMMON.md): Hessian-vector products done out of the most the
+ * requested analyses may take, with what the running analyzer knows (the top Ritz value and its residual);
+ * a bar on a terminal, a plain line about every 10 s otherwise, nothing with {@code --quiet}.
+ */
+final class HessianProgress implements HessianOperator.Listener, AutoCloseable {
+    private final ProgressBar bar;
+    private final PrintStream plain;
+    private final long max;
+    private final long started = System.nanoTime();
+    private long lastLine;
+
+    HessianProgress(long maxProducts, boolean quiet) {
+        this.max = maxProducts;
+        if (quiet) {
+            bar = null;
+            plain = null;
+        } else if (System.console() != null) {
+            bar = new ProgressBarBuilder().setTaskName("hessian HVPs").setInitialMax(maxProducts).setStyle(ProgressBarStyle.ASCII)
+                    .setConsumer(new ConsoleProgressBarConsumer(System.err)).setUpdateIntervalMillis(500).showSpeed().build();
+            plain = null;
+        } else {
+            bar = null;
+            plain = System.err;
+        }
+    }
+
+    @Override
+    public void update(long products, String status) {
+        if (bar != null) {
+            if (products > bar.getMax()) bar.maxHint(products);
+            bar.stepTo(products);
+            bar.setExtraMessage(" " + status);
+        } else if (plain != null) {
+            long now = System.nanoTime();
+            if (lastLine == 0 || now - lastLine > 10_000_000_000L) {
+                lastLine = now;
+                plain.printf("hessian: %d HVPs (at most %d), %s (%.0f s)%n", products, max, status, (now - started) / 1e9);
+                plain.flush();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        if (bar != null) bar.close();
+    }
+}

@@ -1,0 +1,249 @@
+package org.minima.train;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.minima.io.InputException;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.YAMLException;
+
+/**
+ * A training config (CONTRACT.md, "Training configs"), checked key by key. {@link #raw()} is the config
+ * as used (after {@code --set} and {@code --seed}), which {@code run.json} records so that the run can be
+ * repeated from it. docs/training.md documents every key.
+ */
+public record TrainConfig(
+        Map<String, Object> raw,
+        Object model,
+        String trainData,
+        String testData,
+        Integer trainExamples,
+        Integer testExamples,
+        OptimizerSpec optimizer,
+        LrPolicy lrPolicy,
+        BatchSpec batch,
+        int epochs,
+        Stop stop,
+        long seed,
+        String dtype,
+        String init) {
+
+    public static final Set<String> KEYS = ordered("model", "data", "optimizer", "lrPolicy", "batch", "epochs", "stop", "seed", "dtype", "init");
+    static final Set<String> DATA_KEYS = ordered("train", "test", "trainExamples", "testExamples");
+    static final Set<String> OPTIMIZER_KEYS = ordered("name", "lr", "momentum", "nesterov", "betas", "eps", "weightDecay", "decoupled");
+    static final Set<String> BATCH_KEYS = ordered("size", "schedule", "factor", "milestones");
+    static final Set<String> STOP_KEYS = ordered("patience", "minDelta");
+
+    /** The optimizer and its hyper-parameters. */
+    public record OptimizerSpec(String name, double lr, double momentum, boolean nesterov, double beta1, double beta2,
+                                double eps, double weightDecay, boolean decoupled) {
+        /** Allocates the optimizer's state for {@code n} parameters of {@code dtype}. */
+        public Optimizer create(long n, org.nd4j.linalg.api.buffer.DataType dtype) {
+            return name.equals("adam")
+                    ? new Adam(n, dtype, beta1, beta2, eps, weightDecay, decoupled)
+                    : new Sgd(n, dtype, momentum, nesterov, weightDecay, decoupled);
+        }
+    }
+
+    /** {@code batch:}: a size (absolute, or a fraction of the training set) and a schedule. */
+    public record BatchSpec(Number size, String schedule, double factor, List<Integer> milestones) {
+        public BatchSchedule resolve(int n, String where) {
+            try {
+                return new BatchSchedule(schedule, BatchSchedule.resolveSize(size, n), factor, milestones, n);
+            } catch (IllegalArgumentException e) {
+                throw new InputException(where + ": " + e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * Keskar et al.'s "until the loss ceases to improve": stop when the training loss has not fallen below
+     * (best − minDelta) for {@code patience} epochs in a row. {@code patience} 0 means no early stop.
+     */
+    public record Stop(int patience, double minDelta) {}
+
+    private static Set<String> ordered(String... keys) {
+        return new LinkedHashSet<>(List.of(keys));
+    }
+
+    /** Reads a YAML config, or the {@code config} of a {@code run.json}, applies the overrides and checks it. */
+    public static TrainConfig load(Path file, List<String> sets, Long seedOverride) {
+        Map<String, Object> map = readMap(file);
+        String where = file.getFileName().toString();
+        if (file.toString().endsWith(".json") && map.containsKey("config")) {
+            Object c = map.get("config");
+            if (!(c instanceof Map)) throw new InputException(where + ": 'config' is not a mapping");
+            map = deepCopy(c);
+            where = where + ": config";
+        }
+        for (String s : sets) applySet(map, s);
+        if (seedOverride != null) map.put("seed", seedOverride);
+        return parse(map, where);
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> readMap(Path file) {
+        if (!Files.isRegularFile(file)) throw new InputException(file + ": no such file");
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            Object o = new Yaml(new SafeConstructor(new LoaderOptions())).load(r); // JSON is read as YAML too
+            if (!(o instanceof Map)) throw new InputException(file + ": expected a mapping of config keys (" + String.join(", ", KEYS) + ")");
+            return deepCopy(o);
+        } catch (YAMLException e) {
+            throw new InputException(file + ": not valid YAML: " + e.getMessage().lines().findFirst().orElse(""));
+        } catch (IOException e) {
+            throw new InputException(file + ": cannot read: " + e.getMessage());
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> deepCopy(Object o) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (Map.Entry<?, ?> e : ((Map<?, ?>) o).entrySet()) out.put(String.valueOf(e.getKey()), copyValue(e.getValue()));
+        return out;
+    }
+
+    private static Object copyValue(Object v) {
+        if (v instanceof Map<?, ?> m) return deepCopy(m);
+        if (v instanceof List<?> l) {
+            List<Object> out = new ArrayList<>();
+            for (Object o : l) out.add(copyValue(o));
+            return out;
+        }
+        return v;
+    }
+
+    /** {@code --set a.b=VALUE}: VALUE is read as YAML (so 0.1, true, [1, 2] and {name: fixed} work). */
+    @SuppressWarnings("unchecked")
+    public static void applySet(Map<String, Object> map, String assignment) {
+        int eq = assignment.indexOf('=');
+        if (eq <= 0) throw new InputException("--set " + assignment + ": expected KEY=VALUE, e.g. optimizer.lr=0.01");
+        String key = assignment.substring(0, eq).strip();
+        Object value;
+        try {
+            value = copyValue(new Yaml(new SafeConstructor(new LoaderOptions())).load(assignment.substring(eq + 1)));
+        } catch (YAMLException e) {
+            throw new InputException("--set " + key + ": value is not valid YAML: " + assignment.substring(eq + 1));
+        }
+        String[] path = key.split("\\.");
+        Map<String, Object> m = map;
+        for (int i = 0; i < path.length - 1; i++) {
+            Object next = m.get(path[i]);
+            if (next == null) {
+                next = new LinkedHashMap<String, Object>();
+                m.put(path[i], next);
+            } else if (!(next instanceof Map)) {
+                throw new InputException("--set " + key + ": '" + path[i] + "' is not a mapping in the config");
+            }
+            m = (Map<String, Object>) next;
+        }
+        m.put(path[path.length - 1], value);
+    }
+
+    /** Checks {@code map} key by key; {@code where} names the file in messages. */
+    public static TrainConfig parse(Map<String, Object> map, String where) {
+        ConfigMap c = ConfigMap.of(map, where, KEYS);
+        if (!c.has("model")) throw new InputException(where + ": missing key 'model' (a preset f1, c1..c4, or a model.json body)");
+        Object model = c.raw("model");
+        if (!(model instanceof String || model instanceof Map)) throw new InputException(c.at("model") + ": expected a preset name or a mapping");
+
+        if (!c.has("data")) throw new InputException(where + ": missing key 'data' ({train: SPEC, test: SPEC})");
+        ConfigMap d = ConfigMap.of(c.raw("data"), c.at("data"), DATA_KEYS);
+        String train = d.requireString("train");
+        String test = d.string("test", null);
+        Integer trainEx = d.has("trainExamples") ? (int) positiveInt(d, "trainExamples") : null;
+        Integer testEx = d.has("testExamples") ? (int) positiveInt(d, "testExamples") : null;
+
+        int epochs = (int) c.integer("epochs", 0);
+        if (!c.has("epochs") || epochs < 1) throw new InputException(c.at("epochs") + ": expected the maximum number of epochs, an integer >= 1");
+
+        if (!c.has("optimizer")) throw new InputException(where + ": missing key 'optimizer' ({name: adam, lr: 0.001})");
+        OptimizerSpec opt = optimizer(ConfigMap.of(c.raw("optimizer"), c.at("optimizer"), OPTIMIZER_KEYS));
+
+        Object policy = c.has("lrPolicy") ? c.raw("lrPolicy") : Map.of("name", "fixed");
+        LrPolicy lr = LrPolicies.parse(policy, opt.lr(), epochs, c.at("lrPolicy"));
+
+        if (!c.has("batch")) throw new InputException(where + ": missing key 'batch' ({size: 256} or {size: 0.1})");
+        BatchSpec batch = batch(ConfigMap.of(c.raw("batch"), c.at("batch"), BATCH_KEYS));
+
+        Stop stop = new Stop(0, 0);
+        if (c.has("stop")) {
+            ConfigMap s = ConfigMap.of(c.raw("stop"), c.at("stop"), STOP_KEYS);
+            stop = new Stop((int) Math.max(0, s.integer("patience", 0)), s.nonNegative("minDelta", 0));
+            if (s.integer("patience", 0) < 0) throw new InputException(s.at("patience") + ": expected an integer >= 0");
+        }
+        long seed = c.integer("seed", 1);
+        String dtype = c.string("dtype", "float32");
+        if (!dtype.equals("float32") && !dtype.equals("float64")) throw new InputException(c.at("dtype") + ": expected float32 or float64, got " + dtype);
+        String init = c.string("init", null);
+        return new TrainConfig(map, model, train, test, trainEx, testEx, opt, lr, batch, epochs, stop, seed, dtype, init);
+    }
+
+    private static long positiveInt(ConfigMap m, String key) {
+        long v = m.integer(key, 0);
+        if (v < 1) throw new InputException(m.at(key) + ": expected an integer >= 1, got " + v);
+        return v;
+    }
+
+    private static OptimizerSpec optimizer(ConfigMap o) {
+        String name = o.requireString("name");
+        if (!name.equals("sgd") && !name.equals("adam")) throw new InputException(o.at("name") + ": expected sgd or adam, got " + name);
+        double lr = o.requirePositive("lr");
+        double wd = o.nonNegative("weightDecay", 0);
+        boolean decoupled = o.bool("decoupled", false);
+        if (name.equals("sgd")) {
+            for (String k : List.of("betas", "eps")) if (o.has(k)) throw new InputException(o.at(k) + ": is an adam key; sgd takes lr, momentum, nesterov, weightDecay, decoupled");
+            double m = o.nonNegative("momentum", 0);
+            if (!(m < 1)) throw new InputException(o.at("momentum") + ": expected a number in [0, 1), got " + m);
+            boolean nesterov = o.bool("nesterov", false);
+            if (nesterov && m == 0) throw new InputException(o.at("nesterov") + ": Nesterov needs momentum > 0");
+            return new OptimizerSpec(name, lr, m, nesterov, 0, 0, 0, wd, decoupled);
+        }
+        for (String k : List.of("momentum", "nesterov")) if (o.has(k)) throw new InputException(o.at(k) + ": is an sgd key; adam takes lr, betas, eps, weightDecay, decoupled");
+        double b1 = 0.9, b2 = 0.999;
+        if (o.has("betas")) {
+            List<Double> b = o.numbers("betas");
+            if (b.size() != 2) throw new InputException(o.at("betas") + ": expected [beta1, beta2], got " + b);
+            b1 = b.get(0);
+            b2 = b.get(1);
+            if (!(b1 >= 0 && b1 < 1 && b2 >= 0 && b2 < 1)) throw new InputException(o.at("betas") + ": expected values in [0, 1), got " + b);
+        }
+        return new OptimizerSpec(name, lr, 0, false, b1, b2, o.positive("eps", 1e-8), wd, decoupled);
+    }
+
+    private static BatchSpec batch(ConfigMap b) {
+        if (!b.has("size")) throw new InputException(b.where() + ": missing key 'size' (e.g. 256, or 0.1 for 10% of the training set)");
+        Object sv = b.raw("size");
+        Number size = sv instanceof Number num ? num : ConfigMap.toDouble(sv, b.at("size"));
+        double s = size.doubleValue();
+        boolean fraction = (size instanceof Double || size instanceof Float) && s <= 1;
+        if (!(s > 0) || (!fraction && s != Math.rint(s))) {
+            throw new InputException(b.at("size") + ": expected an integer >= 1 or a fraction in (0, 1], got " + sv);
+        }
+        String schedule = b.string("schedule", "constant");
+        if (!BatchSchedule.KINDS.contains(schedule)) {
+            throw new InputException(b.at("schedule") + ": unknown schedule '" + schedule + "'; one of " + String.join(", ", BatchSchedule.KINDS));
+        }
+        List<Integer> ms = new ArrayList<>();
+        if (!schedule.equals("constant")) {
+            for (double m : b.numbers("milestones")) {
+                if (m != Math.rint(m) || m < 1) throw new InputException(b.at("milestones") + ": expected epochs, integers >= 1, got " + m);
+                if (!ms.isEmpty() && m <= ms.get(ms.size() - 1)) throw new InputException(b.at("milestones") + ": must increase");
+                ms.add((int) m);
+            }
+        } else if (b.has("milestones") || b.has("factor")) {
+            throw new InputException(b.where() + ": 'factor' and 'milestones' need a schedule (" + String.join(", ", BatchSchedule.KINDS.subList(1, 5)) + ")");
+        }
+        double factor = b.positive("factor", schedule.equals("constant") ? 1 : 5); // Smith et al. step by 5
+        return new BatchSpec(size, schedule, factor, ms);
+    }
+}

@@ -1,0 +1,97 @@
+package org.minima.plot;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.Color;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+
+class ChartsTest {
+
+    private static BufferedImage decode(byte[] png) throws Exception {
+        return ImageIO.read(new ByteArrayInputStream(png));
+    }
+
+    @Test
+    void lineChartWritesAPngOfItsSizeAndAnSvgDocument() throws Exception {
+        // The answer: ImageIO decodes the bytes into an image of the declared size, with drawn (non-white) pixels,
+        // and the SVG bytes are an <svg> document.
+        int n = 25;
+        double[] a = new double[n];
+        double[] loss = new double[n];
+        double[] acc = new double[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = -1 + 3.0 * i / (n - 1);
+            loss[i] = 0.05 + 2 * (a[i] - 0) * (a[i] - 1) * (a[i] - 0) * (a[i] - 1) + 0.1 * a[i] * a[i];
+            acc[i] = 100 * Math.exp(-loss[i]);
+        }
+        LineChart c = new LineChart().title("test").xLabel("alpha")
+                .leftAxis("cross-entropy", LineChart.BLUE, true).rightAxis("accuracy (%)", LineChart.RED, 0.0, 100.0)
+                .add(new LineChart.Series("train loss", a, loss, LineChart.BLUE, false, false))
+                .add(new LineChart.Series("test loss", a, loss, LineChart.BLUE, true, false))
+                .add(new LineChart.Series("train accuracy", a, acc, LineChart.RED, false, true))
+                .add(new LineChart.Series("test accuracy", a, acc, LineChart.RED, true, true))
+                .mark(0, "from").mark(1, "to");
+        byte[] png = c.png(1);
+        BufferedImage img = decode(png);
+        assertEquals(c.width(), img.getWidth());
+        assertEquals(c.height(), img.getHeight());
+        int drawn = 0;
+        for (int y = 0; y < img.getHeight(); y += 2) for (int x = 0; x < img.getWidth(); x += 2) if (img.getRGB(x, y) != Color.WHITE.getRGB()) drawn++;
+        assertTrue(drawn > 1000, "drawn pixels: " + drawn);
+        String svg = new String(c.svg(), StandardCharsets.UTF_8);
+        assertTrue(svg.contains("<svg"), svg.substring(0, Math.min(200, svg.length())));
+        Path dir = Path.of("target", "chart-samples");
+        Files.createDirectories(dir);
+        Files.write(dir.resolve("line.png"), png);
+        Files.write(dir.resolve("line.svg"), c.svg());
+    }
+
+    @Test
+    void contourOfAPlaneSplitsColoursAtTheLevelLine() throws Exception {
+        // z(x, y) = x on [-1, 1]²: the contour z = L is the vertical line x = L, so a pixel just left of it has the
+        // colour of the band below L and a pixel just right the colour of the band above (closed form, not the code).
+        int n = 11;
+        double[] g = new double[n];
+        for (int i = 0; i < n; i++) g[i] = -1 + 2.0 * i / (n - 1);
+        double[][] z = new double[n][n];
+        for (int j = 0; j < n; j++) for (int i = 0; i < n; i++) z[j][i] = g[i];
+        ContourChart c = new ContourChart(g, g, z);
+        double[] levels = c.levels();
+        assertArrayEquals(new double[] {-0.8, -0.6, -0.4, -0.2, 0, 0.2, 0.4, 0.6, 0.8}, levels, 1e-12);
+        BufferedImage img = decode(c.png(1));
+        // plot area: x from 80, square of side min(760-230, 640-30-70) = 530 starting at y = 30
+        double x0 = 80;
+        double side = 530;
+        int py = 30 + 100;
+        int level = 5; // L = 0.2
+        double lx = x0 + (levels[level] + 1) / 2 * side;
+        Color below = Colormap.viridis(level / (double) levels.length);
+        Color above = Colormap.viridis((level + 1) / (double) levels.length);
+        assertEquals(below.getRGB(), img.getRGB((int) lx - 6, py));
+        assertEquals(above.getRGB(), img.getRGB((int) lx + 6, py));
+    }
+
+    @Test
+    void contourOfABowlLooksRight() throws Exception {
+        int n = 21;
+        double[] g = new double[n];
+        for (int i = 0; i < n; i++) g[i] = -1 + 2.0 * i / (n - 1);
+        double[][] z = new double[n][n];
+        for (int j = 0; j < n; j++) for (int i = 0; i < n; i++) z[j][i] = 0.02 + 3 * g[i] * g[i] + 8 * g[j] * g[j] + 2 * g[i] * g[j];
+        ContourChart c = new ContourChart(g, g, z).title("bowl").labels("direction 1", "direction 2", "loss").mark(0, 0, "model");
+        byte[] png = c.png(1);
+        assertTrue(png.length > 1000);
+        Path dir = Path.of("target", "chart-samples");
+        Files.createDirectories(dir);
+        Files.write(dir.resolve("contour.png"), png);
+        Files.write(dir.resolve("contour.svg"), c.svg());
+    }
+}
