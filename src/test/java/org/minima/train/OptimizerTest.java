@@ -109,15 +109,16 @@ class OptimizerTest {
         for (int k = 0; k < opts.length; k++) {
             INDArray w = Nd4j.zeros(DataType.DOUBLE, d);
             INDArray g = Nd4j.zeros(DataType.DOUBLE, d);
-            for (int s = 0; s < 5000; s++) {
-                double[] wv = w.toDoubleVector();
+            double[] wv = new double[d];
+            for (int s = 0; s < 3000; s++) {
+                for (int j = 0; j < d; j++) wv[j] = w.getDouble(j);
                 double[] gv = new double[d];
                 for (int i = 0; i < n; i++) {
                     double res = -y[i];
                     for (int j = 0; j < d; j++) res += x[i][j] * wv[j];
                     for (int j = 0; j < d; j++) gv[j] += res * x[i][j] / n;
                 }
-                g.assign(Nd4j.createFromArray(gv));
+                for (int j = 0; j < d; j++) g.putScalar(j, gv[j]);
                 opts[k].step(w, g, lrs[k]);
             }
             assertArrayEquals(exact, w.toDoubleVector(), 1e-6, opts[k].name() + " #" + k);
