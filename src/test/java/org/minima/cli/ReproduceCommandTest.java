@@ -191,6 +191,16 @@ class ReproduceCommandTest {
         assertEquals(cache, Files.readString(out.resolve("analyses/sb.json")));
         assertEquals(Json.read(out.resolve("results.json")).get("runs"), Json.parse(results, "first").get("runs"));
 
+        // an interrupted run (run.json still "running") is continued from its checkpoint, not started afresh
+        Path lbRun = out.resolve("lb/run.json");
+        Files.writeString(lbRun, Files.readString(lbRun).replace("\"status\" : \"complete\"", "\"status\" : \"running\""));
+        assertEquals("running", Json.read(lbRun).get("status").asText());
+        assertEquals(0, run("reproduce", exp.toString(), "--out", out.toString(), "--quiet", "--threads", "1")[0]);
+        assertEquals("complete", Json.read(lbRun).get("status").asText());
+        assertEquals(1, Json.read(lbRun).get("resumed").size());
+        assertTrue(java.util.Arrays.equals(weights, Files.readAllBytes(out.resolve("lb/weights.safetensors"))),
+                "resumed from the last checkpoint: the same weights");
+
         // the same --out with another config for a run: refused before anything is trained
         Object[] changed = run("reproduce", experiment(dir, data, 3, "").toString(), "--out", out.toString(), "--quiet");
         assertEquals(2, changed[0]);
