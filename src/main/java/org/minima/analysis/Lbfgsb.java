@@ -15,12 +15,13 @@ import org.apache.commons.math3.linear.SingularMatrixException;
  *       m(x) = f + gᵀ(x−x<sub>k</sub>) + ½(x−x<sub>k</sub>)ᵀB(x−x<sub>k</sub>) along the projected steepest
  *       descent path (Byrd et al. §4, Algorithm CP), walking the breakpoints in increasing order with a heap;</li>
  *   <li>subspace minimization of m over the variables free at x<sup>c</sup> (§5.1, the direct primal method),
- *       truncated to stay in the box;</li>
+ *       projected onto the box as in L-BFGS-B 3.0 (Morales & Nocedal 2011), or truncated to stay in it
+ *       (1995) when the projection is not a descent direction;</li>
  *   <li>a Moré–Thuente line search along d = x̄ − x<sub>k</sub> for the strong Wolfe conditions, falling back to
  *       Armijo backtracking when it fails;</li>
  *   <li>the limited-memory update of the compact representation B = θI − W M Wᵀ, W = [Y θS],
  *       M = [[−D, Lᵀ], [L, θSᵀS]]⁻¹ (Byrd, Nocedal & Schnabel 1994, Theorem 2.3; Byrd et al. 1995 eq. 3.2–3.4),
- *       skipping pairs with sᵀy ≤ ε·yᵀy so B stays positive definite.</li>
+ *       skipping pairs with sᵀy ≤ ε·(−gᵀs) so B stays positive definite.</li>
  * </ol>
  * Stops when the projected gradient's ∞-norm is ≤ pgtol, when the relative reduction
  * (f<sub>k</sub> − f<sub>k+1</sub>)/max(|f<sub>k</sub>|, |f<sub>k+1</sub>|, 1) ≤ factr·ε<sub>mach</sub>, or on the
@@ -494,6 +495,20 @@ public final class Lbfgsb {
             axpy(-it * it * v[k], y[sl], r);
             axpy(-it * it * theta * v[col + k], s[sl], r);
         }
+        // Morales & Nocedal, "Remark on Algorithm 778", ACM TOMS 38 (2011) (L-BFGS-B 3.0, as in scipy): first try
+        // the projection P(x^c + du) onto the box; keep it unless it is an ascent direction from x, in which case
+        // take the 1995 step, x^c + α*·du with the largest α* ≤ 1 that stays in the box. O(n).
+        double slope = 0;
+        for (int i = 0; i < n; i++) {
+            double xi = free[i] ? Math.min(Math.max(xc[i] + r[i], lo[i]), hi[i]) : xc[i];
+            slope += (xi - x[i]) * g[i];
+        }
+        if (slope <= 0) {
+            for (int i = 0; i < n; i++) {
+                if (free[i]) xc[i] = Math.min(Math.max(xc[i] + r[i], lo[i]), hi[i]);
+            }
+            return;
+        }
         double alpha = 1.0;
         for (int i = 0; i < n; i++) {
             if (!free[i]) continue;
@@ -622,13 +637,16 @@ public final class Lbfgsb {
     private void updateMemory() {
         double sTy = 0;
         double yTy = 0;
+        double descent = 0; // −g_kᵀs > 0
         for (int i = 0; i < n; i++) {
             double si = x[i] - xPrev[i];
             double yi = g[i] - gPrev[i];
             sTy += si * yi;
             yTy += yi * yi;
+            descent -= gPrev[i] * si;
         }
-        if (!(sTy > EPS * yTy)) return; // curvature condition fails: skip, keeping B positive definite
+        // Curvature test of Algorithm 778: skip the pair unless sᵀy > ε·(−g_kᵀs), keeping B positive definite.
+        if (!(sTy > EPS * descent) || !(yTy > 0)) return;
 
         int slotNew;
         if (col < m) {

@@ -15,9 +15,7 @@ import org.deeplearning4j.nn.weights.WeightInit;
 import org.minima.data.DataSet;
 import org.minima.nn.Network;
 import org.minima.nn.Presets;
-import org.minima.train.BatchSchedule;
 import org.minima.train.TrainConfig;
-import org.minima.train.Trainer;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -37,7 +35,19 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  */
 public final class TrainThroughput {
     /** One batch size: examples/s of each, and their ratio. */
-    public record Figures(int batch, double oursPerSecond, double dl4jPerSecond, double ratio, double oursGflops, double sgemmGflops) {}
+    public record Figures(int batch, double oursPerSecond, double dl4jPerSecond, double ratio, double oursGflops, double sgemmGflops) {
+        public Map<String, Object> asMap() {
+            Map<String, Object> m = new java.util.LinkedHashMap<>();
+            m.put("batch", batch);
+            m.put("oursExamplesPerSecond", oursPerSecond);
+            m.put("dl4jExamplesPerSecond", dl4jPerSecond);
+            m.put("ratioToDl4j", ratio);
+            m.put("oursGflops", oursGflops);
+            m.put("sgemmGflops", sgemmGflops);
+            m.put("fractionOfSgemmPeak", oursGflops / sgemmGflops);
+            return m;
+        }
+    }
 
     /** Multiply-adds ×2 of F1's forward pass per example: 2·(784·512 + 4·512·512 + 512·10). */
     static final double FORWARD_FLOPS = 2.0 * (784 * 512 + 4 * 512 * 512 + 512 * 10);

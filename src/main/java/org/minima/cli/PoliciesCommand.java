@@ -1,14 +1,13 @@
 package org.minima.cli;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.minima.io.AtomicFiles;
 import org.minima.io.InputException;
 import org.minima.plot.PolicyPlot;
 import org.minima.train.BatchSchedule;
@@ -83,17 +82,8 @@ public final class PoliciesCommand implements Callable<Integer> {
         }
         panels.add(new PolicyPlot.Panel("batch (Smith et al.: B=128, x5)", "batch", ex, names, batches));
         panels.add(new PolicyPlot.Panel("noise scale g (lr 0.1, m 0.9)", "g", ex, names, noise));
-        Path abs = file.toAbsolutePath();
-        Path dir = abs.getParent();
-        if (dir != null && !Files.isDirectory(dir)) throw new InputException(file + ": folder does not exist");
-        Path tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".tmp");
-        try {
-            try (OutputStream os = Files.newOutputStream(tmp)) {
-                PolicyPlot.writePng(panels, os);
-            }
-            Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        Path dir = file.toAbsolutePath().getParent();
+        if (dir != null && !Files.isDirectory(dir)) throw new InputException(file + ": the folder does not exist");
+        AtomicFiles.write(file, os -> PolicyPlot.writePng(panels, os));
     }
 }

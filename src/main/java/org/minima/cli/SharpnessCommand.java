@@ -201,6 +201,7 @@ public final class SharpnessCommand implements Callable<Integer> {
         public void startEnds(int index, Sharpness.Start start) {
             if (quiet) return;
             if (bar != null) {
+                bar.stepTo(start.iterations());
                 bar.close();
                 bar = null;
             } else {

@@ -81,6 +81,8 @@ public final class TrainCommand implements Callable<Integer> {
         private final boolean quiet;
         private final boolean terminal = System.console() != null;
         private ProgressBar bar;
+        private int epoch, examples, done;
+        private long epochStart, lastLine;
 
         Progress(boolean quiet) {
             this.quiet = quiet;
@@ -88,6 +90,10 @@ public final class TrainCommand implements Callable<Integer> {
 
         @Override
         public void epochStarted(int epoch, int epochs, int examples, int batch) {
+            this.epoch = epoch;
+            this.examples = examples;
+            done = 0;
+            epochStart = lastLine = System.nanoTime();
             if (quiet || !terminal) return;
             bar = new ProgressBarBuilder().setTaskName("epoch " + epoch + "/" + epochs).setInitialMax(examples)
                     .setUnit(" ex", 1).showSpeed().setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500)
@@ -95,9 +101,17 @@ public final class TrainCommand implements Callable<Integer> {
         }
 
         @Override
-        public void batchDone(int examples, double loss) {
+        public void batchDone(int n, double loss) {
+            done += n;
+            long now = System.nanoTime();
+            if (!quiet && !terminal && now - lastLine > 30_000_000_000L) { // not a terminal: a plain line every 30 s
+                double rate = done / ((now - epochStart) / 1e9);
+                System.err.printf("epoch %d: %d/%d examples, %.0f ex/s, ETA %.0f s, loss %.4f%n", epoch, done, examples, rate,
+                        (examples - done) / rate, loss);
+                lastLine = now;
+            }
             if (bar != null) {
-                bar.stepBy(examples);
+                bar.stepBy(n);
                 bar.setExtraMessage(String.format("loss %.4f", loss));
             }
         }

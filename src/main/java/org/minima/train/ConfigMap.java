@@ -38,7 +38,8 @@ final class ConfigMap {
 
     String where() { return where; }
 
-    String at(String key) { return where + "." + key; }
+    /** {@code file: a.b.key}: the file, then the dotted path of the key. */
+    String at(String key) { return where + (where.contains(":") ? "." : ": ") + key; }
 
     boolean has(String key) { return map.get(key) != null; }
 

@@ -55,17 +55,7 @@ public final class TrainRun {
             throw new InputException(dir + ": already holds a run; resume it with 'train --resume " + dir + "' or choose another --out");
         }
         Setup s = setup(cfg);
-        if (cfg.init() != null) {
-            ModelDirectory.Loaded m = ModelDirectory.read(Path.of(cfg.init()));
-            if (!ModelJson.toJson(m.spec()).equals(ModelJson.toJson(s.net.spec()))) {
-                throw new InputException("init: " + cfg.init() + " has a different architecture than 'model'");
-            }
-            Network loaded = Network.load(m.spec(), m.tensors(), s.net.dataType());
-            s.net.parameters().assign(loaded.parameters());
-            s.net.buffers().assign(loaded.buffers());
-        } else {
-            s.net.initialize(cfg.seed());
-        }
+        initialize(cfg, s.net);
         Trainer trainer = new Trainer(cfg, s.net, s.train, s.test, dir, listener);
         ObjectNode record = record(cfg, info, s, trainer);
         record.put("start", Instant.now().toString());
@@ -83,19 +73,39 @@ public final class TrainRun {
         TrainConfig cfg = TrainConfig.load(runJson, List.of(), null);
         Setup s = setup(cfg);
         Trainer trainer = new Trainer(cfg, s.net, s.train, s.test, dir, listener);
-        Checkpoint.State from = ckpt == null ? Trainer.start() : trainer.restore(ckpt);
-        if (ckpt == null) s.net.initialize(cfg.seed()); // interrupted before the first epoch ended
-        if (cfg.init() != null && ckpt == null) throw new InputException(dir + ": no checkpoint to resume from; start the run again");
+        Checkpoint.State from;
+        if (ckpt == null) { // interrupted before the first epoch ended: start from the beginning
+            initialize(cfg, s.net);
+            from = Trainer.start();
+        } else {
+            from = trainer.restore(ckpt);
+        }
         ObjectNode record = record(cfg, info, s, trainer);
         record.put("start", old.path("start").asText());
-        record.withArray("resumed").add(Instant.now().toString() + " at epoch " + from.epochsDone());
-        for (JsonNode r : old.path("resumed")) record.withArray("resumed").insert(record.withArray("resumed").size() - 1, r);
+        com.fasterxml.jackson.databind.node.ArrayNode resumed = record.putArray("resumed");
+        for (JsonNode r : old.path("resumed")) resumed.add(r);
+        resumed.add(Instant.now().toString() + " at epoch " + from.epochsDone());
         if (old.path("threads").asInt() != info.threads()) {
             record.put("note", "resumed with " + info.threads() + " threads, started with " + old.path("threads").asInt()
                     + ": the weights may differ in the last bits from an uninterrupted run");
         }
         Json.write(runJson, record);
         return finish(dir, record, trainer, s, trainer.run(from));
+    }
+
+    /** The starting point: the weights of {@code init}, or PyTorch's initialization drawn from the seed. */
+    private static void initialize(TrainConfig cfg, Network net) {
+        if (cfg.init() == null) {
+            net.initialize(cfg.seed());
+            return;
+        }
+        ModelDirectory.Loaded m = ModelDirectory.read(Path.of(cfg.init()));
+        if (!ModelJson.toJson(m.spec()).equals(ModelJson.toJson(net.spec()))) {
+            throw new InputException("init: " + cfg.init() + " has a different architecture than 'model'");
+        }
+        Network loaded = Network.load(m.spec(), m.tensors(), net.dataType());
+        net.parameters().assign(loaded.parameters());
+        net.buffers().assign(loaded.buffers());
     }
 
     private record Setup(Network net, DataSet train, DataSet test) {}

@@ -145,4 +145,21 @@ class LandscapeCommandsTest {
         assertEquals(List.of(Path.of("a.safetensors"), Path.of("vector_1.safetensors"), Path.of("vector_2.safetensors"),
                 Path.of("vector_10.safetensors")), files);
     }
+
+    @Test
+    void hessianEigenvectorFilesTopOneAndTopTwoAreTheDirectionsEvenBesideBottomOnes() throws IOException {
+        // hessian --vectors writes top-1, top-2, ..., bottom-1, ...: the directions must be top-1 then top-2
+        // (alphabetical order would put bottom-1 first). Each file here holds a constant vector, 1, 2 or 3.
+        var layout = org.minima.analysis.ParameterLayout.of(InterpolationNetworkTest.net(1).spec());
+        Path dir = tmp.resolve("vectors");
+        String[] names = {"bottom-1", "top-1", "top-2"};
+        for (int k = 0; k < 3; k++) {
+            double[] v = new double[(int) layout.parameterCount()];
+            java.util.Arrays.fill(v, k + 1);
+            org.minima.io.Safetensors.write(dir.resolve(names[k] + ".safetensors"), layout.toTensors(v, "F64"), "F64");
+        }
+        double[][] d = LandscapeCommand.readDirections(dir, layout, "test", 2);
+        assertEquals(2.0, d[0][0], 0.0);
+        assertEquals(3.0, d[1][d[1].length - 1], 0.0);
+    }
 }

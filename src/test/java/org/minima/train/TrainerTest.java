@@ -199,7 +199,7 @@ class TrainerTest {
         m.remove("optimiser");
         m.put("batch", Map.of("sise", 8));
         InputException nested = assertThrows(InputException.class, () -> TrainConfig.parse(m, "run.yaml"));
-        assertTrue(nested.getMessage().startsWith("run.yaml.batch: unknown key 'sise'"), nested.getMessage());
+        assertTrue(nested.getMessage().startsWith("run.yaml: batch: unknown key 'sise'"), nested.getMessage());
         m.put("batch", Map.of("size", 8));
         m.put("optimizer", Map.of("name", "adam", "lr", 0.001, "beta1", 0.9));
         InputException opt = assertThrows(InputException.class, () -> TrainConfig.parse(m, "run.yaml"));

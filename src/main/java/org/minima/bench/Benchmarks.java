@@ -1,0 +1,41 @@
+package org.minima.bench;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/** The registry of {@code minima bench} entries, in the order they run. Add new entries here. */
+public final class Benchmarks {
+    public static final List<Benchmark> ALL = List.of(
+            new GemmBenchmark(),
+            new F1Benchmark());
+
+    private Benchmarks() {}
+
+    /** Median of the values (the mean of the middle two for an even count). */
+    public static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        int n = s.length;
+        return n % 2 == 1 ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
+    }
+
+    /** Seconds of each of {@code repeats} runs of {@code body} (after one untimed warm-up run). */
+    public static double[] time(int repeats, Runnable body) {
+        body.run();
+        double[] t = new double[repeats];
+        for (int i = 0; i < repeats; i++) {
+            long start = System.nanoTime();
+            body.run();
+            t[i] = (System.nanoTime() - start) / 1e9;
+        }
+        return t;
+    }
+
+    /** The names, for messages. */
+    public static List<String> names() {
+        List<String> n = new ArrayList<>();
+        for (Benchmark b : ALL) n.add(b.name());
+        return n;
+    }
+}
