@@ -206,7 +206,7 @@ public final class SharpnessCommand implements Callable<Integer> {
                 bar = null;
             } else {
                 System.err.printf(Locale.ROOT, "sharpness: start %d/%d done: %d iterations, %d evaluations, %s%n",
-                        index + 1, count, start.iterations(), start.evaluations(), start.stop().name().toLowerCase(Locale.ROOT));
+                        index + 1, count, start.iterations(), start.evaluations(), start.stop().name().toLowerCase(Locale.ROOT).replace('_', '-'));
             }
         }
 
