@@ -86,10 +86,10 @@ public final class Lanczos {
         long need = (long) o.maxSteps() * p;
         long cap = Math.min(need, n);
         long budget = o.memoryBytes() > 0 ? o.memoryBytes() : Memory.freeBytes() / 2;
-        long fits = budget / (n * bytesPer) - p - 1;
-        if (fits < cap + 0) {
+        long fits = budget / (n * bytesPer) - p - 1;   // basis vectors that fit beside R and the scratch
+        if (fits < cap) {
             // a restarted basis needs room for the kept vectors twice (basis + restart temporary)
-            cap = Math.min(cap, fits * 2 / 3);
+            cap = fits * 2 / 3;
         }
         int minimum = Math.min((int) Math.min(n, Integer.MAX_VALUE), wanted + 2 * p);
         if (cap < minimum) {

@@ -15,12 +15,13 @@ import org.apache.commons.math3.linear.SingularMatrixException;
  *       m(x) = f + gᵀ(x−x<sub>k</sub>) + ½(x−x<sub>k</sub>)ᵀB(x−x<sub>k</sub>) along the projected steepest
  *       descent path (Byrd et al. §4, Algorithm CP), walking the breakpoints in increasing order with a heap;</li>
  *   <li>subspace minimization of m over the variables free at x<sup>c</sup> (§5.1, the direct primal method),
- *       truncated to stay in the box;</li>
+ *       projected onto the box as in L-BFGS-B 3.0 (Morales & Nocedal 2011), or truncated to stay in it
+ *       (1995) when the projection is not a descent direction;</li>
  *   <li>a Moré–Thuente line search along d = x̄ − x<sub>k</sub> for the strong Wolfe conditions, falling back to
  *       Armijo backtracking when it fails;</li>
  *   <li>the limited-memory update of the compact representation B = θI − W M Wᵀ, W = [Y θS],
  *       M = [[−D, Lᵀ], [L, θSᵀS]]⁻¹ (Byrd, Nocedal & Schnabel 1994, Theorem 2.3; Byrd et al. 1995 eq. 3.2–3.4),
- *       skipping pairs with sᵀy ≤ ε·yᵀy so B stays positive definite.</li>
+ *       skipping pairs with sᵀy ≤ ε·(−gᵀs) so B stays positive definite.</li>
  * </ol>
  * Stops when the projected gradient's ∞-norm is ≤ pgtol, when the relative reduction
  * (f<sub>k</sub> − f<sub>k+1</sub>)/max(|f<sub>k</sub>|, |f<sub>k+1</sub>|, 1) ≤ factr·ε<sub>mach</sub>, or on the
@@ -101,6 +102,7 @@ public final class Lbfgsb {
     private static final int MAX_LINE_SEARCH_EVALUATIONS = 20; // as Zhu et al. 1997
     private static final int MAX_BACKTRACKS = 10;
     private static final double BIG_STEP = 1e10;
+    private static final int BLOCK = 2048; // doubles of an n-vector kept in cache while the 2m columns of W pass
 
     private final int n;
     private final int m;
@@ -304,12 +306,7 @@ public final class Lbfgsb {
             markFree(lo, hi);
             return;
         }
-        // p = Wᵀd: 2·col dot products of length n.
-        for (int k = 0; k < col; k++) {
-            int sl = slot(k);
-            p[k] = dot(y[sl], d);
-            p[col + k] = theta * dot(s[sl], d);
-        }
+        wTransposeTimes(d, p); // p = Wᵀd
         double fp = -dd; // f' = gᵀd
         double fpp = theta * dd - quadM(p, w); // f'' = dᵀBd = θdᵀd − pᵀMp
         double fppOrg = fpp;
@@ -463,17 +460,9 @@ public final class Lbfgsb {
 
         times(mMat, c, mc, w);
         for (int i = 0; i < n; i++) r[i] = g[i] + theta * (xc[i] - x[i]);
-        for (int k = 0; k < col; k++) {
-            int sl = slot(k);
-            axpy(-mc[k], y[sl], r);
-            axpy(-theta * mc[col + k], s[sl], r);
-        }
+        addWTimes(-1.0, mc, r);
         for (int i = 0; i < n; i++) if (!free[i]) r[i] = 0;
-        for (int k = 0; k < col; k++) {
-            int sl = slot(k);
-            q[k] = dot(y[sl], r);
-            q[col + k] = theta * dot(s[sl], r);
-        }
+        wTransposeTimes(r, q); // q = VᵀZᵀr̂ = Wᵀr̂ (r̂ is zero off the free set)
 
         double[][] vtv = reducedGram(nFree);
         double[][] kMat = new double[w][w];
@@ -489,10 +478,20 @@ public final class Lbfgsb {
         // du = −r/θ − (1/θ²) W v on the free variables, in place in r.
         double it = 1.0 / theta;
         for (int i = 0; i < n; i++) r[i] *= -it;
-        for (int k = 0; k < col; k++) {
-            int sl = slot(k);
-            axpy(-it * it * v[k], y[sl], r);
-            axpy(-it * it * theta * v[col + k], s[sl], r);
+        addWTimes(-it * it, v, r);
+        // Morales & Nocedal, "Remark on Algorithm 778", ACM TOMS 38 (2011) (L-BFGS-B 3.0, as in scipy): first try
+        // the projection P(x^c + du) onto the box; keep it unless it is an ascent direction from x, in which case
+        // take the 1995 step, x^c + α*·du with the largest α* ≤ 1 that stays in the box. O(n).
+        double slope = 0;
+        for (int i = 0; i < n; i++) {
+            double xi = free[i] ? Math.min(Math.max(xc[i] + r[i], lo[i]), hi[i]) : xc[i];
+            slope += (xi - x[i]) * g[i];
+        }
+        if (slope <= 0) {
+            for (int i = 0; i < n; i++) {
+                if (free[i]) xc[i] = Math.min(Math.max(xc[i] + r[i], lo[i]), hi[i]);
+            }
+            return;
         }
         double alpha = 1.0;
         for (int i = 0; i < n; i++) {
@@ -622,13 +621,16 @@ public final class Lbfgsb {
     private void updateMemory() {
         double sTy = 0;
         double yTy = 0;
+        double descent = 0; // −g_kᵀs > 0
         for (int i = 0; i < n; i++) {
             double si = x[i] - xPrev[i];
             double yi = g[i] - gPrev[i];
             sTy += si * yi;
             yTy += yi * yi;
+            descent -= gPrev[i] * si;
         }
-        if (!(sTy > EPS * yTy)) return; // curvature condition fails: skip, keeping B positive definite
+        // Curvature test of Algorithm 778: skip the pair unless sᵀy > ε·(−g_kᵀs), keeping B positive definite.
+        if (!(sTy > EPS * descent) || !(yTy > 0)) return;
 
         int slotNew;
         if (col < m) {
@@ -740,9 +742,46 @@ public final class Lbfgsb {
         return sum;
     }
 
-    private static void axpy(double alpha, double[] xs, double[] ys) {
-        if (alpha == 0) return;
-        for (int i = 0; i < ys.length; i++) ys[i] += alpha * xs[i];
+    /**
+     * out = Wᵀv = [Yᵀv; θSᵀv] (2·col entries). Blocked: a block of v stays in cache while the 2·col columns pass
+     * over it, so the cost is one streaming pass over S and Y (2·col·n multiply-adds) and one over v.
+     */
+    private void wTransposeTimes(double[] v, double[] out) {
+        int w = 2 * col;
+        Arrays.fill(out, 0, w, 0.0);
+        for (int b0 = 0; b0 < n; b0 += BLOCK) {
+            int b1 = Math.min(n, b0 + BLOCK);
+            for (int k = 0; k < col; k++) {
+                int sl = slot(k);
+                double[] yk = y[sl];
+                double[] sk = s[sl];
+                double ay = 0;
+                double as = 0;
+                for (int i = b0; i < b1; i++) {
+                    double vi = v[i];
+                    ay += yk[i] * vi;
+                    as += sk[i] * vi;
+                }
+                out[k] += ay;
+                out[col + k] += as;
+            }
+        }
+        for (int k = 0; k < col; k++) out[col + k] *= theta;
+    }
+
+    /** target += α·W·u = α·(Y·u_Y + θ·S·u_S); blocked like {@link #wTransposeTimes}: one pass over S, Y, target. */
+    private void addWTimes(double alpha, double[] u, double[] target) {
+        for (int b0 = 0; b0 < n; b0 += BLOCK) {
+            int b1 = Math.min(n, b0 + BLOCK);
+            for (int k = 0; k < col; k++) {
+                int sl = slot(k);
+                double[] yk = y[sl];
+                double[] sk = s[sl];
+                double cy = alpha * u[k];
+                double cs = alpha * theta * u[col + k];
+                for (int i = b0; i < b1; i++) target[i] += cy * yk[i] + cs * sk[i];
+            }
+        }
     }
 
     private static double dotSmall(double[] a, double[] b, int len) {

@@ -68,7 +68,7 @@ public final class HessianCommand implements Callable<Integer> {
     @Option(names = "--plot", paramLabel = "FILE.png", description = "Draw the spectral density (log scale, top eigenvalues marked); implies --density.")
     Path plot;
 
-    @Option(names = "--vectors", paramLabel = "DIR", description = "Write the eigenvectors as safetensors with the model's tensor names: DIR/top-1.safetensors, ..., DIR/bottom-1.safetensors, ...")
+    @Option(names = "--vectors", paramLabel = "DIR", description = "Write the eigenvectors as safetensors with the model's tensor names: DIR/eigenvector-1.safetensors (largest), ..., DIR/eigenvector-bottom-1.safetensors (smallest), ...")
     Path vectors;
 
     @Option(names = "--examples", paramLabel = "N", description = "Only the first N examples of the data set.")
@@ -144,7 +144,16 @@ public final class HessianCommand implements Callable<Integer> {
         out.put("hvps", result.hvps());
         if (s != null) {
             out.put("lanczosSteps", s.steps());
+            out.put("lanczosRestarts", s.restarts());
             out.put("converged", s.converged());
+            if (s.restarts() > 0 && !common.quiet) {
+                System.err.println("hessian: the Lanczos basis did not fit in memory for " + maxSteps + " steps; it was capped at "
+                        + s.basisCapacity() + " vectors and thick-restarted " + s.restarts() + " times (give Java more memory to avoid it)");
+            }
+            if (!s.converged() && !common.quiet) {
+                System.err.println("hessian: Lanczos stopped after --max-steps " + maxSteps + " before every residual was below --tol "
+                        + tol + "; the residuals say how accurate each eigenvalue is");
+            }
             out.put("tolerance", tol);
         }
         if (result.trace() != null) {
@@ -211,7 +220,9 @@ public final class HessianCommand implements Callable<Integer> {
     }
 
     /**
-     * DIR/top-i.safetensors and DIR/bottom-i.safetensors (F64), each the unit eigenvector as the model's
+     * DIR/eigenvector-i.safetensors (top, largest first) and DIR/eigenvector-bottom-i.safetensors (smallest
+     * first), F64; in natural name order the top ones come first, which is what {@code landscape --directions}
+     * takes. Each is the unit eigenvector as the model's
      * parameter tensors (names and shapes of weights.safetensors, without the batch-norm running
      * statistics, which are not parameters), and DIR/eigenvectors.json listing them.
      */
@@ -221,7 +232,7 @@ public final class HessianCommand implements Callable<Integer> {
         for (int pass = 0; pass < 2; pass++) {
             List<INDArray> vs = pass == 0 ? s.vectors() : s.bottomVectors();
             for (int i = 0; i < vs.size(); i++) {
-                String name = (pass == 0 ? "top-" : "bottom-") + (i + 1) + ".safetensors";
+                String name = (pass == 0 ? "eigenvector-" : "eigenvector-bottom-") + (i + 1) + ".safetensors";
                 layout.parameters().assign(vs.get(i).castTo(DataType.DOUBLE));
                 Map<String, Tensor> tensors = new LinkedHashMap<>();
                 for (Map.Entry<String, Tensor> e : layout.toTensors("F64").entrySet()) {

@@ -8,10 +8,13 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A contiguous row-major ND4J array together with fast element access from Java. GEMMs go to
- * ND4J/OpenBLAS through {@link #nd}; the element-wise parts of the layers (bias, batch norm, ReLU,
- * pooling, softmax) are plain Java loops over an NIO view of the same off-heap memory: no JNI call
- * per operation, no temporaries, and a fixed summation order (so results are bit-reproducible).
- * Values are read and written as double; a float32 array rounds on {@link #set}.
+ * OpenBLAS ({@link Blas}); the element-wise parts of the layers (bias, batch norm, ReLU, pooling,
+ * softmax) are plain Java loops over the same off-heap memory: no JNI call per operation, no
+ * temporaries, and a fixed summation order (so results are bit-reproducible). Values are read and
+ * written as double; a float32 array rounds on {@link #set}.
+ *
+ * <p>Access goes through {@code sun.misc.Unsafe}: NIO buffers' bounds and scope checks cost several
+ * times the arithmetic of these loops. Indices are checked by {@code assert} (on in the tests, {@code -ea}).
  */
 abstract class Arr {
     /** The ND4J view (for GEMM and for callers); shares memory with the element accessors. */
@@ -47,10 +50,12 @@ abstract class Arr {
     /** Fills with zeros. Cost: one pass. */
     abstract void zero();
 
-    /** Wraps {@code a}, which must be contiguous row-major (created by this package, or a view of such a block). */
-    static Arr of(INDArray a) {
-        if (a.dataType() == DataType.DOUBLE) return new D(a);
-        if (a.dataType() == DataType.FLOAT) return new F(a);
+    /** A new array's wrapper (offset 0); views come from {@link #view}, which knows their address. */
+    private static Arr of(INDArray a) {
+        if (a.offset() != 0) throw new IllegalArgumentException("a fresh array expected");
+        long address = a.data().addressPointer().address();
+        if (a.dataType() == DataType.DOUBLE) return new D(a, address, a.data().asNioDouble());
+        if (a.dataType() == DataType.FLOAT) return new F(a, address, a.data().asNioFloat());
         throw new IllegalArgumentException("float32 or float64 expected, got " + a.dataType());
     }
 
@@ -67,47 +72,76 @@ abstract class Arr {
             stride[i] = s;
             s *= shape[i];
         }
-        if (offset + s > base.length) throw new IllegalArgumentException("view past the end of its buffer");
+        if (offset < 0 || offset + s > base.length) throw new IllegalArgumentException("view past the end of its buffer");
         INDArray v = Nd4j.create(base.nd.data(), shape, stride, base.nd.offset() + offset, 'c', base.nd.dataType());
-        return of(v);
+        int off = (int) offset;
+        if (base instanceof D d) {
+            return new D(v, d.address + 8L * off, d.b.duplicate().position(off).limit(off + (int) s));
+        }
+        F f = (F) base;
+        return new F(v, f.address + 4L * off, f.b.duplicate().position(off).limit(off + (int) s));
+    }
+
+    private static final sun.misc.Unsafe U = unsafe();
+
+    @SuppressWarnings("removal")
+    private static sun.misc.Unsafe unsafe() {
+        try {
+            java.lang.reflect.Field f = sun.misc.Unsafe.class.getDeclaredField("theUnsafe");
+            f.setAccessible(true);
+            return (sun.misc.Unsafe) f.get(null);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("no access to sun.misc.Unsafe", e);
+        }
     }
 
     private static final class D extends Arr {
         private final DoubleBuffer b;
+        private final long address;
 
-        D(INDArray a) {
+        /** {@code address}: of value 0; {@code nio}: positioned on value 0 (the INDArray {@code a} keeps the memory alive). */
+        D(INDArray a, long address, java.nio.Buffer nio) {
             super(a);
-            DoubleBuffer all = a.data().asNioDouble();
-            all.position((int) a.offset());
-            all.limit((int) (a.offset() + length));
-            b = all.slice();
+            this.address = address;
+            this.b = ((DoubleBuffer) nio).slice();
         }
 
-        @Override double get(int i) { return b.get(i); }
+        @Override double get(int i) {
+            assert i >= 0 && i < length : i + " outside [0, " + length + ")";
+            return U.getDouble(address + ((long) i << 3));
+        }
 
-        @Override void set(int i, double v) { b.put(i, v); }
+        @Override void set(int i, double v) {
+            assert i >= 0 && i < length : i + " outside [0, " + length + ")";
+            U.putDouble(address + ((long) i << 3), v);
+        }
 
-        @Override void zero() { for (int i = 0; i < length; i++) b.put(i, 0.0); }
+        @Override void zero() { U.setMemory(address, (long) length << 3, (byte) 0); }
 
         @Override java.nio.Buffer nio() { return b; }
     }
 
     private static final class F extends Arr {
         private final FloatBuffer b;
+        private final long address;
 
-        F(INDArray a) {
+        F(INDArray a, long address, java.nio.Buffer nio) {
             super(a);
-            FloatBuffer all = a.data().asNioFloat();
-            all.position((int) a.offset());
-            all.limit((int) (a.offset() + length));
-            b = all.slice();
+            this.address = address;
+            this.b = ((FloatBuffer) nio).slice();
         }
 
-        @Override double get(int i) { return b.get(i); }
+        @Override double get(int i) {
+            assert i >= 0 && i < length : i + " outside [0, " + length + ")";
+            return U.getFloat(address + ((long) i << 2));
+        }
 
-        @Override void set(int i, double v) { b.put(i, (float) v); }
+        @Override void set(int i, double v) {
+            assert i >= 0 && i < length : i + " outside [0, " + length + ")";
+            U.putFloat(address + ((long) i << 2), (float) v);
+        }
 
-        @Override void zero() { for (int i = 0; i < length; i++) b.put(i, 0f); }
+        @Override void zero() { U.setMemory(address, (long) length << 2, (byte) 0); }
 
         @Override java.nio.Buffer nio() { return b; }
     }

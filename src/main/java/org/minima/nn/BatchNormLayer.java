@@ -72,12 +72,26 @@ final class BatchNormLayer extends Layer {
     void forward(Arr x, Arr y, int n, Mode mode, long seed) {
         if (mode == Mode.TRAINING) batchStatistics(x, n);
         else runningStatistics();
-        // y = γ·x̂ + β, x̂ = (x − μ)·invStd: one pass.
+        // y = γ·(x − μ)·invStd + β = a·x + b per channel: one pass, coefficients in local arrays.
+        double[] a = new double[channels], b = new double[channels];
+        for (int c = 0; c < channels; c++) {
+            a[c] = gamma.get(c) * invStd[c];
+            b[c] = beta.get(c) - a[c] * mean[c];
+        }
+        affine(x, a, b, y, n);
+    }
+
+    /** out = a[c]·in + b[c] per channel. */
+    private void affine(Arr in, double[] a, double[] b, Arr out, int n) {
         int k = 0;
         for (int r = 0; r < n; r++) {
-            for (int c = 0; c < channels; c++) {
-                double g = gamma.get(c), bt = beta.get(c), m = mean[c], is = invStd[c];
-                for (int s = 0; s < spatial; s++, k++) y.set(k, g * ((x.get(k) - m) * is) + bt);
+            if (spatial == 1) {
+                for (int c = 0; c < channels; c++, k++) out.set(k, a[c] * in.get(k) + b[c]);
+            } else {
+                for (int c = 0; c < channels; c++) {
+                    double ac = a[c], bc = b[c];
+                    for (int s = 0; s < spatial; s++, k++) out.set(k, ac * in.get(k) + bc);
+                }
             }
         }
     }
@@ -129,93 +143,111 @@ final class BatchNormLayer extends Layer {
     @Override
     void backward(Arr x, Arr y, Arr dy, Arr dx, int n, Mode mode) {
         // Σ dy and Σ dy·x̂ per channel: they are ∂L/∂β and ∂L/∂γ, and training mode needs them for ∂L/∂x too.
-        double[] sumDy = new double[channels], sumDyXhat = new double[channels];
-        int k = 0;
-        for (int r = 0; r < n; r++) {
-            for (int c = 0; c < channels; c++) {
-                double m = mean[c], is = invStd[c], a = 0, b = 0;
-                for (int s = 0; s < spatial; s++, k++) {
-                    double d = dy.get(k);
-                    a += d;
-                    b += d * ((x.get(k) - m) * is);
-                }
-                sumDy[c] += a;
-                sumDyXhat[c] += b;
-            }
-        }
+        // Σ dy·x̂ = invStd·(Σ dy·x − μ·Σ dy), so one pass reads dy and x once.
+        double[] sumDy = new double[channels], sumDyX = new double[channels], sumDyXhat = new double[channels];
+        sums(dy, x, sumDy, sumDyX, n);
         for (int c = 0; c < channels; c++) {
+            sumDyXhat[c] = invStd[c] * (sumDyX[c] - mean[c] * sumDy[c]);
             gbeta.add(c, sumDy[c]);
             ggamma.add(c, sumDyXhat[c]);
         }
         if (dx == null) return;
-        k = 0;
+        double[] a = new double[channels], zero = new double[channels];
+        for (int c = 0; c < channels; c++) a[c] = gamma.get(c) * invStd[c];
         if (mode == Mode.INFERENCE) {
-            // Affine per channel: ∂L/∂x = dy·γ·invStd.
-            for (int r = 0; r < n; r++) {
-                for (int c = 0; c < channels; c++) {
-                    double a = gamma.get(c) * invStd[c];
-                    for (int s = 0; s < spatial; s++, k++) dx.set(k, dy.get(k) * a);
-                }
+            affine(dy, a, zero, dx, n); // affine per channel: ∂L/∂x = dy·γ·invStd
+            return;
+        }
+        // Ioffe & Szegedy 2015, §3 (the batch statistics depend on x):
+        // ∂L/∂x = γ·invStd·(dy − mean(dy) − x̂·mean(dy·x̂)) = a·dy + p·x + q per channel, with
+        // p = −a·invStd·mean(dy·x̂) and q = −a·mean(dy) − p·μ.
+        double count = (double) n * spatial;
+        double[] p = new double[channels], q = new double[channels];
+        for (int c = 0; c < channels; c++) {
+            p[c] = -a[c] * invStd[c] * sumDyXhat[c] / count;
+            q[c] = -a[c] * sumDy[c] / count - p[c] * mean[c];
+        }
+        int k = 0;
+        for (int r = 0; r < n; r++) {
+            for (int c = 0; c < channels; c++) {
+                double ac = a[c], pc = p[c], qc = q[c];
+                for (int s = 0; s < spatial; s++, k++) dx.set(k, ac * dy.get(k) + pc * x.get(k) + qc);
             }
-        } else {
-            // Ioffe & Szegedy 2015, §3 (the batch statistics depend on x):
-            // ∂L/∂x = γ·invStd·(dy − mean(dy) − x̂·mean(dy·x̂)), means over the channel's count values.
-            double count = (double) n * spatial;
-            for (int r = 0; r < n; r++) {
-                for (int c = 0; c < channels; c++) {
-                    double a = gamma.get(c) * invStd[c], m = mean[c], is = invStd[c];
-                    double md = sumDy[c] / count, mdx = sumDyXhat[c] / count;
-                    for (int s = 0; s < spatial; s++, k++) {
-                        double xhat = (x.get(k) - m) * is;
-                        dx.set(k, a * (dy.get(k) - md - xhat * mdx));
-                    }
+        }
+    }
+
+    /** Per channel, added into the arrays: Σ u into su, Σ u·v into suv. One pass. */
+    private void sums(Arr u, Arr v, double[] su, double[] suv, int n) {
+        int k = 0;
+        for (int r = 0; r < n; r++) {
+            if (spatial == 1) {
+                for (int c = 0; c < channels; c++, k++) {
+                    double d = u.get(k);
+                    su[c] += d;
+                    suv[c] += d * v.get(k);
                 }
+                continue;
+            }
+            for (int c = 0; c < channels; c++) {
+                double a = 0, b = 0;
+                for (int s = 0; s < spatial; s++, k++) {
+                    double d = u.get(k);
+                    a += d;
+                    b += d * v.get(k);
+                }
+                su[c] += a;
+                suv[c] += b;
             }
         }
     }
 
     @Override
     void rForward(Arr x, Arr rx, Arr y, Arr ry, int n) {
-        // Inference mode: R{y} = γ·invStd·R{x} + v_γ·x̂ + v_β.
+        // Inference mode: R{y} = γ·invStd·R{x} + v_γ·x̂ + v_β = a·R{x} + e·x + f per channel,
+        // a = γ·invStd, e = v_γ·invStd, f = v_β − e·μ.
+        double[] a = new double[channels], e = new double[channels], f = new double[channels];
+        for (int c = 0; c < channels; c++) {
+            a[c] = gamma.get(c) * invStd[c];
+            e[c] = vgamma.get(c) * invStd[c];
+            f[c] = vbeta.get(c) - e[c] * mean[c];
+        }
+        if (rx == null) {
+            affine(x, e, f, ry, n);
+            return;
+        }
         int k = 0;
         for (int r = 0; r < n; r++) {
             for (int c = 0; c < channels; c++) {
-                double a = gamma.get(c) * invStd[c], vg = vgamma.get(c), vb = vbeta.get(c), m = mean[c], is = invStd[c];
-                for (int s = 0; s < spatial; s++, k++) {
-                    double v = vg * ((x.get(k) - m) * is) + vb;
-                    if (rx != null) v += a * rx.get(k);
-                    ry.set(k, v);
-                }
+                double ac = a[c], ec = e[c], fc = f[c];
+                for (int s = 0; s < spatial; s++, k++) ry.set(k, ac * rx.get(k) + ec * x.get(k) + fc);
             }
         }
     }
 
     @Override
     void rBackward(Arr x, Arr rx, Arr y, Arr dy, Arr rdy, Arr dx, Arr rdx, int n) {
-        // R{∂L/∂γ} = Σ (R{dy}·x̂ + dy·invStd·R{x});  R{∂L/∂β} = Σ R{dy};
-        // ∂L/∂x = dy·γ·invStd;  R{∂L/∂x} = (R{dy}·γ + dy·v_γ)·invStd.
-        double[] sumG = new double[channels], sumB = new double[channels];
+        // R{∂L/∂γ} = Σ (R{dy}·x̂ + dy·invStd·R{x}) = invStd·(Σ R{dy}·x − μ·Σ R{dy} + Σ dy·R{x});
+        // R{∂L/∂β} = Σ R{dy};  ∂L/∂x = a·dy;  R{∂L/∂x} = a·R{dy} + e·dy  (a = γ·invStd, e = v_γ·invStd).
+        double[] sumRdy = new double[channels], sumRdyX = new double[channels], sumDyRx = new double[channels];
+        sums(rdy, x, sumRdy, sumRdyX, n);
+        if (rx != null) sums(dy, rx, new double[channels], sumDyRx, n);
+        for (int c = 0; c < channels; c++) {
+            ggamma.add(c, invStd[c] * (sumRdyX[c] - mean[c] * sumRdy[c] + sumDyRx[c]));
+            gbeta.add(c, sumRdy[c]);
+        }
+        if (dx == null) return;
+        double[] a = new double[channels], e = new double[channels], zero = new double[channels];
+        for (int c = 0; c < channels; c++) {
+            a[c] = gamma.get(c) * invStd[c];
+            e[c] = vgamma.get(c) * invStd[c];
+        }
+        affine(dy, a, zero, dx, n);
         int k = 0;
         for (int r = 0; r < n; r++) {
             for (int c = 0; c < channels; c++) {
-                double g = gamma.get(c), vg = vgamma.get(c), m = mean[c], is = invStd[c], sg = 0, sb = 0;
-                for (int s = 0; s < spatial; s++, k++) {
-                    double d = dy.get(k), rd = rdy.get(k);
-                    sb += rd;
-                    sg += rd * ((x.get(k) - m) * is);
-                    if (rx != null) sg += d * is * rx.get(k);
-                    if (dx != null) {
-                        dx.set(k, d * g * is);
-                        rdx.set(k, (rd * g + d * vg) * is);
-                    }
-                }
-                sumG[c] += sg;
-                sumB[c] += sb;
+                double ac = a[c], ec = e[c];
+                for (int s = 0; s < spatial; s++, k++) rdx.set(k, ac * rdy.get(k) + ec * dy.get(k));
             }
-        }
-        for (int c = 0; c < channels; c++) {
-            ggamma.add(c, sumG[c]);
-            gbeta.add(c, sumB[c]);
         }
     }
 }

@@ -72,7 +72,7 @@ class HessianCommandTest {
         assertTrue(Files.size(png) > 1000);
 
         Map<String, Tensor> weights = Safetensors.read(model.resolve("weights.safetensors"));
-        for (String name : List.of("top-1", "top-2", "top-3", "bottom-1", "bottom-2")) {
+        for (String name : List.of("eigenvector-1", "eigenvector-2", "eigenvector-3", "eigenvector-bottom-1", "eigenvector-bottom-2")) {
             Map<String, Tensor> v = Safetensors.read(vec.resolve(name + ".safetensors"));
             double norm = 0;
             for (Map.Entry<String, Tensor> e : weights.entrySet()) {

@@ -1,0 +1,326 @@
+package org.minima.experiment;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.minima.analysis.Grid;
+import org.minima.io.InputException;
+import org.minima.train.TrainConfig;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.YAMLException;
+
+/**
+ * An experiment file (docs/reproduce.md): a name, the paper numbers it is compared with, a {@code base} training
+ * config, the runs (each {@code name}, {@code role} and overrides of base keys) and the analyses. Every key is
+ * checked; an unknown one is an {@link InputException} naming it and the keys allowed, as {@link TrainConfig} does.
+ * Each run's config is checked by {@link TrainConfig#parse} itself, so a run means exactly what {@code train} would
+ * make of the same keys.
+ */
+public record Experiment(String name, String description, Paper paper, List<Run> runs, Analyses analyses, boolean quick) {
+
+    static final Set<String> KEYS = ordered("experiment", "description", "paper", "base", "runs", "analyses");
+    static final Set<String> PAPER_KEYS = ordered("table", "network");
+    static final Set<String> ANALYSES_KEYS = ordered("sharpness", "hessian", "interpolate");
+    static final Set<String> SHARPNESS_KEYS = ordered("eps", "subspace", "maxIter", "examples", "seed");
+    static final Set<String> HESSIAN_KEYS = ordered("top", "maxSteps", "tol", "examples", "seed");
+    static final Set<String> INTERPOLATE_KEYS = ordered("pairs", "alpha", "examples");
+
+    /** Base keys a run replaces whole instead of merging key by key (a policy's parameters depend on its name). */
+    static final Set<String> REPLACED_WHOLE = Set.of("model", "lrPolicy");
+
+    /** {@code --quick}: what a smoke run keeps at most (docs/reproduce.md). */
+    public static final int QUICK_EPOCHS = 2;
+    public static final int QUICK_TRAIN_EXAMPLES = 4000;
+    public static final int QUICK_TEST_EXAMPLES = 1000;
+    public static final int QUICK_ANALYSIS_EXAMPLES = 1000;
+    public static final int QUICK_LANCZOS_STEPS = 20;
+    public static final String QUICK_NOTE = "--quick: at most " + QUICK_EPOCHS + " epochs, the first " + QUICK_TRAIN_EXAMPLES
+            + " training and " + QUICK_TEST_EXAMPLES + " test examples, analyses on at most " + QUICK_ANALYSIS_EXAMPLES
+            + " examples and at most " + QUICK_LANCZOS_STEPS + " Lanczos steps; a smoke run, not a reproduction";
+
+    /** Which of Keskar et al.'s tables (2, 3, 4) the runs are compared with, for which network (F1, F2, C1–C4). */
+    public record Paper(List<Integer> tables, String network) {}
+
+    /** One training: its directory name, its role ("SB", "LB" or the experiment's own label), its checked config. */
+    public record Run(String name, String role, TrainConfig config) {}
+
+    /** Keskar's Metric 2.1 at each ε, in the full space and (if {@code subspace} is set) in a random p-subspace. */
+    public record SharpnessSettings(List<String> eps, Integer subspace, int maxIter, Integer examples, long seed) {}
+
+    /** The top eigenvalues of the Hessian of the training loss (Lanczos). */
+    public record HessianSettings(int top, int maxSteps, double tol, Integer examples, long seed) {}
+
+    /** Keskar's Figure 3 for each pair [from, to] of run names. */
+    public record InterpolateSettings(List<List<String>> pairs, String alpha, Grid grid, Integer examples) {}
+
+    /** Each analysis, or null when the file does not ask for it. */
+    public record Analyses(SharpnessSettings sharpness, HessianSettings hessian, InterpolateSettings interpolate) {}
+
+    /** Reads and checks an experiment file; with {@code quick}, shrinks it as {@link #QUICK_NOTE} says. */
+    public static Experiment load(Path file, boolean quick) {
+        Map<String, Integer> sizes = new java.util.HashMap<>();
+        return parse(readMap(file), file.getFileName().toString(), quick,
+                spec -> sizes.computeIfAbsent(spec, s -> org.minima.data.DataSets.load(s).size()));
+    }
+
+    /**
+     * Checks {@code map} (the file's mapping); {@code where} names the file in messages. {@code sizeOf} gives the
+     * number of examples of a data SPEC; only {@code quick} asks it (to cap the examples used at the set's size).
+     */
+    @SuppressWarnings("unchecked")
+    public static Experiment parse(Map<String, Object> map, String where, boolean quick, java.util.function.ToIntFunction<String> sizeOf) {
+        check(map, where, KEYS);
+        Object nameValue = map.get("experiment");
+        if (nameValue == null) throw new InputException(where + ": missing key 'experiment' (the experiment's name)");
+        String name = String.valueOf(nameValue);
+        String description = map.get("description") == null ? "" : String.valueOf(map.get("description"));
+
+        Paper paper = null;
+        if (map.get("paper") != null) paper = paper(mapping(map.get("paper"), where + ": paper"), where + ": paper");
+
+        Map<String, Object> base = map.get("base") == null ? Map.of() : mapping(map.get("base"), where + ": base");
+        check(base, where + ": base", TrainConfig.KEYS);
+
+        Object runsValue = map.get("runs");
+        if (!(runsValue instanceof List<?> runList) || runList.isEmpty()) {
+            throw new InputException(where + ": 'runs' must be a non-empty list of {name, role, ...overrides of base keys}");
+        }
+        Set<String> runKeys = new LinkedHashSet<>(List.of("name", "role"));
+        runKeys.addAll(TrainConfig.KEYS);
+        List<Run> runs = new ArrayList<>();
+        Set<String> names = new LinkedHashSet<>();
+        for (int i = 0; i < runList.size(); i++) {
+            String at = where + ": runs[" + i + "]";
+            Map<String, Object> r = mapping(runList.get(i), at);
+            check(r, at, runKeys);
+            String runName = r.get("name") == null ? null : String.valueOf(r.get("name"));
+            if (runName == null || !runName.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
+                throw new InputException(at + ".name: expected a name of letters, digits, '.', '_', '-' (it names the run's directory), got "
+                        + runName);
+            }
+            if (!names.add(runName)) throw new InputException(at + ".name: '" + runName + "' is used twice");
+            Object role = r.get("role");
+            if (role == null) throw new InputException(at + ": missing key 'role' (SB, LB, or the experiment's own label)");
+            Map<String, Object> merged = deepCopy(base);
+            for (Map.Entry<String, Object> e : r.entrySet()) {
+                if (e.getKey().equals("name") || e.getKey().equals("role")) continue;
+                Object old = merged.get(e.getKey());
+                if (old instanceof Map && e.getValue() instanceof Map && !REPLACED_WHOLE.contains(e.getKey())) {
+                    ((Map<String, Object>) old).putAll(deepCopy(e.getValue()));
+                } else {
+                    merged.put(e.getKey(), copyValue(e.getValue()));
+                }
+            }
+            if (quick) shrink(merged, sizeOf);
+            runs.add(new Run(runName, String.valueOf(role), TrainConfig.parse(merged, at + " (" + runName + ")")));
+        }
+
+        Analyses analyses = new Analyses(null, null, null);
+        if (map.get("analyses") != null) {
+            String at = where + ": analyses";
+            Map<String, Object> a = mapping(map.get("analyses"), at);
+            check(a, at, ANALYSES_KEYS);
+            analyses = new Analyses(
+                    a.get("sharpness") == null ? null : sharpness(mapping(a.get("sharpness"), at + ".sharpness"), at + ".sharpness", quick),
+                    a.get("hessian") == null ? null : hessian(mapping(a.get("hessian"), at + ".hessian"), at + ".hessian", quick),
+                    a.get("interpolate") == null ? null
+                            : interpolate(mapping(a.get("interpolate"), at + ".interpolate"), at + ".interpolate", names, quick));
+        }
+        if (analyses.interpolate() != null) {
+            for (List<String> pair : analyses.interpolate().pairs()) {
+                for (Run r : runs) {
+                    if (r.name().equals(pair.get(0)) && r.config().testData() == null) {
+                        throw new InputException(where + ": analyses.interpolate: run '" + r.name() + "' has no data.test; Figure 3 needs the test set too");
+                    }
+                }
+            }
+        }
+        return new Experiment(name, description, paper, List.copyOf(runs), analyses, quick);
+    }
+
+    /** The --quick shrink of one run's config (in place). */
+    @SuppressWarnings("unchecked")
+    private static void shrink(Map<String, Object> config, java.util.function.ToIntFunction<String> sizeOf) {
+        Object epochs = config.get("epochs");
+        if (epochs instanceof Number n && n.doubleValue() > QUICK_EPOCHS) config.put("epochs", QUICK_EPOCHS);
+        if (config.get("data") instanceof Map<?, ?> d) {
+            Map<String, Object> data = (Map<String, Object>) d;
+            cap(data, "train", "trainExamples", QUICK_TRAIN_EXAMPLES, sizeOf);
+            cap(data, "test", "testExamples", QUICK_TEST_EXAMPLES, sizeOf);
+        }
+    }
+
+    /** data.KEY = min(data.KEY, cap), unless the set has no more than that anyway (then it is left alone). */
+    private static void cap(Map<String, Object> data, String spec, String key, int cap, java.util.function.ToIntFunction<String> sizeOf) {
+        if (data.get(spec) == null) return;
+        Object value = data.get(key);
+        if (value instanceof Number n && n.doubleValue() <= cap) return;
+        if (sizeOf.applyAsInt(String.valueOf(data.get(spec))) <= cap) return;
+        data.put(key, cap);
+    }
+
+    private static Paper paper(Map<String, Object> p, String at) {
+        check(p, at, PAPER_KEYS);
+        Object network = p.get("network");
+        if (network == null || !PaperNumbers.NETWORKS.contains(String.valueOf(network))) {
+            throw new InputException(at + ".network: expected one of " + String.join(", ", PaperNumbers.NETWORKS) + ", got " + network);
+        }
+        Object t = p.get("table");
+        List<?> raw = t instanceof List<?> l ? l : t == null ? List.of(2, 3, 4) : List.of(t);
+        List<Integer> tables = new ArrayList<>();
+        for (Object o : raw) {
+            if (!(o instanceof Integer i) || i < 2 || i > 4) {
+                throw new InputException(at + ".table: expected Keskar et al.'s table 2, 3 or 4 (or a list of them), got " + o);
+            }
+            tables.add(i);
+        }
+        return new Paper(List.copyOf(tables), String.valueOf(network));
+    }
+
+    private static SharpnessSettings sharpness(Map<String, Object> s, String at, boolean quick) {
+        check(s, at, SHARPNESS_KEYS);
+        List<String> eps = new ArrayList<>();
+        Object e = s.get("eps");
+        for (Object o : e == null ? List.of("1e-3", "5e-4") : e instanceof List<?> l ? l : List.of(e)) {
+            double v = number(o, at + ".eps");
+            if (!(v > 0) || !Double.isFinite(v)) throw new InputException(at + ".eps: expected numbers > 0, got " + o);
+            String key = epsKey(v);
+            if (!eps.contains(key)) eps.add(key);
+        }
+        Integer subspace = s.get("subspace") == null ? null : positiveInt(s.get("subspace"), at + ".subspace");
+        int maxIter = s.get("maxIter") == null ? 10 : positiveInt(s.get("maxIter"), at + ".maxIter");
+        Integer examples = examples(s.get("examples"), at + ".examples", quick);
+        long seed = s.get("seed") == null ? 0 : integer(s.get("seed"), at + ".seed");
+        return new SharpnessSettings(List.copyOf(eps), subspace, maxIter, examples, seed);
+    }
+
+    private static HessianSettings hessian(Map<String, Object> h, String at, boolean quick) {
+        check(h, at, HESSIAN_KEYS);
+        int top = h.get("top") == null ? 1 : positiveInt(h.get("top"), at + ".top");
+        int maxSteps = h.get("maxSteps") == null ? 100 : positiveInt(h.get("maxSteps"), at + ".maxSteps");
+        if (quick) maxSteps = Math.min(maxSteps, QUICK_LANCZOS_STEPS);
+        double tol = h.get("tol") == null ? 1e-4 : number(h.get("tol"), at + ".tol");
+        if (!(tol > 0)) throw new InputException(at + ".tol: expected a number > 0, got " + h.get("tol"));
+        Integer examples = examples(h.get("examples"), at + ".examples", quick);
+        long seed = h.get("seed") == null ? 1 : integer(h.get("seed"), at + ".seed");
+        return new HessianSettings(top, maxSteps, tol, examples, seed);
+    }
+
+    private static InterpolateSettings interpolate(Map<String, Object> m, String at, Set<String> runNames, boolean quick) {
+        check(m, at, INTERPOLATE_KEYS);
+        List<List<String>> pairs = new ArrayList<>();
+        if (!(m.get("pairs") instanceof List<?> list) || list.isEmpty()) {
+            throw new InputException(at + ".pairs: expected a list of [from, to] run names, e.g. [[sb, lb]]");
+        }
+        for (Object o : list) {
+            if (!(o instanceof List<?> pair) || pair.size() != 2) {
+                throw new InputException(at + ".pairs: expected [from, to] run names, got " + o);
+            }
+            for (Object n : pair) {
+                if (!runNames.contains(String.valueOf(n))) {
+                    throw new InputException(at + ".pairs: no run named '" + n + "'; runs: " + String.join(", ", runNames));
+                }
+            }
+            pairs.add(List.of(String.valueOf(pair.get(0)), String.valueOf(pair.get(1))));
+        }
+        String alpha = m.get("alpha") == null ? "-1:2:25" : String.valueOf(m.get("alpha"));
+        Grid grid = Grid.parse(alpha, at + ".alpha");
+        return new InterpolateSettings(List.copyOf(pairs), alpha, grid, examples(m.get("examples"), at + ".examples", quick));
+    }
+
+    /**
+     * ε as the key of {@code "sharpness": {"1e-3": …}}: shortest decimal mantissa and exponent, so that 0.001,
+     * 1e-3 and 1.0e-3 are one key and match the paper's column headings.
+     */
+    public static String epsKey(double eps) {
+        BigDecimal d = new BigDecimal(Double.toString(eps)).stripTrailingZeros();
+        String digits = d.unscaledValue().toString();
+        int exponent = digits.length() - 1 - d.scale();
+        String mantissa = digits.length() == 1 ? digits : digits.charAt(0) + "." + digits.substring(1);
+        return mantissa + "e" + exponent;
+    }
+
+    private static Integer examples(Object value, String at, boolean quick) {
+        Integer n = value == null ? null : positiveInt(value, at);
+        if (quick) n = n == null ? QUICK_ANALYSIS_EXAMPLES : Math.min(n, QUICK_ANALYSIS_EXAMPLES);
+        return n;
+    }
+
+    static void check(Map<String, Object> map, String where, Set<String> allowed) {
+        for (String k : map.keySet()) {
+            if (!allowed.contains(k)) {
+                throw new InputException(where + ": unknown key '" + k + "'; allowed keys: " + String.join(", ", allowed));
+            }
+        }
+    }
+
+    private static Map<String, Object> mapping(Object value, String where) {
+        if (!(value instanceof Map<?, ?>)) throw new InputException(where + ": expected a mapping {key: value, ...}, got " + value);
+        return deepCopy(value);
+    }
+
+    private static double number(Object v, String where) {
+        if (v instanceof Number n) return n.doubleValue();
+        try {
+            return Double.parseDouble(String.valueOf(v).strip()); // YAML 1.1 reads 1e-3 (no dot) as a string
+        } catch (NumberFormatException e) {
+            throw new InputException(where + ": expected a number, got " + v);
+        }
+    }
+
+    private static long integer(Object v, String where) {
+        double d = number(v, where);
+        if (d != Math.rint(d) || Math.abs(d) > 1L << 53) throw new InputException(where + ": expected an integer, got " + v);
+        return (long) d;
+    }
+
+    private static int positiveInt(Object v, String where) {
+        long n = integer(v, where);
+        if (n < 1 || n > Integer.MAX_VALUE) throw new InputException(where + ": expected an integer >= 1, got " + v);
+        return (int) n;
+    }
+
+    static Map<String, Object> readMap(Path file) {
+        if (!Files.isRegularFile(file)) throw new InputException(file + ": no such file");
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            Object o = new Yaml(new SafeConstructor(new LoaderOptions())).load(r);
+            if (!(o instanceof Map)) throw new InputException(file + ": expected a mapping of experiment keys (" + String.join(", ", KEYS) + ")");
+            return deepCopy(o);
+        } catch (YAMLException e) {
+            throw new InputException(file + ": not valid YAML: " + e.getMessage().lines().findFirst().orElse(""));
+        } catch (IOException e) {
+            throw new InputException(file + ": cannot read: " + e.getMessage());
+        }
+    }
+
+    static Map<String, Object> deepCopy(Object o) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (Map.Entry<?, ?> e : ((Map<?, ?>) o).entrySet()) out.put(String.valueOf(e.getKey()), copyValue(e.getValue()));
+        return out;
+    }
+
+    private static Object copyValue(Object v) {
+        if (v instanceof Map<?, ?> m) return deepCopy(m);
+        if (v instanceof List<?> l) {
+            List<Object> out = new ArrayList<>();
+            for (Object o : l) out.add(copyValue(o));
+            return out;
+        }
+        return v;
+    }
+
+    private static Set<String> ordered(String... keys) {
+        return new LinkedHashSet<>(List.of(keys));
+    }
+}

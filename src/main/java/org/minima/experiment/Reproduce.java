@@ -1,0 +1,308 @@
+package org.minima.experiment;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.minima.analysis.HessianAnalysis;
+import org.minima.analysis.HessianOperator;
+import org.minima.analysis.Interpolation;
+import org.minima.analysis.NetworkObjective;
+import org.minima.analysis.Score;
+import org.minima.analysis.Sharpness;
+import org.minima.analysis.SharpnessOptions;
+import org.minima.data.DataSet;
+import org.minima.data.DataSets;
+import org.minima.io.AtomicFiles;
+import org.minima.io.InputException;
+import org.minima.io.Json;
+import org.minima.io.ModelDirectory;
+import org.minima.io.ModelJson;
+import org.minima.nn.Network;
+import org.minima.plot.Figure;
+import org.minima.plot.InterpolationPlot;
+import org.minima.plot.TrainingCurvesPlot;
+import org.minima.train.TrainConfig;
+import org.minima.train.TrainRun;
+import org.minima.train.Trainer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * {@code reproduce}: trains every run of an {@link Experiment} with {@link TrainRun} (what {@code train} does),
+ * measures each model with {@link Sharpness} and {@link HessianAnalysis} (what {@code sharpness} and
+ * {@code hessian} do, float64, inference mode, on the first N training examples), interpolates the pairs with
+ * {@link Interpolation} (what {@code interpolate} does), and writes {@code results.json}, {@code report.md} and
+ * {@code plots/} (docs/reproduce.md).
+ *
+ * <p>Resuming: a run whose {@code run.json} says {@code complete} is not trained again; an interrupted one is
+ * continued from its checkpoint. Each run's analyses are kept in {@code analyses/NAME.json} with the settings
+ * they were made with and the model's end time, and reused while both are unchanged. Interpolations and plots
+ * are always redone.
+ */
+public final class Reproduce {
+    /** Examples per forward/backward pass in the analyses (memory against speed; the commands' defaults). */
+    static final int SHARPNESS_CHUNK = 1000;
+    static final int HESSIAN_CHUNK = 500;
+
+    /** One run's figures as written to results.json. */
+    public record RunResult(Experiment.Run run, Path dir, JsonNode record, HistoryCsv history, JsonNode analyses) {}
+
+    /** What was written. */
+    public record Outcome(Path results, Path report, List<Path> plots, List<RunResult> runs, ObjectNode resultsJson) {}
+
+    private final Experiment experiment;
+    private final Path out;
+    private final TrainRun.Info info;
+    private final Trainer.Listener trainListener;
+    private final Consumer<String> log;
+
+    /**
+     * @param info          tool version, git commit and threads, recorded in each run.json and the report
+     * @param trainListener progress of each training (may be {@link Trainer.Listener#NONE})
+     * @param log           one line per step of the experiment (may ignore them)
+     */
+    public Reproduce(Experiment experiment, Path out, TrainRun.Info info, Trainer.Listener trainListener, Consumer<String> log) {
+        this.experiment = experiment;
+        this.out = out;
+        this.info = info;
+        this.trainListener = trainListener;
+        this.log = log;
+    }
+
+    public Outcome run() {
+        try {
+            Files.createDirectories(out.resolve("plots"));
+            Files.createDirectories(out.resolve("analyses"));
+        } catch (IOException e) {
+            throw new InputException(out + ": cannot create the output folder: " + e.getMessage());
+        }
+        for (Experiment.Run r : experiment.runs()) checkReusable(r, out.resolve(r.name()));
+
+        List<RunResult> results = new ArrayList<>();
+        for (Experiment.Run r : experiment.runs()) {
+            Path dir = out.resolve(r.name());
+            train(r, dir);
+            JsonNode record = Json.read(dir.resolve(TrainRun.RUN_JSON));
+            HistoryCsv history = HistoryCsv.read(dir.resolve("history.csv"));
+            results.add(new RunResult(r, dir, record, history, analyses(r, dir, record)));
+        }
+
+        List<Path> plots = new ArrayList<>();
+        Path curves = out.resolve("plots").resolve("training-curves.png");
+        plots.addAll(writeFigure(curves, TrainingCurvesPlot.of(curveList(results), experiment.name())));
+        Experiment.InterpolateSettings is = experiment.analyses().interpolate();
+        if (is != null) {
+            for (List<String> pair : is.pairs()) plots.addAll(interpolate(pair.get(0), pair.get(1), is));
+        }
+
+        ObjectNode json = Results.json(experiment, results, out);
+        Path resultsFile = out.resolve("results.json");
+        Json.write(resultsFile, json);
+        Path report = out.resolve("report.md");
+        AtomicFiles.writeString(report, Report.markdown(experiment, json, plots, out, info));
+        return new Outcome(resultsFile, report, plots, results, json);
+    }
+
+    /** The config a run is trained with, as run.json records it (TrainRun writes the raw config plus the seed). */
+    static String recordedConfig(TrainConfig cfg) {
+        Map<String, Object> config = new LinkedHashMap<>(cfg.raw());
+        config.put("seed", cfg.seed());
+        return Json.toString(Json.MAPPER.valueToTree(config));
+    }
+
+    /**
+     * Refuses, before any training starts, a run directory that holds a run of another config (e.g. the experiment
+     * file was edited, or --quick and a full run share one --out): its model would be reported as this run's.
+     */
+    private void checkReusable(Experiment.Run r, Path dir) {
+        Path runJson = dir.resolve(TrainRun.RUN_JSON);
+        if (!Files.isRegularFile(runJson)) return;
+        String recorded = Json.toString(Json.read(runJson).path("config"));
+        if (!recorded.equals(recordedConfig(r.config()))) {
+            throw new InputException(runJson + ": was trained with another config than run '" + r.name()
+                    + "' of the experiment now asks for; choose another --out or delete " + dir);
+        }
+    }
+
+    private void train(Experiment.Run r, Path dir) {
+        Path runJson = dir.resolve(TrainRun.RUN_JSON);
+        if (Files.isRegularFile(runJson)) {
+            if ("complete".equals(Json.read(runJson).path("status").asText())) {
+                log.accept(r.name() + ": complete in " + dir + ", not trained again");
+                return;
+            }
+            log.accept(r.name() + ": resuming the interrupted run in " + dir);
+            TrainRun.resume(dir, info, trainListener);
+            return;
+        }
+        log.accept(r.name() + " (" + r.role() + "): training into " + dir);
+        TrainRun.start(r.config(), dir, info, trainListener);
+    }
+
+    /** The analysis data of a run: its training set (as trained on), the first {@code examples} of it. */
+    private static DataSet trainingData(TrainConfig cfg, Integer examples) {
+        DataSet set = DataSets.load(cfg.trainData(), cfg.trainExamples());
+        return examples == null ? set : set.head(examples);
+    }
+
+    /** Sharpness and Hessian of one model, from the cache when its settings and the model are unchanged. */
+    private JsonNode analyses(Experiment.Run r, Path dir, JsonNode record) {
+        Experiment.SharpnessSettings ss = experiment.analyses().sharpness();
+        Experiment.HessianSettings hs = experiment.analyses().hessian();
+        ObjectNode settings = Json.object();
+        settings.put("modelEnd", record.path("end").asText());
+        settings.set("sharpness", ss == null ? null : Json.MAPPER.valueToTree(ss));
+        settings.set("hessian", hs == null ? null : Json.MAPPER.valueToTree(hs));
+        Path cache = out.resolve("analyses").resolve(r.name() + ".json");
+        if (Files.isRegularFile(cache)) {
+            JsonNode old = Json.read(cache);
+            if (Json.toString(old.path("settings")).equals(Json.toString(settings))) {
+                log.accept(r.name() + ": analyses unchanged, read from " + cache);
+                return old;
+            }
+        }
+        ObjectNode a = Json.object();
+        a.set("settings", settings);
+        if (ss == null && hs == null) {
+            Json.write(cache, a);
+            return a;
+        }
+        Network net = Network.load(dir, DataType.DOUBLE);
+        INDArray x = net.parameters().dup(); // the minimizer; the objectives write trial points into net
+        if (ss != null) {
+            DataSet data = trainingData(r.config(), ss.examples());
+            NetworkObjective f = new NetworkObjective(net, data, SHARPNESS_CHUNK);
+            a.put("sharpnessExamples", data.size());
+            ObjectNode full = a.putObject("sharpness");
+            ObjectNode sub = a.putObject("subspaceSharpness");
+            for (String eps : ss.eps()) {
+                Sharpness.Result res = measure(r.name(), f, x, new SharpnessOptions(Double.parseDouble(eps), null, ss.maxIter(), 0, ss.seed()));
+                full.put(eps, res.sharpness());
+                a.put("loss", res.loss());
+                if (ss.subspace() != null) {
+                    sub.put(eps, measure(r.name(), f, x, new SharpnessOptions(Double.parseDouble(eps), ss.subspace(), ss.maxIter(), 0, ss.seed()))
+                            .sharpness());
+                }
+            }
+        }
+        if (hs != null) {
+            DataSet data = trainingData(r.config(), hs.examples());
+            NetworkObjective f = new NetworkObjective(net, data, HESSIAN_CHUNK);
+            long t0 = System.nanoTime();
+            log.accept(r.name() + ": top-" + hs.top() + " Hessian eigenvalues (Lanczos) on " + data.size() + " examples");
+            HessianOperator op = new HessianOperator(f, x.dup());
+            Throttle throttle = new Throttle(log);
+            op.setListener((products, status) -> throttle.line(() -> r.name() + ": " + products + " Hessian-vector products, " + status));
+            HessianAnalysis.Result h = HessianAnalysis.run(op,
+                    new HessianAnalysis.Options(hs.top(), 0, hs.tol(), hs.maxSteps(), 1, false, null, 0, 0, 80, hs.seed()));
+            a.put("hessianExamples", data.size());
+            var ev = a.putArray("topEigenvalues");
+            for (double v : h.spectrum().eigenvalues()) ev.add(v);
+            var res = a.putArray("residuals");
+            for (double v : h.spectrum().residuals()) res.add(v);
+            a.put("lanczosSteps", h.spectrum().steps());
+            a.put("converged", h.spectrum().converged());
+            a.put("hvps", h.hvps());
+            log.accept(String.format(java.util.Locale.ROOT, "%s: lambda_max %.6g (%d Hessian-vector products, %.0f s)", r.name(),
+                    h.spectrum().eigenvalues()[0], h.hvps(), (System.nanoTime() - t0) / 1e9));
+        }
+        Json.write(cache, a);
+        return a;
+    }
+
+    private Sharpness.Result measure(String name, NetworkObjective f, INDArray x, SharpnessOptions o) {
+        long t0 = System.nanoTime();
+        Throttle throttle = new Throttle(log);
+        Sharpness.Result res = Sharpness.measure(f, x.dup(), o, new Sharpness.Progress() {
+            @Override
+            public void evaluated(int iterations, int evaluations, double sharpness) {
+                throttle.line(() -> String.format(java.util.Locale.ROOT, "%s: sharpness eps %s: iteration %d of %d, %d evaluations, phi so far %.6g",
+                        name, Experiment.epsKey(o.eps()), iterations, o.maxIter(), evaluations, sharpness));
+            }
+        });
+        if (!Double.isFinite(res.loss()) || !Double.isFinite(res.maxLoss())) {
+            throw new IllegalStateException(name + ": the loss is not finite (f(x) = " + res.loss() + ", max found = " + res.maxLoss() + ")");
+        }
+        log.accept(String.format(java.util.Locale.ROOT, "%s: sharpness eps %s %s = %.6g (%d evaluations, %.0f s)", name, Experiment.epsKey(o.eps()),
+                o.subspace() == null ? "full space" : "subspace " + o.subspace(), res.sharpness(), res.evaluations(),
+                (System.nanoTime() - t0) / 1e9));
+        return res;
+    }
+
+    /** Keskar's Figure 3 between two runs' models: plots/interpolation-FROM-TO.{csv,png,svg}. */
+    private List<Path> interpolate(String from, String to, Experiment.InterpolateSettings is) {
+        TrainConfig cfg = experiment.runs().stream().filter(r -> r.name().equals(from)).findFirst().orElseThrow().config();
+        ModelDirectory.Loaded a = ModelDirectory.read(out.resolve(from));
+        ModelDirectory.Loaded b = ModelDirectory.read(out.resolve(to));
+        if (!ModelJson.toJson(a.spec()).equals(ModelJson.toJson(b.spec()))) {
+            throw new InputException("interpolate: runs '" + from + "' and '" + to + "' have different architectures");
+        }
+        Network netFrom = Network.load(a, DataType.DOUBLE);
+        Network netTo = Network.load(b, DataType.DOUBLE);
+        DataSet train = trainingData(cfg, is.examples());
+        DataSet test = DataSets.load(cfg.testData(), cfg.testExamples());
+        if (is.examples() != null) test = test.head(is.examples());
+        DataSet testSet = test;
+        log.accept("interpolating " + from + " -> " + to + " at " + is.grid().count() + " points on " + train.size() + " training and "
+                + testSet.size() + " test examples");
+        Throttle throttle = new Throttle(log);
+        var ends = new Interpolation.Ends(netFrom.parameters().dup(), netFrom.buffers().dup(), netTo.parameters(), netTo.buffers());
+        List<Interpolation.Point> points = Interpolation.run(ends, netFrom.parameters(), netFrom.buffers(), is.grid(), Interpolation.Path.LINEAR,
+                () -> score(netFrom, train), () -> score(netFrom, testSet), i -> throttle.line(() -> "interpolation " + i + "/" + is.grid().count()));
+        Path plots = out.resolve("plots");
+        String base = "interpolation-" + from + "-" + to;
+        AtomicFiles.writeString(plots.resolve(base + ".csv"), Interpolation.csv(points));
+        List<Path> written = new ArrayList<>();
+        written.add(plots.resolve(base + ".csv"));
+        written.addAll(writeFigure(plots.resolve(base + ".png"), new InterpolationPlot(points, Interpolation.Path.LINEAR, from, to, false).chart()));
+        return written;
+    }
+
+    /** Progress inside a long measurement: at most one line every 10 s (the analyses take minutes on real models). */
+    private static final class Throttle {
+        private final Consumer<String> log;
+        private long last = System.nanoTime();
+
+        Throttle(Consumer<String> log) {
+            this.log = log;
+        }
+
+        void line(java.util.function.Supplier<String> text) {
+            long now = System.nanoTime();
+            if (now - last < 10_000_000_000L) return;
+            last = now;
+            log.accept(text.get());
+        }
+    }
+
+    private static Score score(Network net, DataSet data) {
+        var e = net.evaluate(data, SHARPNESS_CHUNK);
+        return new Score(e.loss(), e.accuracy());
+    }
+
+    /** The figure as {@code png} and, beside it, the same drawing as SVG. */
+    private static List<Path> writeFigure(Path png, Figure figure) {
+        Path svg = png.resolveSibling(png.getFileName().toString().replaceFirst("\\.png$", ".svg"));
+        byte[] p = figure.png(2);
+        byte[] s = figure.svg();
+        AtomicFiles.write(png, o -> o.write(p));
+        AtomicFiles.write(svg, o -> o.write(s));
+        return List.of(png, svg);
+    }
+
+    private static List<TrainingCurvesPlot.Curve> curveList(List<RunResult> results) {
+        List<TrainingCurvesPlot.Curve> curves = new ArrayList<>();
+        for (RunResult r : results) {
+            curves.add(new TrainingCurvesPlot.Curve(r.run().name() + " (" + r.run().role() + ")", r.history().epochs(),
+                    r.history().trainLoss(), r.history().testAccuracy()));
+        }
+        return curves;
+    }
+}

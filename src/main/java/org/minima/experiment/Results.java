@@ -1,0 +1,95 @@
+package org.minima.experiment;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * {@code results.json} (CONTRACT.md): {@code {"experiment", "quick", "runs": [...], "paper": {...}}}. Each run's
+ * figures come from its run.json (the last epoch, inference mode, whole training and test sets as trained on) and
+ * its analyses; missing ones (no test set, an analysis not asked for) are null.
+ */
+final class Results {
+    private Results() {}
+
+    static ObjectNode json(Experiment e, List<Reproduce.RunResult> runs, Path out) {
+        ObjectNode o = org.minima.io.Json.object();
+        o.put("experiment", e.name());
+        o.put("quick", e.quick());
+        if (e.quick()) o.put("quickNote", Experiment.QUICK_NOTE);
+        var list = o.putArray("runs");
+        for (Reproduce.RunResult r : runs) {
+            ObjectNode j = list.addObject();
+            JsonNode fig = r.record().path("figures");
+            JsonNode a = r.analyses();
+            j.put("name", r.run().name());
+            j.put("role", r.run().role());
+            j.put("batch", r.history().firstBatch());
+            j.put("seed", r.run().config().seed());
+            j.put("epochs", fig.path("epochs").asInt());
+            j.put("steps", fig.path("steps").asLong());
+            j.put("stopReason", fig.path("stopReason").asText());
+            number(j, "trainLoss", fig.path("trainLoss"));
+            number(j, "trainAccuracy", fig.path("trainAccuracy"));
+            number(j, "testLoss", fig.path("testLoss"));
+            number(j, "testAccuracy", fig.path("testAccuracy"));
+            j.set("sharpness", a.has("sharpness") ? a.get("sharpness") : j.objectNode());
+            j.set("subspaceSharpness", a.has("subspaceSharpness") ? a.get("subspaceSharpness") : j.objectNode());
+            if (a.has("topEigenvalues")) j.set("topEigenvalue", a.get("topEigenvalues").get(0));
+            else j.putNull("topEigenvalue");
+            if (a.has("topEigenvalues")) j.set("topEigenvalues", a.get("topEigenvalues"));
+            if (a.has("loss")) j.set("analysisLoss", a.get("loss"));
+            if (a.has("sharpnessExamples")) j.set("sharpnessExamples", a.get("sharpnessExamples"));
+            if (a.has("hessianExamples")) j.set("hessianExamples", a.get("hessianExamples"));
+            j.put("model", r.dir().toString());
+        }
+        Experiment.SharpnessSettings ss = e.analyses().sharpness();
+        if (ss != null) {
+            ObjectNode s = o.putObject("settings").putObject("sharpness");
+            s.putPOJO("eps", ss.eps());
+            if (ss.subspace() == null) s.putNull("subspace");
+            else s.put("subspace", ss.subspace());
+            s.put("maxIter", ss.maxIter());
+            s.put("seed", ss.seed());
+        }
+        o.set("paper", paper(e.paper()));
+        return o;
+    }
+
+    /** A JSON number, or null for a missing or non-finite one (run.json writes NaN test figures without test data). */
+    private static void number(ObjectNode j, String key, JsonNode v) {
+        if (v.isNumber() && Double.isFinite(v.asDouble())) j.set(key, v);
+        else j.putNull(key);
+    }
+
+    /** The paper's numbers as {"source", "network", "data", "accuracyUnit", "trainAccuracy": {"SB": {mean, std}, "LB": …}, …}. */
+    static ObjectNode paper(Experiment.Paper p) {
+        ObjectNode o = org.minima.io.Json.object();
+        if (p == null) return o;
+        o.put("source", PaperNumbers.SOURCE);
+        o.put("network", p.network());
+        o.put("data", PaperNumbers.DATA.get(p.network()));
+        o.put("runsPerRole", 5);
+        if (p.tables().contains(2)) {
+            o.put("accuracyUnit", "percent");
+            PaperNumbers.Row r = PaperNumbers.TABLE2.get(p.network());
+            pair(o.putObject("trainAccuracy"), r.firstSB(), r.firstLB());
+            pair(o.putObject("testAccuracy"), r.secondSB(), r.secondLB());
+        }
+        for (int t : List.of(3, 4)) {
+            if (!p.tables().contains(t)) continue;
+            PaperNumbers.Row r = (t == 3 ? PaperNumbers.TABLE3 : PaperNumbers.TABLE4).get(p.network());
+            ObjectNode s = o.putObject(t == 3 ? "sharpness" : "subspaceSharpness");
+            pair(s.putObject(PaperNumbers.EPS.get(0)), r.firstSB(), r.firstLB());
+            pair(s.putObject(PaperNumbers.EPS.get(1)), r.secondSB(), r.secondLB());
+            if (t == 4) o.put("subspace", PaperNumbers.SUBSPACE);
+        }
+        return o;
+    }
+
+    private static void pair(ObjectNode o, PaperNumbers.Stat sb, PaperNumbers.Stat lb) {
+        o.putObject("SB").put("mean", sb.mean()).put("std", sb.std());
+        o.putObject("LB").put("mean", lb.mean()).put("std", lb.std());
+    }
+}
