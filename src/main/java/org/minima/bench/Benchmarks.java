@@ -9,7 +9,8 @@ public final class Benchmarks {
     public static final List<Benchmark> ALL = List.of(
             new GemmBenchmark(),
             new F1Benchmark(),
-            new HessianBench());
+            new HessianBench(),
+            new SharpnessBench());
 
     private Benchmarks() {}
 
@@ -29,6 +30,23 @@ public final class Benchmarks {
             long start = System.nanoTime();
             body.run();
             t[i] = (System.nanoTime() - start) / 1e9;
+        }
+        return t;
+    }
+
+    /**
+     * CPU seconds of this thread for each of {@code repeats} runs (after a warm-up run). With one BLAS
+     * thread, OpenBLAS computes in the calling thread, so this is the whole work, and unlike wall time it
+     * hardly changes when other processes share the cores.
+     */
+    public static double[] cpuTime(int repeats, Runnable body) {
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        body.run();
+        double[] t = new double[repeats];
+        for (int i = 0; i < repeats; i++) {
+            long start = mx.getCurrentThreadCpuTime();
+            body.run();
+            t[i] = (mx.getCurrentThreadCpuTime() - start) / 1e9;
         }
         return t;
     }

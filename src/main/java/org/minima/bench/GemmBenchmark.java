@@ -13,7 +13,7 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class GemmBenchmark implements Benchmark {
     static final int N = 2048;
-    private static final Map<DataType, Double> PEAK = new EnumMap<>(DataType.class);
+    private static final Map<DataType, Double> PEAK = new EnumMap<>(DataType.class), CPU_PEAK = new EnumMap<>(DataType.class);
 
     @Override public String name() { return "gemm"; }
 
@@ -22,10 +22,26 @@ public final class GemmBenchmark implements Benchmark {
     @Override
     public List<Row> run(int repeats) {
         double d = measure(DataType.DOUBLE, repeats), s = measure(DataType.FLOAT, repeats);
-        return List.of(
+        List<Row> rows = new java.util.ArrayList<>(List.of(
                 new Row("dgemm 2048", d, "GFLOP/s", "float64"),
                 new Row("sgemm 2048", s, "GFLOP/s", "float32"),
-                new Row("sgemm / dgemm", s / d, "x", ""));
+                new Row("sgemm / dgemm", s / d, "x", "")));
+        if (org.minima.nn.Threads.current() == 1) {
+            rows.add(new Row("dgemm 2048 (thread CPU)", cpuPeak(DataType.DOUBLE, repeats), "GFLOP/s", "per CPU second"));
+            rows.add(new Row("sgemm 2048 (thread CPU)", cpuPeak(DataType.FLOAT, repeats), "GFLOP/s", "per CPU second"));
+        }
+        return rows;
+    }
+
+    /** GFLOP per CPU second of this thread (meaningful with one BLAS thread); remembered. */
+    static synchronized double cpuPeak(DataType dtype, int repeats) {
+        Double p = CPU_PEAK.get(dtype);
+        if (p != null) return p;
+        INDArray a = Nd4j.rand(dtype, N, N), b = Nd4j.rand(dtype, N, N), c = Nd4j.create(dtype, N, N);
+        double t = Benchmarks.median(Benchmarks.cpuTime(repeats, () -> Nd4j.gemm(a, b, c, false, true, 1.0, 0.0)));
+        double gflops = 2.0 * N * N * (double) N / t / 1e9;
+        CPU_PEAK.put(dtype, gflops);
+        return gflops;
     }
 
     /** GFLOP/s of one 2048³ product (median of {@code repeats}); remembered for {@link #peak}. */

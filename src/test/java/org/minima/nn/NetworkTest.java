@@ -67,7 +67,7 @@ class NetworkTest {
         a.initialize(11);
         b.initialize(11);
         c.initialize(12);
-        assertEquals(a.parameters(), b.parameters());
+        assertArrayEquals(a.parameters().toDoubleVector(), b.parameters().toDoubleVector());
         assertNotEquals(a.parameters(), c.parameters());
         Map<String, Tensor> t = a.toTensors("F64");
         assertBetween(t.get("layers.0.weight").data(), 0.1);
@@ -115,6 +115,23 @@ class NetworkTest {
     }
 
     @Test
+    void sameSeedGivesBitIdenticalInitializationAndTrainingGradient() {
+        // determinism (STYLE/COMMON): two networks from the same seed, the same batch and dropout seed
+        ModelSpec spec = spec(new int[] {6}, 3, new Linear(6, 8), new BatchNorm(8, 1e-5, 0.1), new Relu(),
+                new org.minima.io.ModelSpec.Dropout(0.5), new Linear(8, 3));
+        DataSet data = randomData(10, new int[] {6}, 3, 2);
+        int[] order = {9, 8, 7, 6, 5, 4, 3, 2, 1, 0};
+        INDArray[] g = new INDArray[2];
+        for (int i = 0; i < 2; i++) {
+            Network net = Network.create(spec, DataType.FLOAT);
+            net.initialize(77);
+            g[i] = Nd4j.create(DataType.FLOAT, net.parameterCount());
+            net.trainStep(data, order, 2, 9, 5L, g[i]);
+        }
+        assertArrayEquals(g[0].toFloatVector(), g[1].toFloatVector()); // exact, not ND4J's equals (which has a tolerance)
+    }
+
+    @Test
     void tensorsRoundTripThroughLoadAndKeepPyTorchNamesAndShapes() {
         // the contract's names (layers.<i>.weight/bias/running_mean/running_var) and PyTorch shapes
         ModelSpec spec = spec(new int[] {4}, 2, new Linear(4, 3), new BatchNorm(3, 1e-5, 0.1), new Relu(), new Linear(3, 2));
@@ -126,8 +143,8 @@ class NetworkTest {
         // flat order: layer 0 weight row-major, so parameters()[4] is W[1][0]
         assertEquals(a.parameters().getDouble(4), t.get("layers.0.weight").data()[4]);
         Network b = Network.load(spec, t, DataType.DOUBLE);
-        assertEquals(a.parameters(), b.parameters());
-        assertEquals(a.buffers(), b.buffers());
+        assertArrayEquals(a.parameters().toDoubleVector(), b.parameters().toDoubleVector());
+        assertArrayEquals(a.buffers().toDoubleVector(), b.buffers().toDoubleVector());
         Network f = Network.load(spec, a.toTensors("F32"), DataType.FLOAT);
         assertEquals(DataType.FLOAT, f.parameters().dataType());
         assertEquals((float) a.parameters().getDouble(7), f.parameters().getFloat(7));
@@ -140,8 +157,8 @@ class NetworkTest {
         Network a = network(spec, 5);
         org.minima.io.ModelDirectory.write(dir, spec, a.toTensors("F64"));
         Network b = Network.load(dir, DataType.DOUBLE);
-        assertEquals(a.parameters(), b.parameters());
-        assertEquals(a.buffers(), b.buffers());
+        assertArrayEquals(a.parameters().toDoubleVector(), b.parameters().toDoubleVector());
+        assertArrayEquals(a.buffers().toDoubleVector(), b.buffers().toDoubleVector());
     }
 
     @Test
