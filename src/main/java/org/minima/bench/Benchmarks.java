@@ -9,7 +9,8 @@ public final class Benchmarks {
     public static final List<Benchmark> ALL = List.of(
             new GemmBenchmark(),
             new F1Benchmark(),
-            new HessianBench());
+            new HessianBench(),
+            new SharpnessBench());
 
     private Benchmarks() {}
 

@@ -1,7 +1,9 @@
 package org.minima.bench;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.minima.analysis.NetworkObjective;
@@ -27,9 +29,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * ({@code src/bench/python/sharpness_scipy_torch.py}, which reads the model directory that {@code --write-model}
  * saves).
  */
-public final class SharpnessBench {
+public final class SharpnessBench implements Benchmark {
     public static final int EXAMPLES = 10_000;
-    public static final int CHUNK = 1000;
+    /** Examples per chunk, as the nn benchmark (large enough for efficient GEMMs). */
+    public static final int CHUNK = 2000;
+    /** scipy's L-BFGS-B on PyTorch gradients, same model and data, 2-core machine (issue 6); the bar is half. */
+    public static final double PEER_SECONDS = 24.5;
 
     /** What one run measured. */
     public record Figures(double seconds, double cpuSeconds, double optimizerCpuSeconds, double secondsInObjective, int iterations, int evaluations, double loss,
@@ -52,7 +57,39 @@ public final class SharpnessBench {
         }
     }
 
-    private SharpnessBench() {}
+    public SharpnessBench() {}
+
+    @Override
+    public String name() {
+        return "sharpness";
+    }
+
+    @Override
+    public String description() {
+        return "full-space eps-sharpness (1e-3, 10 L-BFGS-B iterations) of F1 over 10,000 Fashion-MNIST examples, float64";
+    }
+
+    /** At most 3 timed runs (each is 11 gradients over 10,000 examples) after one warm-up. */
+    @Override
+    public List<Row> run(int repeats) {
+        DataSet data = DataSets.load("fashion-mnist:train", EXAMPLES);
+        Network net = HessianBench.trainedF1(data);
+        INDArray x = net.parameters().dup();
+        NetworkObjective f = new NetworkObjective(net, data, CHUNK);
+        Sharpness.Result[] last = new Sharpness.Result[1];
+        double[] t = Benchmarks.time(Math.min(repeats, 3),
+                () -> last[0] = Sharpness.measure(f, x, SharpnessOptions.defaults(), null));
+        double median = Benchmarks.median(t);
+        Sharpness.Result r = last[0];
+        List<Row> rows = new ArrayList<>();
+        rows.add(new Row("F1 sharpness, 10 it, float64", median, "s",
+                String.format(Locale.ROOT, "%d evaluations, phi %.6g%%; bar <= %.2f s (0.5 x scipy+torch %.1f s)",
+                        r.evaluations(), r.sharpness(), 0.5 * PEER_SECONDS, PEER_SECONDS)));
+        rows.add(new Row("sharpness / scipy+torch", median / PEER_SECONDS, "x",
+                "bar <= 0.5; same-machine peer: src/bench/python/sharpness_scipy_torch.py"));
+        rows.add(new Row("sharpness per evaluation", median / r.evaluations(), "s", "optimizer included"));
+        return rows;
+    }
 
     /** The objective with a stopwatch, to split the time between the network and L-BFGS-B. */
     private static final class Timed implements Objective {
