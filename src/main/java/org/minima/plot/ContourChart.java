@@ -114,6 +114,9 @@ public final class ContourChart implements Figure {
         g.setColor(new Color(0, 0, 0, 150));
         g.setStroke(new BasicStroke(0.8f));
         List<double[]> placed = new ArrayList<>();
+        for (double[] m : marks) { // keep level labels off the marked points
+            placed.add(new double[] {area.getX() + xAxis.fraction(m[0]) * area.getWidth(), area.getMaxY() - yAxis.fraction(m[1]) * area.getHeight()});
+        }
         List<Object[]> labels = new ArrayList<>();
         for (double level : levels) {
             List<double[]> segs = segments(level, area);
