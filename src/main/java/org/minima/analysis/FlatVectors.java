@@ -16,7 +16,7 @@ final class FlatVectors {
     private FlatVectors() {}
 
     /** A fresh contiguous vector of {@code n} entries of {@code dtype} (float64 or float32). */
-    static org.nd4j.linalg.api.ndarray.INDArray vector(DataType dtype, long n) {
+    static INDArray vector(DataType dtype, long n) {
         checkType(dtype);
         return org.nd4j.linalg.factory.Nd4j.create(dtype, n);
     }

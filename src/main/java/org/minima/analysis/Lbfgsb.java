@@ -102,6 +102,7 @@ public final class Lbfgsb {
     private static final int MAX_LINE_SEARCH_EVALUATIONS = 20; // as Zhu et al. 1997
     private static final int MAX_BACKTRACKS = 10;
     private static final double BIG_STEP = 1e10;
+    private static final int BLOCK = 2048; // doubles of an n-vector kept in cache while the 2m columns of W pass
 
     private final int n;
     private final int m;
@@ -305,12 +306,7 @@ public final class Lbfgsb {
             markFree(lo, hi);
             return;
         }
-        // p = Wᵀd: 2·col dot products of length n.
-        for (int k = 0; k < col; k++) {
-            int sl = slot(k);
-            p[k] = dot(y[sl], d);
-            p[col + k] = theta * dot(s[sl], d);
-        }
+        wTransposeTimes(d, p); // p = Wᵀd
         double fp = -dd; // f' = gᵀd
         double fpp = theta * dd - quadM(p, w); // f'' = dᵀBd = θdᵀd − pᵀMp
         double fppOrg = fpp;
@@ -464,17 +460,9 @@ public final class Lbfgsb {
 
         times(mMat, c, mc, w);
         for (int i = 0; i < n; i++) r[i] = g[i] + theta * (xc[i] - x[i]);
-        for (int k = 0; k < col; k++) {
-            int sl = slot(k);
-            axpy(-mc[k], y[sl], r);
-            axpy(-theta * mc[col + k], s[sl], r);
-        }
+        addWTimes(-1.0, mc, r);
         for (int i = 0; i < n; i++) if (!free[i]) r[i] = 0;
-        for (int k = 0; k < col; k++) {
-            int sl = slot(k);
-            q[k] = dot(y[sl], r);
-            q[col + k] = theta * dot(s[sl], r);
-        }
+        wTransposeTimes(r, q); // q = VᵀZᵀr̂ = Wᵀr̂ (r̂ is zero off the free set)
 
         double[][] vtv = reducedGram(nFree);
         double[][] kMat = new double[w][w];
@@ -490,11 +478,7 @@ public final class Lbfgsb {
         // du = −r/θ − (1/θ²) W v on the free variables, in place in r.
         double it = 1.0 / theta;
         for (int i = 0; i < n; i++) r[i] *= -it;
-        for (int k = 0; k < col; k++) {
-            int sl = slot(k);
-            axpy(-it * it * v[k], y[sl], r);
-            axpy(-it * it * theta * v[col + k], s[sl], r);
-        }
+        addWTimes(-it * it, v, r);
         // Morales & Nocedal, "Remark on Algorithm 778", ACM TOMS 38 (2011) (L-BFGS-B 3.0, as in scipy): first try
         // the projection P(x^c + du) onto the box; keep it unless it is an ascent direction from x, in which case
         // take the 1995 step, x^c + α*·du with the largest α* ≤ 1 that stays in the box. O(n).
@@ -758,9 +742,46 @@ public final class Lbfgsb {
         return sum;
     }
 
-    private static void axpy(double alpha, double[] xs, double[] ys) {
-        if (alpha == 0) return;
-        for (int i = 0; i < ys.length; i++) ys[i] += alpha * xs[i];
+    /**
+     * out = Wᵀv = [Yᵀv; θSᵀv] (2·col entries). Blocked: a block of v stays in cache while the 2·col columns pass
+     * over it, so the cost is one streaming pass over S and Y (2·col·n multiply-adds) and one over v.
+     */
+    private void wTransposeTimes(double[] v, double[] out) {
+        int w = 2 * col;
+        Arrays.fill(out, 0, w, 0.0);
+        for (int b0 = 0; b0 < n; b0 += BLOCK) {
+            int b1 = Math.min(n, b0 + BLOCK);
+            for (int k = 0; k < col; k++) {
+                int sl = slot(k);
+                double[] yk = y[sl];
+                double[] sk = s[sl];
+                double ay = 0;
+                double as = 0;
+                for (int i = b0; i < b1; i++) {
+                    double vi = v[i];
+                    ay += yk[i] * vi;
+                    as += sk[i] * vi;
+                }
+                out[k] += ay;
+                out[col + k] += as;
+            }
+        }
+        for (int k = 0; k < col; k++) out[col + k] *= theta;
+    }
+
+    /** target += α·W·u = α·(Y·u_Y + θ·S·u_S); blocked like {@link #wTransposeTimes}: one pass over S, Y, target. */
+    private void addWTimes(double alpha, double[] u, double[] target) {
+        for (int b0 = 0; b0 < n; b0 += BLOCK) {
+            int b1 = Math.min(n, b0 + BLOCK);
+            for (int k = 0; k < col; k++) {
+                int sl = slot(k);
+                double[] yk = y[sl];
+                double[] sk = s[sl];
+                double cy = alpha * u[k];
+                double cs = alpha * theta * u[col + k];
+                for (int i = b0; i < b1; i++) target[i] += cy * yk[i] + cs * sk[i];
+            }
+        }
     }
 
     private static double dotSmall(double[] a, double[] b, int len) {

@@ -15,7 +15,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * unit Euclidean norm — each column is uniform on the unit sphere of ℝⁿ. For n ≫ p the columns are nearly
  * orthonormal (cond(A) ≈ (1 + √(p/n)) / (1 − √(p/n)), 1.02 for n = 1.46M, p = 100), so the box built from A⁺x is
  * well defined. Column j is drawn from its own stream
- * {@code new SplittableRandom(seed + j·golden)}, so A depends on the seed alone, not on threads.
+ * {@code new SplittableRandom(seed + (j + 1)·0x9E3779B97F4A7C15)}, so A depends on the seed alone, not on threads.
  *
  * <p>Memory: A is held as one n×p array of the model's data type, column-major (8·n·p bytes in float64: 1.2 GB for
  * F1 with p = 100).

@@ -8,7 +8,9 @@ import java.util.List;
 public final class Benchmarks {
     public static final List<Benchmark> ALL = List.of(
             new GemmBenchmark(),
-            new F1Benchmark());
+            new F1Benchmark(),
+            new HessianBench(),
+            new SharpnessBench());
 
     private Benchmarks() {}
 

@@ -144,7 +144,16 @@ public final class HessianCommand implements Callable<Integer> {
         out.put("hvps", result.hvps());
         if (s != null) {
             out.put("lanczosSteps", s.steps());
+            out.put("lanczosRestarts", s.restarts());
             out.put("converged", s.converged());
+            if (s.restarts() > 0 && !common.quiet) {
+                System.err.println("hessian: the Lanczos basis did not fit in memory for " + maxSteps + " steps; it was capped at "
+                        + s.basisCapacity() + " vectors and thick-restarted " + s.restarts() + " times (give Java more memory to avoid it)");
+            }
+            if (!s.converged() && !common.quiet) {
+                System.err.println("hessian: Lanczos stopped after --max-steps " + maxSteps + " before every residual was below --tol "
+                        + tol + "; the residuals say how accurate each eigenvalue is");
+            }
             out.put("tolerance", tol);
         }
         if (result.trace() != null) {

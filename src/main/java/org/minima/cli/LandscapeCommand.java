@@ -73,7 +73,7 @@ public final class LandscapeCommand implements Callable<Integer> {
 
     @Option(names = "--directions", paramLabel = "DIR",
             description = "Use these directions instead of random ones: DIR/direction1.safetensors (and direction2), "
-                    + "else DIR/top-1.safetensors (and top-2) from hessian --vectors, else the first .safetensors files of DIR "
+                    + "else DIR/eigenvector-1.safetensors (and eigenvector-2) from hessian --vectors, else the first .safetensors files of DIR "
                     + "in name order. Used as given, not normalized.")
     Path directions;
 
@@ -204,7 +204,7 @@ public final class LandscapeCommand implements Callable<Integer> {
     }
 
     /**
-     * DIR/direction1.safetensors (and direction2) when present; else DIR/top-1.safetensors (and top-2), the
+     * DIR/direction1.safetensors (and direction2) when present; else DIR/eigenvector-1.safetensors (and -2), the
      * eigenvectors of the largest Hessian eigenvalues as {@code hessian --vectors} writes them; otherwise the first
      * {@code dims} .safetensors files of DIR in natural name order (numbers compared as numbers: vector_2 before vector_10).
      */
@@ -213,9 +213,9 @@ public final class LandscapeCommand implements Callable<Integer> {
         List<Path> files = new ArrayList<>();
         if (Files.exists(dir.resolve("direction1.safetensors"))) {
             for (int k = 1; k <= dims; k++) files.add(dir.resolve("direction" + k + ".safetensors"));
-        } else if (Files.exists(dir.resolve("top-1.safetensors"))) {
-            // hessian --vectors: top-1 is the eigenvector of the largest eigenvalue
-            for (int k = 1; k <= dims; k++) files.add(dir.resolve("top-" + k + ".safetensors"));
+        } else if (Files.exists(dir.resolve("eigenvector-1.safetensors"))) {
+            // hessian --vectors: eigenvector-1 belongs to the largest eigenvalue (eigenvector-bottom-k to the smallest)
+            for (int k = 1; k <= dims; k++) files.add(dir.resolve("eigenvector-" + k + ".safetensors"));
         } else {
             try (Stream<Path> s = Files.list(dir)) {
                 s.filter(p -> p.getFileName().toString().endsWith(".safetensors")).sorted(NATURAL).limit(dims).forEach(files::add);
@@ -223,7 +223,7 @@ public final class LandscapeCommand implements Callable<Integer> {
         }
         if (files.size() < dims || !files.stream().allMatch(Files::exists)) {
             throw new InputException(where + ": needs " + dims + " direction file(s) (direction1.safetensors"
-                    + (dims == 2 ? ", direction2.safetensors" : "") + "; or top-1.safetensors" + (dims == 2 ? ", top-2.safetensors" : "")
+                    + (dims == 2 ? ", direction2.safetensors" : "") + "; or eigenvector-1.safetensors" + (dims == 2 ? ", eigenvector-2.safetensors" : "")
                     + "; or any .safetensors files), found " + files.stream().filter(Files::exists).toList());
         }
         double[][] out = new double[dims][];

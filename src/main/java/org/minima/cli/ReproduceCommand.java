@@ -1,5 +1,6 @@
 package org.minima.cli;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.minima.experiment.Experiment;
@@ -7,6 +8,8 @@ import org.minima.experiment.Reproduce;
 import org.minima.nn.Threads;
 import org.minima.train.TrainRun;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -19,6 +22,8 @@ import picocli.CommandLine.Parameters;
             "(docs/reproduce.md)."})
 public final class ReproduceCommand implements Callable<Integer> {
     @Mixin CommonOptions common;
+
+    @Spec CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "EXPERIMENT.yaml", description = "The experiment file.")
     Path file;
@@ -44,8 +49,10 @@ public final class ReproduceCommand implements Callable<Integer> {
         } finally {
             progress.close();
         }
-        System.out.println(o.report());
-        System.out.println(o.results());
+        PrintWriter w = spec.commandLine().getOut();
+        w.println(o.report());
+        w.println(o.results());
+        w.flush();
         return Main.EXIT_OK;
     }
 

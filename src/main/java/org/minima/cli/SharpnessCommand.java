@@ -68,7 +68,7 @@ public final class SharpnessCommand implements Callable<Integer> {
     @Option(names = "--dtype", defaultValue = "float64", paramLabel = "TYPE", description = "float64 or float32 arithmetic (default: ${DEFAULT-VALUE}).")
     String dtype;
 
-    @Option(names = "--chunk", defaultValue = "1000", paramLabel = "N", description = "Examples per forward/backward pass; bounds memory (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--chunk", defaultValue = "2000", paramLabel = "N", description = "Examples per forward/backward pass; bounds memory (default: ${DEFAULT-VALUE}).")
     int chunk;
 
     @Override
@@ -206,7 +206,7 @@ public final class SharpnessCommand implements Callable<Integer> {
                 bar = null;
             } else {
                 System.err.printf(Locale.ROOT, "sharpness: start %d/%d done: %d iterations, %d evaluations, %s%n",
-                        index + 1, count, start.iterations(), start.evaluations(), start.stop().name().toLowerCase(Locale.ROOT));
+                        index + 1, count, start.iterations(), start.evaluations(), start.stop().name().toLowerCase(Locale.ROOT).replace('_', '-'));
             }
         }
 

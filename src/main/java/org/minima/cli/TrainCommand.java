@@ -112,7 +112,7 @@ public final class TrainCommand implements Callable<Integer> {
             }
             if (bar != null) {
                 bar.stepBy(n);
-                bar.setExtraMessage(String.format("loss %.4f", loss));
+                bar.setExtraMessage(String.format(" loss %.4f", loss));
             }
         }
 

@@ -22,7 +22,7 @@ public final class Report {
         if (!e.description().isBlank()) md.append(e.description().strip()).append("\n\n");
         if (e.quick()) md.append("**Quick run** (").append(Experiment.QUICK_NOTE).append("). Its numbers are not comparable with the paper's.\n\n");
         md.append("minima ").append(info.toolVersion()).append(" (commit ").append(info.gitCommit()).append("), ")
-                .append(info.threads()).append(" threads, ").append(Instant.now().toString()).append(". Every figure below is in `results.json`.\n\n");
+                .append(info.threads()).append(info.threads() == 1 ? " thread, " : " threads, ").append(Instant.now().toString()).append(". Every figure below is in `results.json`.\n\n");
 
         md.append("## Runs\n\n");
         md.append("Loss and accuracy after the last epoch, in inference mode, on the whole training and test sets the run used. ")
@@ -63,18 +63,18 @@ public final class Report {
             md.append("- Sharpness (Keskar Metric 2.1): ε ∈ ").append(ss.eps()).append(", full space")
                     .append(ss.subspace() == null ? "" : " and a random " + ss.subspace() + "-dimensional subspace")
                     .append(", ").append(ss.maxIter()).append(" L-BFGS-B iterations from the box centre, seed ").append(ss.seed())
-                    .append(", float64, on the first ").append(ss.examples() == null ? "all" : ss.examples()).append(" training examples.\n");
+                    .append(", float64, on ").append(first(ss.examples())).append(" training examples.\n");
         }
         Experiment.HessianSettings hs = e.analyses().hessian();
         if (hs != null) {
             md.append("- Hessian: top ").append(hs.top()).append(" eigenvalue(s) by Lanczos on exact Hessian-vector products, at most ")
                     .append(hs.maxSteps()).append(" steps, relative residual tolerance ").append(hs.tol()).append(", seed ").append(hs.seed())
-                    .append(", float64, on the first ").append(hs.examples() == null ? "all" : hs.examples()).append(" training examples.\n");
+                    .append(", float64, on ").append(first(hs.examples())).append(" training examples.\n");
         }
         Experiment.InterpolateSettings is = e.analyses().interpolate();
         if (is != null) {
             md.append("- Interpolation (Keskar Figure 3): (1 − α)·from + α·to, batch-norm statistics included, α = ").append(is.alpha())
-                    .append(", on the first ").append(is.examples() == null ? "all" : is.examples()).append(" training and test examples.\n");
+                    .append(", on ").append(first(is.examples())).append(" training and test examples.\n");
         }
         md.append("- Analyses are cached in `analyses/` and reused while their settings and the model are unchanged; ")
                 .append("a complete run is not trained again (docs/reproduce.md).\n");
@@ -116,6 +116,10 @@ public final class Report {
             md.append("| ").append(paperLabel).append(" | ").append(stat(p.firstSB())).append(" | ").append(stat(p.firstLB())).append(" | ")
                     .append(stat(p.secondSB())).append(" | ").append(stat(p.secondLB())).append(" |\n\n");
         }
+    }
+
+    private static String first(Integer examples) {
+        return examples == null ? "all the run's" : "the first " + examples + " of the run's";
     }
 
     private static List<JsonNode> role(JsonNode results, String role) {

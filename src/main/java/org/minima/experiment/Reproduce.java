@@ -197,7 +197,10 @@ public final class Reproduce {
             NetworkObjective f = new NetworkObjective(net, data, HESSIAN_CHUNK);
             long t0 = System.nanoTime();
             log.accept(r.name() + ": top-" + hs.top() + " Hessian eigenvalues (Lanczos) on " + data.size() + " examples");
-            HessianAnalysis.Result h = HessianAnalysis.run(new HessianOperator(f, x.dup()),
+            HessianOperator op = new HessianOperator(f, x.dup());
+            Throttle throttle = new Throttle(log);
+            op.setListener((products, status) -> throttle.line(() -> r.name() + ": " + products + " Hessian-vector products, " + status));
+            HessianAnalysis.Result h = HessianAnalysis.run(op,
                     new HessianAnalysis.Options(hs.top(), 0, hs.tol(), hs.maxSteps(), 1, false, null, 0, 0, 80, hs.seed()));
             a.put("hessianExamples", data.size());
             var ev = a.putArray("topEigenvalues");
@@ -216,7 +219,14 @@ public final class Reproduce {
 
     private Sharpness.Result measure(String name, NetworkObjective f, INDArray x, SharpnessOptions o) {
         long t0 = System.nanoTime();
-        Sharpness.Result res = Sharpness.measure(f, x.dup(), o, null);
+        Throttle throttle = new Throttle(log);
+        Sharpness.Result res = Sharpness.measure(f, x.dup(), o, new Sharpness.Progress() {
+            @Override
+            public void evaluated(int iterations, int evaluations, double sharpness) {
+                throttle.line(() -> String.format(java.util.Locale.ROOT, "%s: sharpness eps %s: iteration %d of %d, %d evaluations, phi so far %.6g",
+                        name, Experiment.epsKey(o.eps()), iterations, o.maxIter(), evaluations, sharpness));
+            }
+        });
         if (!Double.isFinite(res.loss()) || !Double.isFinite(res.maxLoss())) {
             throw new IllegalStateException(name + ": the loss is not finite (f(x) = " + res.loss() + ", max found = " + res.maxLoss() + ")");
         }
@@ -242,9 +252,10 @@ public final class Reproduce {
         DataSet testSet = test;
         log.accept("interpolating " + from + " -> " + to + " at " + is.grid().count() + " points on " + train.size() + " training and "
                 + testSet.size() + " test examples");
+        Throttle throttle = new Throttle(log);
         var ends = new Interpolation.Ends(netFrom.parameters().dup(), netFrom.buffers().dup(), netTo.parameters(), netTo.buffers());
         List<Interpolation.Point> points = Interpolation.run(ends, netFrom.parameters(), netFrom.buffers(), is.grid(), Interpolation.Path.LINEAR,
-                () -> score(netFrom, train), () -> score(netFrom, testSet), i -> {});
+                () -> score(netFrom, train), () -> score(netFrom, testSet), i -> throttle.line(() -> "interpolation " + i + "/" + is.grid().count()));
         Path plots = out.resolve("plots");
         String base = "interpolation-" + from + "-" + to;
         AtomicFiles.writeString(plots.resolve(base + ".csv"), Interpolation.csv(points));
@@ -252,6 +263,23 @@ public final class Reproduce {
         written.add(plots.resolve(base + ".csv"));
         written.addAll(writeFigure(plots.resolve(base + ".png"), new InterpolationPlot(points, Interpolation.Path.LINEAR, from, to, false).chart()));
         return written;
+    }
+
+    /** Progress inside a long measurement: at most one line every 10 s (the analyses take minutes on real models). */
+    private static final class Throttle {
+        private final Consumer<String> log;
+        private long last = System.nanoTime();
+
+        Throttle(Consumer<String> log) {
+            this.log = log;
+        }
+
+        void line(java.util.function.Supplier<String> text) {
+            long now = System.nanoTime();
+            if (now - last < 10_000_000_000L) return;
+            last = now;
+            log.accept(text.get());
+        }
     }
 
     private static Score score(Network net, DataSet data) {

@@ -56,7 +56,7 @@ public final class ContourChart implements Figure {
     @Override public int height() { return height; }
 
     /**
-     * The contour levels: on a log scale (1, 2, 5 × 10^k) when z is positive and spans more than a factor 30,
+     * The contour levels: on a log scale (1, 1.5, 2, 3, 5, 7 × 10^k over up to two decades, 1, 2, 5 × 10^k over more) when z is positive and spans more than a factor 30,
      * else 1, 2, 5 × 10^k steps (about 8 to 15 levels), strictly inside the range of z.
      */
     public double[] levels() {
@@ -68,7 +68,8 @@ public final class ContourChart implements Figure {
         if (lo > 0 && hi / lo > 30) {
             int d0 = (int) Math.floor(Math.log10(lo));
             int d1 = (int) Math.ceil(Math.log10(hi));
-            double[] mantissas = d1 - d0 <= 4 ? new double[] {1, 2, 5} : new double[] {1, 3};
+            double[] mantissas = d1 - d0 <= 2 ? new double[] {1, 1.5, 2, 3, 5, 7}
+                    : d1 - d0 <= 4 ? new double[] {1, 2, 5} : new double[] {1, 3};
             for (int d = d0; d <= d1; d++) {
                 for (double m : mantissas) {
                     double v = m * Math.pow(10, d);
@@ -113,6 +114,9 @@ public final class ContourChart implements Figure {
         g.setColor(new Color(0, 0, 0, 150));
         g.setStroke(new BasicStroke(0.8f));
         List<double[]> placed = new ArrayList<>();
+        for (double[] m : marks) { // keep level labels off the marked points
+            placed.add(new double[] {area.getX() + xAxis.fraction(m[0]) * area.getWidth(), area.getMaxY() - yAxis.fraction(m[1]) * area.getHeight()});
+        }
         List<Object[]> labels = new ArrayList<>();
         for (double level : levels) {
             List<double[]> segs = segments(level, area);

@@ -80,27 +80,31 @@ public final class Adam implements Optimizer {
         if (w.dataType() == DataType.FLOAT) {
             FloatBuffer wb = FlatBuffers.floats(w), gb = FlatBuffers.floats(g);
             FloatBuffer mb = FlatBuffers.floats(m), vb = FlatBuffers.floats(v);
-            for (int i = 0; i < n; i++) {
-                double wi = wb.get(i);
-                double d = gb.get(i) + l2 * wi;
-                float mi = (float) (beta1 * mb.get(i) + a1 * d);
-                float vi = (float) (beta2 * vb.get(i) + a2 * d * d);
-                mb.put(i, mi);
-                vb.put(i, vi);
-                wb.put(i, (float) (wi * shrink - stepSize * mi / (Math.sqrt(vi) / c2 + eps)));
-            }
+            FlatBuffers.forRanges(n, (from, to) -> {
+                for (int i = from; i < to; i++) {
+                    double wi = wb.get(i);
+                    double d = gb.get(i) + l2 * wi;
+                    float mi = (float) (beta1 * mb.get(i) + a1 * d);
+                    float vi = (float) (beta2 * vb.get(i) + a2 * d * d);
+                    mb.put(i, mi);
+                    vb.put(i, vi);
+                    wb.put(i, (float) (wi * shrink - stepSize * mi / (Math.sqrt(vi) / c2 + eps)));
+                }
+            });
         } else {
             DoubleBuffer wb = FlatBuffers.doubles(w), gb = FlatBuffers.doubles(g);
             DoubleBuffer mb = FlatBuffers.doubles(m), vb = FlatBuffers.doubles(v);
-            for (int i = 0; i < n; i++) {
-                double wi = wb.get(i);
-                double d = gb.get(i) + l2 * wi;
-                double mi = beta1 * mb.get(i) + a1 * d;
-                double vi = beta2 * vb.get(i) + a2 * d * d;
-                mb.put(i, mi);
-                vb.put(i, vi);
-                wb.put(i, wi * shrink - stepSize * mi / (Math.sqrt(vi) / c2 + eps));
-            }
+            FlatBuffers.forRanges(n, (from, to) -> {
+                for (int i = from; i < to; i++) {
+                    double wi = wb.get(i);
+                    double d = gb.get(i) + l2 * wi;
+                    double mi = beta1 * mb.get(i) + a1 * d;
+                    double vi = beta2 * vb.get(i) + a2 * d * d;
+                    mb.put(i, mi);
+                    vb.put(i, vi);
+                    wb.put(i, wi * shrink - stepSize * mi / (Math.sqrt(vi) / c2 + eps));
+                }
+            });
         }
         steps = t;
     }

@@ -34,4 +34,26 @@ final class FlatBuffers {
         DoubleBuffer db = a.data().asNio().order(ByteOrder.nativeOrder()).asDoubleBuffer();
         return db.position((int) a.offset()).slice();
     }
+
+    /** Ranges [from, to) of an element-wise update. */
+    interface RangeBody {
+        void run(int from, int to);
+    }
+
+    /** Below this many elements a vector is updated on the calling thread (forking costs more). */
+    static final int PARALLEL_MIN = 1 << 16;
+
+    /**
+     * Runs {@code body} over [0, n) in contiguous chunks, at most {@code Threads.current()}, on the common fork-join pool. Every element is
+     * updated by itself, so the result is the same whatever the split: the thread count cannot change it.
+     */
+    static void forRanges(int n, RangeBody body) {
+        int parts = Math.min(org.minima.nn.Threads.current(), Math.max(1, n / PARALLEL_MIN));
+        if (parts <= 1) {
+            body.run(0, n);
+            return;
+        }
+        java.util.stream.IntStream.range(0, parts).parallel()
+                .forEach(p -> body.run((int) ((long) n * p / parts), (int) ((long) n * (p + 1) / parts)));
+    }
 }

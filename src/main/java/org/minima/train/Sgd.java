@@ -67,29 +67,33 @@ public final class Sgd implements Optimizer {
         if (w.dataType() == DataType.FLOAT) {
             FloatBuffer wb = FlatBuffers.floats(w), gb = FlatBuffers.floats(g);
             FloatBuffer vb = velocity == null ? null : FlatBuffers.floats(velocity);
-            for (int i = 0; i < n; i++) {
-                double wi = wb.get(i) * shrink;
-                double d = gb.get(i) + l2 * wb.get(i);
-                if (vb != null) {
-                    float v = (float) (momentum * vb.get(i) + d);
-                    vb.put(i, v);
-                    d = nesterov ? d + momentum * v : v;
+            FlatBuffers.forRanges(n, (from, to) -> {
+                for (int i = from; i < to; i++) {
+                    double wi = wb.get(i) * shrink;
+                    double d = gb.get(i) + l2 * wb.get(i);
+                    if (vb != null) {
+                        float v = (float) (momentum * vb.get(i) + d);
+                        vb.put(i, v);
+                        d = nesterov ? d + momentum * v : v;
+                    }
+                    wb.put(i, (float) (wi - lr * d));
                 }
-                wb.put(i, (float) (wi - lr * d));
-            }
+            });
         } else {
             DoubleBuffer wb = FlatBuffers.doubles(w), gb = FlatBuffers.doubles(g);
             DoubleBuffer vb = velocity == null ? null : FlatBuffers.doubles(velocity);
-            for (int i = 0; i < n; i++) {
-                double wi = wb.get(i) * shrink;
-                double d = gb.get(i) + l2 * wb.get(i);
-                if (vb != null) {
-                    double v = momentum * vb.get(i) + d;
-                    vb.put(i, v);
-                    d = nesterov ? d + momentum * v : v;
+            FlatBuffers.forRanges(n, (from, to) -> {
+                for (int i = from; i < to; i++) {
+                    double wi = wb.get(i) * shrink;
+                    double d = gb.get(i) + l2 * wb.get(i);
+                    if (vb != null) {
+                        double v = momentum * vb.get(i) + d;
+                        vb.put(i, v);
+                        d = nesterov ? d + momentum * v : v;
+                    }
+                    wb.put(i, wi - lr * d);
                 }
-                wb.put(i, wi - lr * d);
-            }
+            });
         }
         steps++;
     }

@@ -178,8 +178,9 @@ public record TrainConfig(
         Stop stop = new Stop(0, 0);
         if (c.has("stop")) {
             ConfigMap s = ConfigMap.of(c.raw("stop"), c.at("stop"), STOP_KEYS);
-            stop = new Stop((int) Math.max(0, s.integer("patience", 0)), s.nonNegative("minDelta", 0));
-            if (s.integer("patience", 0) < 0) throw new InputException(s.at("patience") + ": expected an integer >= 0");
+            long patience = s.integer("patience", 0);
+            if (patience < 0 || patience > Integer.MAX_VALUE) throw new InputException(s.at("patience") + ": expected an integer >= 0, got " + patience);
+            stop = new Stop((int) patience, s.nonNegative("minDelta", 0));
         }
         long seed = c.integer("seed", 1);
         String dtype = c.string("dtype", "float32");

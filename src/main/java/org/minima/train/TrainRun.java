@@ -60,7 +60,7 @@ public final class TrainRun {
         ObjectNode record = record(cfg, info, s, trainer);
         record.put("start", Instant.now().toString());
         Json.write(dir.resolve(RUN_JSON), record);
-        return finish(dir, record, trainer, s, trainer.run(Trainer.start()));
+        return finish(dir, record, trainer, s, runRecorded(dir, record, trainer, Trainer.start()));
     }
 
     /** Continues the run in {@code dir} from its last checkpoint, with the config recorded in its run.json. */
@@ -90,7 +90,7 @@ public final class TrainRun {
                     + ": the weights may differ in the last bits from an uninterrupted run");
         }
         Json.write(runJson, record);
-        return finish(dir, record, trainer, s, trainer.run(from));
+        return finish(dir, record, trainer, s, runRecorded(dir, record, trainer, from));
     }
 
     /** The starting point: the weights of {@code init}, or PyTorch's initialization drawn from the seed. */
@@ -121,6 +121,19 @@ public final class TrainRun {
             }
         }
         return new Setup(Network.create(spec, dataType(cfg.dtype())), train, test);
+    }
+
+    /** Runs the trainer; a divergence is recorded in run.json ("status": "diverged") before it propagates. */
+    private static Trainer.Outcome runRecorded(Path dir, ObjectNode record, Trainer trainer, Checkpoint.State from) {
+        try {
+            return trainer.run(from);
+        } catch (Trainer.DivergedException e) {
+            record.put("end", Instant.now().toString());
+            record.put("status", "diverged");
+            record.put("error", e.getMessage());
+            Json.write(dir.resolve(RUN_JSON), record);
+            throw e;
+        }
     }
 
     private static Result finish(Path dir, ObjectNode record, Trainer trainer, Setup s, Trainer.Outcome out) {

@@ -113,4 +113,17 @@ class NetworkHessianTest {
         assertEquals(1.0, SpectralDensityTest.integral(d.grid(), d.values(), Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY), 1e-6);
         assertEquals(below, SpectralDensityTest.integral(d.grid(), d.values(), Double.NEGATIVE_INFINITY, cut), 0.1);
     }
+
+    @Test
+    void theSameSeedGivesBitIdenticalResults() {
+        // the contract: same seed and thread count give bit-identical results
+        Lanczos.Options o = new Lanczos.Options(2, 1, 1e-6, 303, 1, 9, false, 0);
+        Lanczos.Result a = Lanczos.run(new HessianOperator(objective, w), o);
+        Lanczos.Result b = Lanczos.run(new HessianOperator(objective, w), o);
+        assertArrayEquals(a.eigenvalues(), b.eigenvalues(), 0.0);
+        assertArrayEquals(a.bottomResiduals(), b.bottomResiduals(), 0.0);
+        TraceEstimator.Estimate t1 = TraceEstimator.hutchPlusPlus(new HessianOperator(objective, w), 12, 9);
+        TraceEstimator.Estimate t2 = TraceEstimator.hutchPlusPlus(new HessianOperator(objective, w), 12, 9);
+        assertEquals(t1.trace(), t2.trace(), 0.0);
+    }
 }

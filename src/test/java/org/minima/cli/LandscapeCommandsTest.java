@@ -147,12 +147,12 @@ class LandscapeCommandsTest {
     }
 
     @Test
-    void hessianEigenvectorFilesTopOneAndTopTwoAreTheDirectionsEvenBesideBottomOnes() throws IOException {
-        // hessian --vectors writes top-1, top-2, ..., bottom-1, ...: the directions must be top-1 then top-2
-        // (alphabetical order would put bottom-1 first). Each file here holds a constant vector, 1, 2 or 3.
+    void hessianEigenvectorFilesOneAndTwoAreTheDirectionsEvenBesideBottomOnes() throws IOException {
+        // hessian --vectors writes eigenvector-1, eigenvector-2, ... (largest first) and eigenvector-bottom-1, ...:
+        // the directions must be eigenvector-1 then eigenvector-2. Each file here holds a constant vector, 1, 2 or 3.
         var layout = org.minima.analysis.ParameterLayout.of(InterpolationNetworkTest.net(1).spec());
         Path dir = tmp.resolve("vectors");
-        String[] names = {"bottom-1", "top-1", "top-2"};
+        String[] names = {"eigenvector-bottom-1", "eigenvector-1", "eigenvector-2"};
         for (int k = 0; k < 3; k++) {
             double[] v = new double[(int) layout.parameterCount()];
             java.util.Arrays.fill(v, k + 1);

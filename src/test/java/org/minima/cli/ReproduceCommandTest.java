@@ -141,6 +141,12 @@ class ReproduceCommandTest {
         }
         assertEquals(5, Files.readAllLines(out.resolve("plots/interpolation-sb-lb.csv")).size()); // header + 4 values of α
         assertTrue(report.contains("![interpolation-sb-lb.png](plots/interpolation-sb-lb.png)"));
+
+        // Wiring: the experiment's ε, subspace, examples, iterations and seed reach Sharpness as the command's options do
+        Path json = dir.resolve("s.json");
+        assertEquals(0, run("sharpness", "--model", out.resolve("lb").toString(), "--data", data.toString(), "--examples", "60", "--eps", "5e-4",
+                "--subspace", "5", "--max-iter", "3", "--json", json.toString(), "--quiet", "--threads", "1")[0]);
+        assertEquals(Json.read(json).get("sharpness").asDouble(), lb.get("subspaceSharpness").get("5e-4").asDouble(), 0.0);
     }
 
     /** The largest eigenvalue of the symmetrized finite-difference Hessian, h = 1e-5. */
@@ -185,6 +191,16 @@ class ReproduceCommandTest {
         assertEquals(cache, Files.readString(out.resolve("analyses/sb.json")));
         assertEquals(Json.read(out.resolve("results.json")).get("runs"), Json.parse(results, "first").get("runs"));
 
+        // an interrupted run (run.json still "running") is continued from its checkpoint, not started afresh
+        Path lbRun = out.resolve("lb/run.json");
+        Files.writeString(lbRun, Files.readString(lbRun).replace("\"status\" : \"complete\"", "\"status\" : \"running\""));
+        assertEquals("running", Json.read(lbRun).get("status").asText());
+        assertEquals(0, run("reproduce", exp.toString(), "--out", out.toString(), "--quiet", "--threads", "1")[0]);
+        assertEquals("complete", Json.read(lbRun).get("status").asText());
+        assertEquals(1, Json.read(lbRun).get("resumed").size());
+        assertTrue(java.util.Arrays.equals(weights, Files.readAllBytes(out.resolve("lb/weights.safetensors"))),
+                "resumed from the last checkpoint: the same weights");
+
         // the same --out with another config for a run: refused before anything is trained
         Object[] changed = run("reproduce", experiment(dir, data, 3, "").toString(), "--out", out.toString(), "--quiet");
         assertEquals(2, changed[0]);
@@ -206,18 +222,5 @@ class ReproduceCommandTest {
         assertEquals(2, r[0]);
         assertTrue(((String) r[1]).contains("analyses.hessian: unknown key 'topk'"), (String) r[1]);
         assertFalse(Files.exists(dir.resolve("o")), "nothing is written for a bad experiment file");
-    }
-
-    @Test
-    void sharpnessInResultsEqualsTheSharpnessCommandOnTheSameModel(@TempDir Path dir) throws Exception {
-        // Wiring check: the experiment's ε, examples, iterations and seed reach Sharpness exactly as the command's options do.
-        Path data = csv(dir);
-        Path out = dir.resolve("out");
-        assertEquals(0, run("reproduce", experiment(dir, data, 1, "").toString(), "--out", out.toString(), "--quiet", "--threads", "1")[0]);
-        JsonNode lb = Json.read(out.resolve("results.json")).get("runs").get(1);
-        Path json = dir.resolve("s.json");
-        assertEquals(0, run("sharpness", "--model", out.resolve("lb").toString(), "--data", data.toString(), "--examples", "60", "--eps", "5e-4",
-                "--subspace", "5", "--max-iter", "3", "--json", json.toString(), "--quiet", "--threads", "1")[0]);
-        assertEquals(Json.read(json).get("sharpness").asDouble(), lb.get("subspaceSharpness").get("5e-4").asDouble(), 0.0);
     }
 }

@@ -109,15 +109,16 @@ class OptimizerTest {
         for (int k = 0; k < opts.length; k++) {
             INDArray w = Nd4j.zeros(DataType.DOUBLE, d);
             INDArray g = Nd4j.zeros(DataType.DOUBLE, d);
-            for (int s = 0; s < 5000; s++) {
-                double[] wv = w.toDoubleVector();
+            double[] wv = new double[d];
+            for (int s = 0; s < 3000; s++) {
+                for (int j = 0; j < d; j++) wv[j] = w.getDouble(j);
                 double[] gv = new double[d];
                 for (int i = 0; i < n; i++) {
                     double res = -y[i];
                     for (int j = 0; j < d; j++) res += x[i][j] * wv[j];
                     for (int j = 0; j < d; j++) gv[j] += res * x[i][j] / n;
                 }
-                g.assign(Nd4j.createFromArray(gv));
+                for (int j = 0; j < d; j++) g.putScalar(j, gv[j]);
                 opts[k].step(w, g, lrs[k]);
             }
             assertArrayEquals(exact, w.toDoubleVector(), 1e-6, opts[k].name() + " #" + k);
@@ -132,5 +133,25 @@ class OptimizerTest {
         INDArray g = Nd4j.createFromArray(1f, 2f, 4f);
         new Sgd(3, DataType.FLOAT, 0, false, 0, false).step(w, g, 0.5);
         assertArrayEquals(new float[] {9f, 9f, 2.5f, 2f, 1f, 9f}, big.toFloatVector(), 0f);
+    }
+
+    @Test
+    void aVectorLargeEnoughToBeSplitAcrossThreadsGetsTheElementwiseSgdFormulaAtEveryElement() {
+        // 300,001 elements (split into chunks when threads > 1): each w_i − lr·(g_i + λw_i), rounded to float
+        int n = 300_001;
+        float[] w0 = new float[n], g0 = new float[n];
+        java.util.SplittableRandom r = new java.util.SplittableRandom(3);
+        for (int i = 0; i < n; i++) {
+            w0[i] = (float) r.nextGaussian();
+            g0[i] = (float) r.nextGaussian();
+        }
+        INDArray w = Nd4j.createFromArray(w0), g = Nd4j.createFromArray(g0);
+        org.minima.nn.Threads.configure(2);
+        new Sgd(n, DataType.FLOAT, 0, false, 0.01, false).step(w, g, 0.1);
+        float[] got = w.toFloatVector();
+        for (int i = 0; i < n; i++) {
+            float want = (float) (w0[i] - 0.1 * (g0[i] + 0.01 * w0[i]));
+            if (got[i] != want) assertEquals(want, got[i], 0f, "element " + i);
+        }
     }
 }

@@ -126,6 +126,7 @@ class TrainerTest {
         Path csv = tmp.resolve("blobs.csv");
         writeCsv(csv, blobs(90, 9, true));
         Map<String, Object> raw = csvConfig(csv, Map.of("name", "one-cycle"), 4);
+        raw.put("data", Map.of("train", csv.toString())); // no test set: NaN test columns go through the checkpoint
         TrainRun.Info info = new TrainRun.Info("test", "none", org.minima.nn.Threads.current());
 
         Path whole = tmp.resolve("whole");
@@ -188,6 +189,7 @@ class TrainerTest {
         Path ckpt = Checkpoint.find(dir);
         assertNotNull(ckpt);
         assertTrue(Files.readString(ckpt.resolve("state.json")).contains("\"epochsDone\" : 2"));
+        assertTrue(Files.readString(dir.resolve("run.json")).contains("\"status\" : \"diverged\""));
     }
 
     @Test
