@@ -34,8 +34,9 @@ final class ReluLayer extends Layer {
     }
 
     /**
-     * out = in·[y &gt; 0], y = max(x, 0) ≥ +0: the mask is the sign of y's bit pattern (0 for +0.0,
-     * 1 for a positive value), computed without a branch.
+     * out = in·[y &gt; 0], y = max(x, 0) ≥ +0, without a branch: the mask is the sign of y (0 for +0.0,
+     * 1 for a positive value). Two spellings, each the faster for its precision (measured: for float64
+     * the sign of y's bit pattern, for float32 {@code Math.signum}).
      */
     private void mask(Arr y, Arr in, Arr out, int n) {
         int m = n * inFeatures;
@@ -43,6 +44,10 @@ final class ReluLayer extends Layer {
             for (int k = 0; k < m; k++) out.set(k, 0.0);
             return;
         }
-        for (int k = 0; k < m; k++) out.set(k, in.get(k) * Long.signum(Double.doubleToRawLongBits(y.get(k))));
+        if (y.nd.dataType() == org.nd4j.linalg.api.buffer.DataType.DOUBLE) {
+            for (int k = 0; k < m; k++) out.set(k, in.get(k) * Long.signum(Double.doubleToRawLongBits(y.get(k))));
+        } else {
+            for (int k = 0; k < m; k++) out.set(k, in.get(k) * Math.signum(y.get(k)));
+        }
     }
 }
