@@ -10,7 +10,8 @@ public final class Benchmarks {
             new GemmBenchmark(),
             new F1Benchmark(),
             new HessianBench(),
-            new SharpnessBench());
+            new SharpnessBench(),
+            new TrainThroughput());
 
     private Benchmarks() {}
 

@@ -1,7 +1,6 @@
 package org.minima.bench;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -31,9 +30,9 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * <p>Ours: {@link Network#trainStep} (gathering the shuffled rows and scaling pixels included) and one
  * {@link org.minima.train.Adam} step. DL4J: {@code fit(DataSet)} on a batch prepared beforehand (its
  * gathering is not timed: a slight advantage to DL4J). Also the sgemm rate of this machine, so the
- * achieved FLOP rate can be read as a fraction of peak.
+ * achieved FLOP rate can be read as a fraction of peak ({@link GemmBenchmark}).
  */
-public final class TrainThroughput {
+public final class TrainThroughput implements Benchmark {
     /** One batch size: examples/s of each, and their ratio. */
     public record Figures(int batch, double oursPerSecond, double dl4jPerSecond, double ratio, double oursGflops, double sgemmGflops) {
         public Map<String, Object> asMap() {
@@ -54,14 +53,39 @@ public final class TrainThroughput {
     /** Forward, weight gradients (= forward), input gradients (= forward minus the first layer's 784·512). */
     static final double TRAIN_FLOPS = 3 * FORWARD_FLOPS - 2.0 * 784 * 512;
 
-    private TrainThroughput() {}
+    /** Batch sizes: Keskar et al.'s SB and LB (10% of 60000). */
+    static final int[] BATCHES = {256, 6000};
+    /** Examples timed per round and library (at least two steps). */
+    static final int EXAMPLES_PER_ROUND = 12000;
+
+    @Override public String name() { return "train"; }
+
+    @Override
+    public String description() {
+        return "training throughput: F1 on Fashion-MNIST, Adam, float32, B=256 and 6000; ours vs DL4J 1.0.0-M2.1 MultiLayerNetwork";
+    }
+
+    /** Rows per batch size: ours and DL4J in examples/s (medians of {@code repeats} alternating rounds), the ratio, GFLOP/s and the fraction of sgemm peak. */
+    @Override
+    public List<Row> run(int repeats) {
+        DataSet train = org.minima.data.DataSets.load("fashion-mnist:train");
+        List<Row> rows = new ArrayList<>();
+        for (Figures f : run(train, BATCHES, repeats, EXAMPLES_PER_ROUND)) {
+            String b = "F1 Adam B=" + f.batch();
+            rows.add(new Row(b + " ours", f.oursPerSecond(), "ex/s", "float32"));
+            rows.add(new Row(b + " DL4J", f.dl4jPerSecond(), "ex/s", "MultiLayerNetwork, same layers"));
+            rows.add(new Row(b + " ours / DL4J", f.ratio(), "x", "bar: >= 1.5 at 2 threads"));
+            rows.add(new Row(b + " ours GFLOP/s", f.oursGflops(), "GFLOP/s", String.format("%.0f%% of sgemm %.1f", 100 * f.oursGflops() / f.sgemmGflops(), f.sgemmGflops())));
+        }
+        return rows;
+    }
 
     /**
      * Measures each batch size: {@code rounds} alternating rounds of ours then DL4J, each timing about
      * {@code examplesPerRound} examples after a warm-up; reports the median rate of each.
      */
     public static List<Figures> run(DataSet train, int[] batchSizes, int rounds, int examplesPerRound) {
-        double peak = sgemmGflops();
+        double peak = GemmBenchmark.peak(DataType.FLOAT, 5);
         List<Figures> out = new ArrayList<>();
         for (int b : batchSizes) {
             Ours ours = new Ours(train, b);
@@ -74,16 +98,10 @@ public final class TrainThroughput {
                 a[r] = ours.rate(steps);
                 d[r] = dl4j.rate(steps);
             }
-            double mo = median(a), md = median(d);
+            double mo = Benchmarks.median(a), md = Benchmarks.median(d);
             out.add(new Figures(b, mo, md, mo / md, mo * TRAIN_FLOPS / 1e9, peak));
         }
         return out;
-    }
-
-    static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : 0.5 * (s[s.length / 2 - 1] + s[s.length / 2]);
     }
 
     /** Our trainer's step: Network.trainStep + Adam, exactly as Trainer runs it. */
@@ -167,24 +185,10 @@ public final class TrainThroughput {
         }
     }
 
-    /** The machine's float32 GEMM rate (GFLOP/s) at 2048³ with the configured threads: the best of 5. */
-    public static double sgemmGflops() {
-        int n = 2048;
-        INDArray a = Nd4j.rand(DataType.FLOAT, n, n), b = Nd4j.rand(DataType.FLOAT, n, n), c = Nd4j.zeros(DataType.FLOAT, n, n);
-        Nd4j.gemm(a, b, c, false, false, 1.0, 0.0);
-        double best = 0;
-        for (int r = 0; r < 5; r++) {
-            long t0 = System.nanoTime();
-            Nd4j.gemm(a, b, c, false, false, 1.0, 0.0);
-            best = Math.max(best, 2.0 * n * n * n / ((System.nanoTime() - t0) / 1e9) / 1e9);
-        }
-        return best;
-    }
-
-    /** For a quick look without the bench command: {@code java -cp minima.jar org.minima.bench.TrainThroughput [threads]}. */
+    /** Without the bench command: {@code java -cp minima.jar org.minima.bench.TrainThroughput [threads]}. */
     public static void main(String[] args) {
         org.minima.nn.Threads.configure(args.length > 0 ? Integer.parseInt(args[0]) : 2);
         DataSet train = org.minima.data.DataSets.load("fashion-mnist:train");
-        for (Figures f : run(train, new int[] {256, 6000}, 3, 12000)) System.out.println(f);
+        for (Figures f : run(train, BATCHES, 3, EXAMPLES_PER_ROUND)) System.out.println(f.asMap());
     }
 }

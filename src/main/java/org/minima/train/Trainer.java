@@ -170,8 +170,7 @@ public final class Trainer {
     }
 
     private DivergedException diverged(String what, double value, int epoch, long step, double lr) {
-        String where = runDir == null ? "" : "; the last good checkpoint is kept in " + runDir.resolve(Checkpoint.DIR)
-                + " (resume with a smaller lr via a new run, or inspect it)";
+        String where = runDir == null ? "" : "; the weights after the last good epoch are kept in " + runDir.resolve(Checkpoint.DIR);
         return new DivergedException("training diverged: " + what + " became " + value + " in epoch " + (epoch + 1)
                 + " at step " + step + " (lr " + lr + ")" + where);
     }
