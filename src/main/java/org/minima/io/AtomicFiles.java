@@ -45,6 +45,12 @@ public final class AtomicFiles {
                 out.flush();
                 ch.force(true); // one fsync: the rename must not land before the data
             }
+            // createTempFile makes the file owner-only (0600); a result file should read like any other (0644)
+            try {
+                Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+            } catch (UnsupportedOperationException e) {
+                // not a POSIX file system: keep its default
+            }
             try {
                 Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
