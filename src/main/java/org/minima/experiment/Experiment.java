@@ -112,14 +112,14 @@ public record Experiment(String name, String description, Paper paper, List<Run>
             if (!names.add(runName)) throw new InputException(at + ".name: '" + runName + "' is used twice");
             Object role = r.get("role");
             if (role == null) throw new InputException(at + ": missing key 'role' (SB, LB, or the experiment's own label)");
-            Map<String, Object> merged = deepCopy(base);
+            Map<String, Object> merged = TrainConfig.deepCopy(base);
             for (Map.Entry<String, Object> e : r.entrySet()) {
                 if (e.getKey().equals("name") || e.getKey().equals("role")) continue;
                 Object old = merged.get(e.getKey());
                 if (old instanceof Map && e.getValue() instanceof Map && !REPLACED_WHOLE.contains(e.getKey())) {
-                    ((Map<String, Object>) old).putAll(deepCopy(e.getValue()));
+                    ((Map<String, Object>) old).putAll(TrainConfig.deepCopy(e.getValue()));
                 } else {
-                    merged.put(e.getKey(), copyValue(e.getValue()));
+                    merged.put(e.getKey(), TrainConfig.copyValue(e.getValue()));
                 }
             }
             if (quick) shrink(merged, sizeOf);
@@ -267,7 +267,7 @@ public record Experiment(String name, String description, Paper paper, List<Run>
 
     private static Map<String, Object> mapping(Object value, String where) {
         if (!(value instanceof Map<?, ?>)) throw new InputException(where + ": expected a mapping {key: value, ...}, got " + value);
-        return deepCopy(value);
+        return TrainConfig.deepCopy(value);
     }
 
     private static double number(Object v, String where) {
@@ -296,28 +296,12 @@ public record Experiment(String name, String description, Paper paper, List<Run>
         try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             Object o = new Yaml(new SafeConstructor(new LoaderOptions())).load(r);
             if (!(o instanceof Map)) throw new InputException(file + ": expected a mapping of experiment keys (" + String.join(", ", KEYS) + ")");
-            return deepCopy(o);
+            return TrainConfig.deepCopy(o);
         } catch (YAMLException e) {
             throw new InputException(file + ": not valid YAML: " + e.getMessage().lines().findFirst().orElse(""));
         } catch (IOException e) {
             throw new InputException(file + ": cannot read: " + e.getMessage());
         }
-    }
-
-    static Map<String, Object> deepCopy(Object o) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        for (Map.Entry<?, ?> e : ((Map<?, ?>) o).entrySet()) out.put(String.valueOf(e.getKey()), copyValue(e.getValue()));
-        return out;
-    }
-
-    private static Object copyValue(Object v) {
-        if (v instanceof Map<?, ?> m) return deepCopy(m);
-        if (v instanceof List<?> l) {
-            List<Object> out = new ArrayList<>();
-            for (Object o : l) out.add(copyValue(o));
-            return out;
-        }
-        return v;
     }
 
     private static Set<String> ordered(String... keys) {

@@ -105,14 +105,15 @@ public record TrainConfig(
         }
     }
 
-    @SuppressWarnings("unchecked")
-    static Map<String, Object> deepCopy(Object o) {
+    /** A deep copy of a YAML/JSON mapping: nested maps and lists copied, keys as strings. */
+    public static Map<String, Object> deepCopy(Object o) {
         Map<String, Object> out = new LinkedHashMap<>();
         for (Map.Entry<?, ?> e : ((Map<?, ?>) o).entrySet()) out.put(String.valueOf(e.getKey()), copyValue(e.getValue()));
         return out;
     }
 
-    private static Object copyValue(Object v) {
+    /** A deep copy of a YAML value: maps and lists copied, scalars as they are. */
+    public static Object copyValue(Object v) {
         if (v instanceof Map<?, ?> m) return deepCopy(m);
         if (v instanceof List<?> l) {
             List<Object> out = new ArrayList<>();

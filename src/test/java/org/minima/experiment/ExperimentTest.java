@@ -16,7 +16,7 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 class ExperimentTest {
     private static Map<String, Object> yaml(String text) {
-        return Experiment.deepCopy(new Yaml(new SafeConstructor(new LoaderOptions())).load(text));
+        return org.minima.train.TrainConfig.deepCopy(new Yaml(new SafeConstructor(new LoaderOptions())).load(text));
     }
 
     private static final String BASE = """
