@@ -61,9 +61,4 @@ final class DropoutLayer extends Layer {
         copy(dy, dx, n);
         copy(rdy, rdx, n);
     }
-
-    private void copy(Arr from, Arr to, int n) {
-        int m = n * inFeatures;
-        for (int k = 0; k < m; k++) to.set(k, from == null ? 0.0 : from.get(k));
-    }
 }

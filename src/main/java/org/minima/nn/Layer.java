@@ -82,4 +82,10 @@ abstract class Layer {
      * writes ∂L/∂x into dx and R{∂L/∂x} into rdx.
      */
     abstract void rBackward(Arr x, Arr rx, Arr y, Arr dy, Arr rdy, Arr dx, Arr rdx, int n);
+
+    /** Copies n rows of this layer's input width from {@code from} (zeros when null) into {@code to}. Cost: one pass. */
+    final void copy(Arr from, Arr to, int n) {
+        int m = n * inFeatures;
+        for (int k = 0; k < m; k++) to.set(k, from == null ? 0.0 : from.get(k));
+    }
 }
