@@ -47,6 +47,36 @@ final class FlatVectors {
         }
     }
 
+    /**
+     * dst[0 .. len) = a[0 .. len) + b[0 .. len): the sum and the copy in one pass (no scratch, no allocation but
+     * the buffer view).
+     */
+    static void putSum(double[] a, double[] b, int len, INDArray dst) {
+        checkContiguous(dst, len);
+        if (dst.dataType() == DataType.DOUBLE) {
+            java.nio.DoubleBuffer out = dst.data().asNioDouble();
+            int base = (int) dst.offset();
+            for (int i = 0; i < len; i++) out.put(base + i, a[i] + b[i]);
+        } else {
+            java.nio.FloatBuffer out = dst.data().asNioFloat();
+            int base = (int) dst.offset();
+            for (int i = 0; i < len; i++) out.put(base + i, (float) (a[i] + b[i]));
+        }
+    }
+
+    /** dst[0 .. len) = −src[0 .. len): the copy and the negation in one pass. */
+    static void getNegated(INDArray src, double[] dst, int len) {
+        checkContiguous(src, len);
+        int base = (int) src.offset();
+        if (src.dataType() == DataType.DOUBLE) {
+            java.nio.DoubleBuffer in = src.data().asNioDouble();
+            for (int i = 0; i < len; i++) dst[i] = -in.get(base + i);
+        } else {
+            java.nio.FloatBuffer in = src.data().asNioFloat();
+            for (int i = 0; i < len; i++) dst[i] = -in.get(base + i);
+        }
+    }
+
     /** The whole of a contiguous vector as a new double[] (setup only, not for hot paths). */
     static double[] toDoubles(INDArray v) {
         int n = Math.toIntExact(v.length());

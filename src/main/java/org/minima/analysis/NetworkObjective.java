@@ -11,7 +11,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * (1/N)·its gradient or Hessian-vector product into the network's accumulators.
  *
  * <p>{@code w} is copied into the network's parameters on each call unless it is that very array
- * (cost: one pass over P values, small against a pass over the data). Not thread-safe.
+ * ({@link #inPlacePoint}), and the gradient out of the network's unless {@code gradOut} is
+ * {@link #inPlaceGradient} (cost: one pass over P values each, small against a pass over the data). Not thread-safe.
  */
 public final class NetworkObjective implements Objective {
     private final Network net;
@@ -57,8 +58,20 @@ public final class NetworkObjective implements Objective {
         for (int from = 0; from < data.size(); from += chunk) {
             sum += net.accumulateGradient(data, from, Math.min(data.size(), from + chunk), scale).lossSum();
         }
-        gradOut.assign(net.gradient().reshape(gradOut.shape()));
+        if (gradOut != net.gradient()) gradOut.assign(net.gradient().reshape(gradOut.shape()));
         return sum / data.size();
+    }
+
+    /** The network's own parameter vector: passed as {@code w}, it is used without a copy. */
+    @Override
+    public INDArray inPlacePoint() {
+        return net.parameters();
+    }
+
+    /** The network's own gradient vector: passed as {@code gradOut}, the gradient is not copied. */
+    @Override
+    public INDArray inPlaceGradient() {
+        return net.gradient();
     }
 
     @Override

@@ -14,4 +14,18 @@ public interface Objective {
 
     /** H(w)·v into {@code out}, exactly (Pearlmutter's R-operator). Cost: about two gradients. */
     void hessianVector(INDArray w, INDArray v, INDArray out);
+
+    /**
+     * Optional, for callers that evaluate many points: the vector that {@link #value} and {@link #valueAndGradient}
+     * read in place when it is passed as {@code w} (a network's own parameters), or null. Writing a point there
+     * saves a copy of n values a call. Its contents change with every call given another {@code w}.
+     */
+    default INDArray inPlacePoint() {
+        return null;
+    }
+
+    /** Likewise the vector {@link #valueAndGradient} computes ∇f in when it is passed as {@code gradOut}, or null. */
+    default INDArray inPlaceGradient() {
+        return null;
+    }
 }

@@ -117,8 +117,9 @@ public final class Sharpness {
     }
 
     /**
-     * z ↦ −h(origin + z) and its gradient, for L-BFGS-B to minimize; remembers the largest h seen. Copies between
-     * double[] and the objective's vectors cost O(n) per evaluation with fixed buffers (no allocation).
+     * z ↦ −h(origin + z) and its gradient, for L-BFGS-B to minimize; remembers the largest h seen. Per evaluation
+     * two O(n) passes with fixed buffers (no allocation): origin + z into the point, and −∇h out of the gradient,
+     * written and read in place in the objective's own vectors when it has them ({@link Objective#inPlacePoint}).
      */
     private static final class Ascent implements Lbfgsb.Function {
         private final Objective h;
@@ -127,7 +128,6 @@ public final class Sharpness {
         private final Progress progress;
         private final INDArray w;
         private final INDArray grad;
-        private final double[] point;
         private final float[] scratch;
         double first;
         double max;
@@ -140,10 +140,13 @@ public final class Sharpness {
             this.origin = origin;
             this.dim = dim;
             this.progress = progress;
-            this.w = FlatVectors.vector(dtype, dim);
-            this.grad = FlatVectors.vector(dtype, dim);
-            this.point = origin == null ? null : new double[dim];
+            this.w = usable(h.inPlacePoint(), dtype, dim) ? h.inPlacePoint() : FlatVectors.vector(dtype, dim);
+            this.grad = usable(h.inPlaceGradient(), dtype, dim) ? h.inPlaceGradient() : FlatVectors.vector(dtype, dim);
             this.scratch = FlatVectors.scratchFor(dtype, dim);
+        }
+
+        private static boolean usable(INDArray v, DataType dtype, int dim) {
+            return v != null && v.dataType() == dtype && v.length() == dim && v.rank() == 1 && v.elementWiseStride() == 1;
         }
 
         void begin(double lossOrNaN) {
@@ -156,15 +159,10 @@ public final class Sharpness {
 
         @Override
         public double valueAndGradient(double[] z, double[] g) {
-            double[] at = z;
-            if (origin != null) {
-                for (int i = 0; i < dim; i++) point[i] = origin[i] + z[i];
-                at = point;
-            }
-            FlatVectors.put(at, dim, w, 0, scratch);
+            if (origin != null) FlatVectors.putSum(origin, z, dim, w);
+            else FlatVectors.put(z, dim, w, 0, scratch);
             double v = h.valueAndGradient(w, grad);
-            FlatVectors.get(grad, 0, g, dim, scratch);
-            for (int i = 0; i < dim; i++) g[i] = -g[i];
+            FlatVectors.getNegated(grad, g, dim);
             evaluations++;
             if (evaluations == 1) first = v;
             if (Double.isNaN(loss)) loss = first;

@@ -125,6 +125,14 @@ public final class SharpnessBench implements Benchmark {
         public void hessianVector(INDArray w, INDArray v, INDArray out) {
             f.hessianVector(w, v, out);
         }
+
+        public INDArray inPlacePoint() {
+            return f.inPlacePoint();
+        }
+
+        public INDArray inPlaceGradient() {
+            return f.inPlaceGradient();
+        }
     }
 
     /** Builds the benchmark point, optionally saves it as a model directory, and measures once. */
