@@ -122,6 +122,7 @@ public final class Lbfgsb {
     private final double[] key;
     private final int[] heap;
     private final boolean[] free;
+    private int nFree; // how many are free, counted with them
     // Limited memory: physical slots; logical pair k (0 = oldest) lives in slot (head + k) % m.
     private final double[][] s;
     private final double[][] y;
@@ -221,14 +222,21 @@ public final class Lbfgsb {
             cauchyPoint(lo, hi);
             subspaceMinimization(lo, hi);
 
-            // Search direction d = x̄ − x and its slope; O(n).
+            // Search direction d = x̄ − x, its slope and squared length, the largest feasible step along it, and the
+            // copies of x and g the line search starts from: one O(n) pass (8 streams of n values).
             double gd = 0;
             double dd = 0;
+            double smax = BIG_STEP;
             for (int i = 0; i < n; i++) {
-                double di = xc[i] - x[i];
+                double xi = x[i], gi = g[i];
+                double di = xc[i] - xi;
                 d[i] = di;
-                gd += g[i] * di;
+                gd += gi * di;
                 dd += di * di;
+                xPrev[i] = xi;
+                gPrev[i] = gi;
+                if (di > 0) smax = Math.min(smax, (hi[i] - xi) / di); // +∞ bounds give +∞, leaving smax alone
+                else if (di < 0) smax = Math.min(smax, (lo[i] - xi) / di);
             }
             if (dd == 0) return result(f, pgn, iteration, evaluations, Stop.PROJECTED_GRADIENT);
             if (!(gd < 0)) {
@@ -240,10 +248,9 @@ public final class Lbfgsb {
                 return result(f, pgn, iteration, evaluations, Stop.LINE_SEARCH_FAILED);
             }
 
-            System.arraycopy(x, 0, xPrev, 0, n);
-            System.arraycopy(g, 0, gPrev, 0, n);
             double fPrev = f;
-            double stpmax = iteration == 0 && constrained ? 1.0 : maxFeasibleStep(lo, hi);
+            // The largest step along d that stays in the box (≥ 1, since x̄ = x + d is in it).
+            double stpmax = iteration == 0 && constrained ? 1.0 : Math.max(smax, 1.0);
             double stp0 = iteration == 0 && !boxed ? Math.min(1.0 / Math.sqrt(dd), stpmax) : 1.0;
 
             int budget = options.maxEvaluations() - evaluations;
@@ -290,33 +297,40 @@ public final class Lbfgsb {
         int nb = 0;
         int unbounded = 0; // variables moving along −g that never meet a bound
         double dd = 0;
-        for (int i = 0; i < n; i++) {
-            double gi = g[i];
-            double ti;
-            if (gi < 0) ti = hi[i] < Double.POSITIVE_INFINITY ? (x[i] - hi[i]) / gi : Double.POSITIVE_INFINITY;
-            else if (gi > 0) ti = lo[i] > Double.NEGATIVE_INFINITY ? (x[i] - lo[i]) / gi : Double.POSITIVE_INFINITY;
-            else ti = Double.POSITIVE_INFINITY;
-            xc[i] = x[i];
-            if (ti <= 0 || gi == 0) {
-                d[i] = 0;
-            } else {
-                d[i] = -gi;
-                dd += gi * gi;
-                if (ti < Double.POSITIVE_INFINITY) {
-                    heap[nb] = i;
-                    key[nb++] = ti;
+        int w = 2 * col;
+        // One blocked pass: the breakpoints and d = −g on the moving variables, and p = Wᵀd while each block of d is
+        // in cache (reads x, g, l, u, S, Y once; writes x^c, d and the breakpoint list).
+        Arrays.fill(p, 0, w, 0.0);
+        for (int b0 = 0; b0 < n; b0 += BLOCK) {
+            int b1 = Math.min(n, b0 + BLOCK);
+            for (int i = b0; i < b1; i++) {
+                double gi = g[i];
+                double ti;
+                if (gi < 0) ti = hi[i] < Double.POSITIVE_INFINITY ? (x[i] - hi[i]) / gi : Double.POSITIVE_INFINITY;
+                else if (gi > 0) ti = lo[i] > Double.NEGATIVE_INFINITY ? (x[i] - lo[i]) / gi : Double.POSITIVE_INFINITY;
+                else ti = Double.POSITIVE_INFINITY;
+                xc[i] = x[i];
+                if (ti <= 0 || gi == 0) {
+                    d[i] = 0;
                 } else {
-                    unbounded++;
+                    d[i] = -gi;
+                    dd += gi * gi;
+                    if (ti < Double.POSITIVE_INFINITY) {
+                        heap[nb] = i;
+                        key[nb++] = ti;
+                    } else {
+                        unbounded++;
+                    }
                 }
             }
+            addWTransposeTimes(d, b0, b1, p);
         }
-        int w = 2 * col;
+        for (int k = 0; k < col; k++) p[col + k] *= theta;
         Arrays.fill(c, 0, w, 0.0);
         if (dd == 0) {
             markFree(lo, hi);
             return;
         }
-        wTransposeTimes(d, p); // p = Wᵀd
         double fp = -dd; // f' = gᵀd
         double fpp = theta * dd - quadM(p, w); // f'' = dᵀBd = θdᵀd − pᵀMp
         double fppOrg = fpp;
@@ -376,11 +390,15 @@ public final class Lbfgsb {
         }
         dtm = Math.max(dtm, 0);
         tOld += dtm;
+        int count = 0;
         for (int i = 0; i < n; i++) {
             if (d[i] != 0) xc[i] = Math.min(Math.max(x[i] + tOld * d[i], lo[i]), hi[i]);
+            boolean f = xc[i] > lo[i] && xc[i] < hi[i];
+            free[i] = f;
+            if (f) count++;
         }
+        nFree = count;
         for (int j = 0; j < w; j++) c[j] += dtm * p[j];
-        markFree(lo, hi);
     }
 
     /**
@@ -397,8 +415,15 @@ public final class Lbfgsb {
         markFree(lo, hi);
     }
 
+    /** Marks the variables strictly inside the box at x^c as free and counts them. O(n). */
     private void markFree(double[] lo, double[] hi) {
-        for (int i = 0; i < n; i++) free[i] = xc[i] > lo[i] && xc[i] < hi[i];
+        int count = 0;
+        for (int i = 0; i < n; i++) {
+            boolean f = xc[i] > lo[i] && xc[i] < hi[i];
+            free[i] = f;
+            if (f) count++;
+        }
+        nFree = count;
     }
 
     private void siftDown(int i, int size) {
@@ -476,19 +501,30 @@ public final class Lbfgsb {
     // The step du = −B̂⁻¹ r̂, r̂ = Zᵀ(g + θ(x^c − x) − W M c), is cut back to stay in the box. O(m·n).
 
     private void subspaceMinimization(double[] lo, double[] hi) {
-        if (col == 0) return;
-        int nFree = 0;
-        for (int i = 0; i < n; i++) if (free[i]) nFree++;
-        if (nFree == 0) return;
+        if (col == 0 || nFree == 0) return;
         int w = 2 * col;
-
         times(mMat, c, mc, w);
-        for (int i = 0; i < n; i++) r[i] = g[i] + theta * (xc[i] - x[i]);
-        addWTimes(-1.0, mc, r);
-        for (int i = 0; i < n; i++) if (!free[i]) r[i] = 0;
-        wTransposeTimes(r, q); // q = VᵀZᵀr̂ = Wᵀr̂ (r̂ is zero off the free set)
 
-        double[][] vtv = reducedGram(nFree);
+        // Pass 1, blocked: r̂ = Z(g + θ(x^c − x) − W·Mc), then q = Wᵀr̂ (= VᵀZᵀr̂, r̂ being zero off the free set) and
+        // the rows of VᵀV = WᵀZZᵀW, while each block of r̂ is in cache. Reads g, x^c, x, the free flags, S and Y once.
+        boolean overFree = nFree <= n - nFree;
+        double[][] vtv = startReducedGram(overFree);
+        int[] slots = new int[col];
+        for (int k = 0; k < col; k++) slots[k] = slot(k);
+        Arrays.fill(q, 0, w, 0.0);
+        for (int b0 = 0; b0 < n; b0 += BLOCK) {
+            int b1 = Math.min(n, b0 + BLOCK);
+            for (int i = b0; i < b1; i++) r[i] = g[i] + theta * (xc[i] - x[i]);
+            addWTimes(-1.0, mc, r, b0, b1);
+            for (int i = b0; i < b1; i++) if (!free[i]) r[i] = 0;
+            addWTransposeTimes(r, b0, b1, q);
+            addGramRows(vtv, overFree, slots, b0, b1);
+        }
+        for (int k = 0; k < col; k++) q[col + k] *= theta;
+        for (int a = 0; a < w; a++) {
+            for (int b = 0; b < a; b++) vtv[a][b] = vtv[b][a]; // the rows added only the upper triangle
+        }
+
         double[][] kMat = new double[w][w];
         for (int a = 0; a < w; a++) for (int b = 0; b < w; b++) kMat[a][b] = middle[a][b] - vtv[a][b] / theta;
         double[] v;
@@ -499,17 +535,20 @@ public final class Lbfgsb {
             return; // keep the Cauchy point: it alone guarantees descent
         }
 
-        // du = −r/θ − (1/θ²) W v on the free variables, in place in r.
+        // Pass 2, blocked: du = −r/θ − (1/θ²) W v on the free variables, in place in r, and the slope from x of the
+        // projected point P(x^c + du). Morales & Nocedal, "Remark on Algorithm 778", ACM TOMS 38 (2011) (L-BFGS-B
+        // 3.0, as in scipy): keep that projection unless it is an ascent direction from x, in which case take the
+        // 1995 step, x^c + α*·du with the largest α* ≤ 1 that stays in the box.
         double it = 1.0 / theta;
-        for (int i = 0; i < n; i++) r[i] *= -it;
-        addWTimes(-it * it, v, r);
-        // Morales & Nocedal, "Remark on Algorithm 778", ACM TOMS 38 (2011) (L-BFGS-B 3.0, as in scipy): first try
-        // the projection P(x^c + du) onto the box; keep it unless it is an ascent direction from x, in which case
-        // take the 1995 step, x^c + α*·du with the largest α* ≤ 1 that stays in the box. O(n).
         double slope = 0;
-        for (int i = 0; i < n; i++) {
-            double xi = free[i] ? Math.min(Math.max(xc[i] + r[i], lo[i]), hi[i]) : xc[i];
-            slope += (xi - x[i]) * g[i];
+        for (int b0 = 0; b0 < n; b0 += BLOCK) {
+            int b1 = Math.min(n, b0 + BLOCK);
+            for (int i = b0; i < b1; i++) r[i] *= -it;
+            addWTimes(-it * it, v, r, b0, b1);
+            for (int i = b0; i < b1; i++) {
+                double xi = free[i] ? Math.min(Math.max(xc[i] + r[i], lo[i]), hi[i]) : xc[i];
+                slope += (xi - x[i]) * g[i];
+            }
         }
         if (slope <= 0) {
             for (int i = 0; i < n; i++) {
@@ -531,14 +570,13 @@ public final class Lbfgsb {
     }
 
     /**
-     * VᵀV = WᵀZZᵀW, the Gram matrix of W's rows over the free variables. Summed over the free variables, or as
-     * WᵀW (from the stored inner products) minus the active variables' rows, whichever set is smaller:
-     * O(m²·min(free, active)).
+     * The start of VᵀV = WᵀZZᵀW, the Gram matrix of W's rows over the free variables, which {@link #addGramRows}
+     * completes: zero when summing over the free variables, or WᵀW (from the stored inner products) when
+     * subtracting the active variables' rows, whichever set is smaller: O(m²·min(free, active)) in all.
      */
-    private double[][] reducedGram(int nFree) {
+    private double[][] startReducedGram(boolean overFree) {
         int w = 2 * col;
         double[][] out = new double[w][w];
-        boolean overFree = nFree <= n - nFree;
         if (!overFree) {
             double t2 = theta * theta;
             for (int a = 0; a < col; a++) {
@@ -550,11 +588,15 @@ public final class Lbfgsb {
                 }
             }
         }
+        return out;
+    }
+
+    /** Adds (over the free set) or subtracts (over the active set) the rows of W in [b0, b1) into the upper triangle. */
+    private void addGramRows(double[][] out, boolean overFree, int[] slots, int b0, int b1) {
+        int w = 2 * col;
         double sign = overFree ? 1 : -1;
-        int[] slots = new int[col];
-        for (int k = 0; k < col; k++) slots[k] = slot(k);
         double[] row = wb;
-        for (int i = 0; i < n; i++) {
+        for (int i = b0; i < b1; i++) {
             if (free[i] != overFree) continue;
             for (int k = 0; k < col; k++) {
                 row[k] = y[slots[k]][i];
@@ -566,11 +608,6 @@ public final class Lbfgsb {
                 for (int b = a; b < w; b++) oa[b] += ra * row[b];
             }
         }
-        // The loop touched only the upper triangle (the start, WᵀW, is symmetric): mirror it.
-        for (int a = 0; a < w; a++) {
-            for (int b = 0; b < a; b++) out[a][b] = out[b][a];
-        }
-        return out;
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -625,17 +662,6 @@ public final class Lbfgsb {
             for (int i = 0; i < n; i++) x[i] = Math.min(Math.max(xPrev[i] + stp * d[i], lo[i]), hi[i]);
         }
         return fun.valueAndGradient(x, g);
-    }
-
-    /** The largest step along d from x that stays in the box (≥ 1, since x̄ = x + d is in it). */
-    private double maxFeasibleStep(double[] lo, double[] hi) {
-        double smax = BIG_STEP;
-        for (int i = 0; i < n; i++) {
-            double di = d[i];
-            if (di > 0 && hi[i] < Double.POSITIVE_INFINITY) smax = Math.min(smax, (hi[i] - x[i]) / di);
-            else if (di < 0 && lo[i] > Double.NEGATIVE_INFINITY) smax = Math.min(smax, (lo[i] - x[i]) / di);
-        }
-        return Math.max(smax, 1.0);
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -775,40 +801,38 @@ public final class Lbfgsb {
      * over it, so the cost is one streaming pass over S and Y (2·col·n multiply-adds) and one over v.
      */
     private void wTransposeTimes(double[] v, double[] out) {
-        int w = 2 * col;
-        Arrays.fill(out, 0, w, 0.0);
-        for (int b0 = 0; b0 < n; b0 += BLOCK) {
-            int b1 = Math.min(n, b0 + BLOCK);
-            for (int k = 0; k < col; k++) {
-                int sl = slot(k);
-                double[] yk = y[sl];
-                double[] sk = s[sl];
-                double ay = 0;
-                double as = 0;
-                for (int i = b0; i < b1; i++) {
-                    double vi = v[i];
-                    ay += yk[i] * vi;
-                    as += sk[i] * vi;
-                }
-                out[k] += ay;
-                out[col + k] += as;
-            }
-        }
+        Arrays.fill(out, 0, 2 * col, 0.0);
+        for (int b0 = 0; b0 < n; b0 += BLOCK) addWTransposeTimes(v, b0, Math.min(n, b0 + BLOCK), out);
         for (int k = 0; k < col; k++) out[col + k] *= theta;
     }
 
-    /** target += α·W·u = α·(Y·u_Y + θ·S·u_S); blocked like {@link #wTransposeTimes}: one pass over S, Y, target. */
-    private void addWTimes(double alpha, double[] u, double[] target) {
-        for (int b0 = 0; b0 < n; b0 += BLOCK) {
-            int b1 = Math.min(n, b0 + BLOCK);
-            for (int k = 0; k < col; k++) {
-                int sl = slot(k);
-                double[] yk = y[sl];
-                double[] sk = s[sl];
-                double cy = alpha * u[k];
-                double cs = alpha * theta * u[col + k];
-                for (int i = b0; i < b1; i++) target[i] += cy * yk[i] + cs * sk[i];
+    /** out += [Y; S]ᵀv over the rows [b0, b1) (the S half not yet scaled by θ); a block's share of {@link #wTransposeTimes}. */
+    private void addWTransposeTimes(double[] v, int b0, int b1, double[] out) {
+        for (int k = 0; k < col; k++) {
+            int sl = slot(k);
+            double[] yk = y[sl];
+            double[] sk = s[sl];
+            double ay = 0;
+            double as = 0;
+            for (int i = b0; i < b1; i++) {
+                double vi = v[i];
+                ay += yk[i] * vi;
+                as += sk[i] * vi;
             }
+            out[k] += ay;
+            out[col + k] += as;
+        }
+    }
+
+    /** target[b0, b1) += α·(W·u) = α·(Y·u_Y + θ·S·u_S) on those rows: one pass over them in S, Y and target. */
+    private void addWTimes(double alpha, double[] u, double[] target, int b0, int b1) {
+        for (int k = 0; k < col; k++) {
+            int sl = slot(k);
+            double[] yk = y[sl];
+            double[] sk = s[sl];
+            double cy = alpha * u[k];
+            double cs = alpha * theta * u[col + k];
+            for (int i = b0; i < b1; i++) target[i] += cy * yk[i] + cs * sk[i];
         }
     }
 
