@@ -72,13 +72,46 @@ final class BatchNormLayer extends Layer {
     void forward(Arr x, Arr y, int n, Mode mode, long seed) {
         if (mode == Mode.TRAINING) batchStatistics(x, n);
         else runningStatistics();
-        // y = γ·(x − μ)·invStd + β = a·x + b per channel: one pass, coefficients in local arrays.
+        double[][] ab = coefficients();
+        affine(x, ab[0], ab[1], y, n);
+    }
+
+    /** One value per channel and example (1-D, after a linear layer)? */
+    boolean oneDimensional() {
+        return spatial == 1;
+    }
+
+    /**
+     * Inference mode: takes the running statistics as this pass's and returns {a, b} with y = a·x + b per channel
+     * (what {@link #forward} applies), for {@link LinearBatchNormRelu}.
+     */
+    double[][] inferenceCoefficients() {
+        runningStatistics();
+        return coefficients();
+    }
+
+    /** y = γ·(x − μ)·invStd + β = a·x + b per channel, from the current statistics: {a, b}. */
+    private double[][] coefficients() {
         double[] a = new double[channels], b = new double[channels];
         for (int c = 0; c < channels; c++) {
             a[c] = gamma.get(c) * invStd[c];
             b[c] = beta.get(c) - a[c] * mean[c];
         }
-        affine(x, a, b, y, n);
+        return new double[][] {a, b};
+    }
+
+    /**
+     * Adds ∂L/∂β = Σ dy and ∂L/∂γ = Σ dy·x̂ = invStd·(Σ dy·x − μ·Σ dy) from the per-channel sums; returns Σ dy·x̂
+     * (training mode's ∂L/∂x needs it).
+     */
+    double[] addParameterGradients(double[] sumDy, double[] sumDyX) {
+        double[] sumDyXhat = new double[channels];
+        for (int c = 0; c < channels; c++) {
+            sumDyXhat[c] = invStd[c] * (sumDyX[c] - mean[c] * sumDy[c]);
+            gbeta.add(c, sumDy[c]);
+            ggamma.add(c, sumDyXhat[c]);
+        }
+        return sumDyXhat;
     }
 
     /** out = a[c]·in + b[c] per channel. */
@@ -144,13 +177,9 @@ final class BatchNormLayer extends Layer {
     void backward(Arr x, Arr y, Arr dy, Arr dx, int n, Mode mode) {
         // Σ dy and Σ dy·x̂ per channel: they are ∂L/∂β and ∂L/∂γ, and training mode needs them for ∂L/∂x too.
         // Σ dy·x̂ = invStd·(Σ dy·x − μ·Σ dy), so one pass reads dy and x once.
-        double[] sumDy = new double[channels], sumDyX = new double[channels], sumDyXhat = new double[channels];
+        double[] sumDy = new double[channels], sumDyX = new double[channels];
         sums(dy, x, sumDy, sumDyX, n);
-        for (int c = 0; c < channels; c++) {
-            sumDyXhat[c] = invStd[c] * (sumDyX[c] - mean[c] * sumDy[c]);
-            gbeta.add(c, sumDy[c]);
-            ggamma.add(c, sumDyXhat[c]);
-        }
+        double[] sumDyXhat = addParameterGradients(sumDy, sumDyX);
         if (dx == null) return;
         double[] a = new double[channels], zero = new double[channels];
         for (int c = 0; c < channels; c++) a[c] = gamma.get(c) * invStd[c];

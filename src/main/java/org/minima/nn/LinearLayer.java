@@ -40,17 +40,37 @@ final class LinearLayer extends Layer {
 
     @Override
     void forward(Arr x, Arr y, int n, Mode mode, long seed) {
-        // One GEMM [n×in]·[in×out] into the preallocated y: 2·n·in·out flops, no allocation.
-        Blas.gemm(x, false, w, true, y, 1.0, 0.0);
+        forwardWithoutBias(x, y);
         addBias(y, b, n);
+    }
+
+    /** y = x·Wᵀ: one GEMM [n×in]·[in×out] into the preallocated y, 2·n·in·out flops, no allocation. */
+    void forwardWithoutBias(Arr x, Arr y) {
+        Blas.gemm(x, false, w, true, y, 1.0, 0.0);
+    }
+
+    /** The bias as a Java array ({@code out} doubles). */
+    double[] biasValues() {
+        double[] bb = new double[out];
+        for (int j = 0; j < out; j++) bb[j] = b.get(j);
+        return bb;
     }
 
     @Override
     void backward(Arr x, Arr y, Arr dy, Arr dx, int n, Mode mode) {
-        // ∂L/∂W += dyᵀ·x and ∂L/∂x = dy·W: two GEMMs of 2·n·in·out flops each.
+        addColumnSums(dy, n);
+        backwardWithoutBias(x, dy, dx);
+    }
+
+    /** ∂L/∂W += dyᵀ·x and, when dx != null, ∂L/∂x = dy·W: two GEMMs of 2·n·in·out flops each. */
+    void backwardWithoutBias(Arr x, Arr dy, Arr dx) {
         Blas.gemm(dy, true, x, false, gw, 1.0, 1.0);
-        addColumnSums(dy, gb, n);
         if (dx != null) Blas.gemm(dy, false, w, false, dx, 1.0, 0.0);
+    }
+
+    /** ∂L/∂b += the given column sums of dy. */
+    void addBiasGradient(double[] columnSums) {
+        for (int j = 0; j < out; j++) gb.add(j, columnSums[j]);
     }
 
     @Override
@@ -66,7 +86,7 @@ final class LinearLayer extends Layer {
         // R{∂L/∂W} = R{dy}ᵀ·x + dyᵀ·R{x};  R{∂L/∂x} = R{dy}·W + dy·V;  ∂L/∂x = dy·W. Up to five GEMMs.
         Blas.gemm(rdy, true, x, false, gw, 1.0, 1.0);
         if (rx != null) Blas.gemm(dy, true, rx, false, gw, 1.0, 1.0);
-        addColumnSums(rdy, gb, n);
+        addColumnSums(rdy, n);
         if (dx != null) {
             Blas.gemm(dy, false, w, false, dx, 1.0, 0.0);
             Blas.gemm(rdy, false, w, false, rdx, 1.0, 0.0);
@@ -82,11 +102,11 @@ final class LinearLayer extends Layer {
         }
     }
 
-    private void addColumnSums(Arr dy, Arr into, int n) {
+    private void addColumnSums(Arr dy, int n) {
         double[] s = new double[out];
         for (int r = 0, k = 0; r < n; r++) {
             for (int j = 0; j < out; j++, k++) s[j] += dy.get(k);
         }
-        for (int j = 0; j < out; j++) into.add(j, s[j]);
+        addBiasGradient(s);
     }
 }

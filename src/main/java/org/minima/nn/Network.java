@@ -39,6 +39,8 @@ public final class Network {
     private final ModelSpec spec;
     private final DataType dtype;
     private final Layer[] layers;
+    /** blocks[i]: layers i..i+2 are linear → 1-D batch norm → ReLU, run as one in inference mode; else null. */
+    private final LinearBatchNormRelu[] blocks;
     /** Features per example at each layer boundary: features[0] is the input, features[L] the logits. */
     private final int[] features;
     /** Index of the first layer with parameters (layers below it need no backward pass); L if none. */
@@ -58,7 +60,7 @@ public final class Network {
     private int[] labels = new int[0];
     private final int[] correctOut = new int[1];
 
-    private Network(ModelSpec spec, DataType dtype) {
+    private Network(ModelSpec spec, DataType dtype, boolean fuseBlocks) {
         if (dtype != DataType.FLOAT && dtype != DataType.DOUBLE) {
             throw new IllegalArgumentException("a network is float32 or float64, got " + dtype);
         }
@@ -66,6 +68,13 @@ public final class Network {
         this.dtype = dtype;
         this.layers = build(spec, new Scratch(dtype));
         int L = layers.length;
+        blocks = new LinearBatchNormRelu[L];
+        for (int i = 0; i < L; i++) {
+            if (fuseBlocks && LinearBatchNormRelu.at(layers, i)) {
+                blocks[i] = new LinearBatchNormRelu((LinearLayer) layers[i], (BatchNormLayer) layers[i + 1], (ReluLayer) layers[i + 2]);
+                i += 2;
+            }
+        }
         features = new int[L + 1];
         features[0] = spec.inputSize();
         int first = L, pc = 0, bc = 0;
@@ -115,7 +124,12 @@ public final class Network {
 
     /** A network of the given architecture; BN weight 1 and running variance 1, everything else 0. Call {@link #initialize}. */
     public static Network create(ModelSpec spec, DataType dtype) {
-        Network net = new Network(spec, dtype); // new off-heap arrays are zero-filled
+        return create(spec, dtype, true);
+    }
+
+    /** As {@link #create(ModelSpec, DataType)}; {@code fuseBlocks = false} runs every layer alone (tests compare). */
+    static Network create(ModelSpec spec, DataType dtype, boolean fuseBlocks) {
+        Network net = new Network(spec, dtype, fuseBlocks); // new off-heap arrays are zero-filled
         for (Layer layer : net.layers) {
             if (layer instanceof BatchNormLayer) layer.initialize(null);
         }
@@ -128,7 +142,7 @@ public final class Network {
      * ignored; any other name is an error.
      */
     public static Network load(ModelSpec spec, Map<String, Tensor> tensors, DataType dtype) {
-        Network net = new Network(spec, dtype);
+        Network net = new Network(spec, dtype, true);
         Set<String> used = new HashSet<>();
         for (Layer layer : net.layers) {
             for (Layer.Named t : layer.tensors()) {
@@ -311,7 +325,15 @@ public final class Network {
     // ---------------------------------------------------------------- passes
 
     private void forward(int n, Layer.Mode mode, long seed) {
-        for (int i = 0; i < layers.length; i++) layers[i].forward(act[i], act[i + 1], n, mode, seed);
+        for (int i = 0; i < layers.length; ) {
+            if (mode == Layer.Mode.INFERENCE && blocks[i] != null) {
+                blocks[i].forward(act[i], act[i + 1], act[i + 2], act[i + 3], n);
+                i += 3;
+            } else {
+                layers[i].forward(act[i], act[i + 1], n, mode, seed);
+                i++;
+            }
+        }
     }
 
     /** Loss at the top; with {@code withGrad}, scale·∂(summed loss)/∂logits into grad[L]. */
@@ -321,8 +343,16 @@ public final class Network {
     }
 
     private void backward(int n, Layer.Mode mode) {
-        for (int i = layers.length - 1; i >= firstParam; i--) {
-            layers[i].backward(act[i], act[i + 1], grad[i + 1], i > firstParam ? grad[i] : null, n, mode);
+        for (int i = layers.length - 1; i >= firstParam; ) {
+            int b = i - 2; // a fused block ends at layer i when it starts at i − 2
+            if (mode == Layer.Mode.INFERENCE && b >= 0 && blocks[b] != null) {
+                // grad[b + 1] and grad[b + 3] are the same ping-pong buffer: the block writes ∂L/∂y1 over ∂L/∂y3.
+                blocks[b].backward(act[b], act[b + 1], act[b + 3], grad[b + 3], grad[b + 1], b > firstParam ? grad[b] : null, n);
+                i -= 3;
+            } else {
+                layers[i].backward(act[i], act[i + 1], grad[i + 1], i > firstParam ? grad[i] : null, n, mode);
+                i--;
+            }
         }
     }
 
