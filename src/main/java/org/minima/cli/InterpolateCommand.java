@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import org.minima.analysis.Grid;
 import org.minima.analysis.Interpolation;
+import org.minima.analysis.ParameterLayout;
 import org.minima.analysis.Score;
 import org.minima.data.DataSet;
 import org.minima.data.DataSets;
@@ -89,7 +90,7 @@ public final class InterpolateCommand implements Callable<Integer> {
 
         // netFrom is the one buffer the path is written into; the ends are copies taken first
         var ends = new Interpolation.Ends(netFrom.parameters().dup(), netFrom.buffers().dup(),
-                netTo.parameters(), netTo.buffers());
+                netTo.parameters(), netTo.buffers(), ParameterLayout.of(a.spec()));
         Supplier<Score> onTrain = () -> score(netFrom.evaluate(trainData, chunk));
         Supplier<Score> onTest = () -> score(netFrom.evaluate(testData, chunk));
         List<Interpolation.Point> points;

@@ -13,6 +13,7 @@ import java.util.function.Consumer;
 import org.minima.analysis.HessianAnalysis;
 import org.minima.analysis.HessianOperator;
 import org.minima.analysis.Interpolation;
+import org.minima.analysis.ParameterLayout;
 import org.minima.analysis.NetworkObjective;
 import org.minima.analysis.Score;
 import org.minima.analysis.Sharpness;
@@ -253,7 +254,8 @@ public final class Reproduce {
         log.accept("interpolating " + from + " -> " + to + " at " + is.grid().count() + " points on " + train.size() + " training and "
                 + testSet.size() + " test examples");
         Throttle throttle = new Throttle(log);
-        var ends = new Interpolation.Ends(netFrom.parameters().dup(), netFrom.buffers().dup(), netTo.parameters(), netTo.buffers());
+        var ends = new Interpolation.Ends(netFrom.parameters().dup(), netFrom.buffers().dup(), netTo.parameters(), netTo.buffers(),
+                ParameterLayout.of(a.spec()));
         List<Interpolation.Point> points = Interpolation.run(ends, netFrom.parameters(), netFrom.buffers(), is.grid(), Interpolation.Path.LINEAR,
                 () -> score(netFrom, train), () -> score(netFrom, testSet), i -> throttle.line(() -> "interpolation " + i + "/" + is.grid().count()));
         Path plots = out.resolve("plots");
