@@ -17,6 +17,7 @@ import org.minima.analysis.NetworkObjective;
 import org.minima.analysis.TraceEstimator;
 import org.minima.data.DataSet;
 import org.minima.data.DataSets;
+import org.minima.io.AtomicFiles;
 import org.minima.io.Json;
 import org.minima.io.ModelDirectory;
 import org.minima.io.Safetensors;
@@ -107,6 +108,10 @@ public final class HessianCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         validate();
+        // the output paths are checked before minutes of work, not after
+        if (json != null) AtomicFiles.requireWritable(json, "--json");
+        if (plot != null) AtomicFiles.requireWritable(plot, "--plot");
+        if (vectors != null) AtomicFiles.requireWritableFolder(vectors, "--vectors");
         Threads.configure(common.threads);
         long started = System.nanoTime();
         DataType type = "float32".equals(dtype) ? DataType.FLOAT : DataType.DOUBLE;

@@ -78,6 +78,7 @@ public final class InterpolateCommand implements Callable<Integer> {
             default -> throw new InputException("--path " + path + ": expected linear or curved");
         };
         if (chunk < 1) throw new InputException("--chunk " + chunk + ": expected a number > 0");
+        AtomicFiles.requireWritableFolder(out, "--out"); // before the evaluations, not after
 
         ModelDirectory.Loaded a = ModelDirectory.read(from);
         ModelDirectory.Loaded b = ModelDirectory.read(to);

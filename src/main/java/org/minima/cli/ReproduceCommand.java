@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.minima.experiment.Experiment;
+import org.minima.io.AtomicFiles;
 import org.minima.experiment.Reproduce;
 import org.minima.nn.Threads;
 import org.minima.train.TrainRun;
@@ -39,6 +40,7 @@ public final class ReproduceCommand implements Callable<Integer> {
         Threads.configure(common.threads);
         Experiment e = Experiment.load(file, quick);
         Path dir = out != null ? out : defaultOut(file, quick);
+        AtomicFiles.requireWritableFolder(dir, "--out");
         TrainCommand.Progress progress = new TrainCommand.Progress(common.quiet);
         Reproduce.Outcome o;
         try {

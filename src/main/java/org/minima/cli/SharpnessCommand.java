@@ -15,6 +15,7 @@ import org.minima.analysis.Sharpness;
 import org.minima.analysis.SharpnessOptions;
 import org.minima.data.DataSet;
 import org.minima.data.DataSets;
+import org.minima.io.AtomicFiles;
 import org.minima.io.InputException;
 import org.minima.io.Json;
 import org.minima.io.ModelDirectory;
@@ -83,6 +84,7 @@ public final class SharpnessCommand implements Callable<Integer> {
             case "float32", "f32", "float" -> DataType.FLOAT;
             default -> throw new InputException("--dtype " + dtype + ", expected float64 or float32");
         };
+        if (json != null) AtomicFiles.requireWritable(json, "--json"); // before minutes of work, not after
         Threads.configure(common.threads);
 
         long t0 = System.nanoTime();
