@@ -129,10 +129,8 @@ public final class HessianCommand implements Callable<Integer> {
         HessianAnalysis.Options options = new HessianAnalysis.Options(top, bottom, tol, maxSteps, block, vectors != null,
                 method, probes, wantDensity ? densityRuns : 0, densitySteps, seed);
         HessianOperator h = new HessianOperator(objective, w);
-        long most = (top + bottom > 0 ? (long) maxSteps * block + top + bottom : 0) + (trace ? probes : 0)
-                + (wantDensity ? (long) densityRuns * densitySteps : 0);
         HessianAnalysis.Result result;
-        try (HessianProgress progress = new HessianProgress(most, common.quiet)) {
+        try (HessianProgress progress = new HessianProgress("hessian", options.maxProducts(), common.quiet)) {
             h.setListener(progress);
             result = HessianAnalysis.run(h, options);
         }

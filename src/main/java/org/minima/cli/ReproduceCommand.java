@@ -47,7 +47,7 @@ public final class ReproduceCommand implements Callable<Integer> {
             o = new Reproduce(e, dir, new TrainRun.Info(Version.version(), Version.commit(), Threads.current()), progress,
                     line -> {
                         if (!common.quiet) System.err.println("reproduce: " + line);
-                    }).run();
+                    }, analysisProgress(common.quiet)).run();
         } finally {
             progress.close();
         }
@@ -62,5 +62,25 @@ public final class ReproduceCommand implements Callable<Integer> {
         String name = file.getFileName().toString();
         int dot = name.lastIndexOf('.');
         return Path.of("runs", (dot > 0 ? name.substring(0, dot) : name) + (quick ? "-quick" : ""));
+    }
+
+    /** The analyses show the bars (or plain lines) of the sharpness, hessian and interpolate commands. */
+    static Reproduce.AnalysisProgress analysisProgress(boolean quiet) {
+        return new Reproduce.AnalysisProgress() {
+            @Override
+            public SharpnessTask sharpness(String task) {
+                return new SharpnessProgress(task, quiet);
+            }
+
+            @Override
+            public HessianTask hessian(String task, long maxProducts) {
+                return new HessianProgress(task, maxProducts, quiet);
+            }
+
+            @Override
+            public PointsTask interpolation(String task, int points) {
+                return new GridProgress(task, points, quiet);
+            }
+        };
     }
 }
