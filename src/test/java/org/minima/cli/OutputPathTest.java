@@ -9,12 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.minima.analysis.InterpolationNetworkTest;
-import org.minima.io.ModelDirectory;
-import org.minima.nn.Network;
 
 /**
  * An output path that cannot be written is bad input (CONTRACT.md, exit codes): exit 2, one line naming the
@@ -25,22 +21,11 @@ class OutputPathTest {
     @TempDir Path tmp;
 
     private Path model(String name, long seed) {
-        Network n = InterpolationNetworkTest.net(seed);
-        Path dir = tmp.resolve(name);
-        ModelDirectory.write(dir, n.spec(), n.toTensors("F64"));
-        return dir;
+        return LandscapeCommandsTest.model(tmp, name, seed);
     }
 
     private Path data() throws IOException {
-        SplittableRandom r = new SplittableRandom(7);
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < 30; i++) {
-            for (int j = 0; j < 6; j++) sb.append(r.nextDouble(-2, 2)).append(',');
-            sb.append(i % 3).append('\n');
-        }
-        Path f = tmp.resolve("data.csv");
-        Files.writeString(f, sb);
-        return f;
+        return LandscapeCommandsTest.csvData(tmp, "data.csv", 30, 7);
     }
 
     /** Every file under the test folder, relative and sorted. */
