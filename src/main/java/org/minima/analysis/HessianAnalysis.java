@@ -22,7 +22,16 @@ public final class HessianAnalysis {
      * @param seed            the one seed
      */
     public record Options(int top, int bottom, double tolerance, int maxSteps, int block, boolean vectors,
-                          TraceEstimator.Method trace, int probes, int densityRuns, int densitySteps, long seed) {}
+                          TraceEstimator.Method trace, int probes, int densityRuns, int densitySteps, long seed) {
+        /**
+         * The most Hessian-vector products these analyses may take, for a progress bar's length: Lanczos'
+         * steps × block plus the Ritz-vector checks, the trace's probes, and the SLQ runs' steps.
+         */
+        public long maxProducts() {
+            return (top + bottom > 0 ? (long) maxSteps * block + top + bottom : 0) + (trace != null ? probes : 0)
+                    + (long) densityRuns * densitySteps;
+        }
+    }
 
     public record Result(Lanczos.Result spectrum, TraceEstimator.Estimate trace, SpectralDensity.Density density, long hvps) {}
 

@@ -13,6 +13,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * sin(απ/2)·x_to + cos(απ/2)·x_from). The batch-norm running statistics are moved along the same path as the
  * parameters, as the authors' script does: mixing one model's weights with the other's statistics would
  * measure a model that neither training produced (Li et al. 2018's loss-landscape README warns of this).
+ * Outside α ∈ [0, 1] the mixed running variances can be negative, which makes inference-mode batch norm NaN
+ * (√(σ² + eps) of a negative number; PyTorch's plain extrapolation gives NaN too); they are clamped at 0
+ * ({@link ParameterLayout#clampRunningVariances}) so the curve goes on.
  *
  * <p>The model is never copied per point: each α is written into the network's own parameter and buffer
  * vectors (one assign and one axpy each, no allocation), then the caller's evaluators run on it.
@@ -39,12 +42,16 @@ public final class Interpolation {
     /** One row of {@code interpolation.csv}. */
     public record Point(double alpha, Score train, Score test) {}
 
-    /** The two ends of the path: flat parameters and flat batch-norm running statistics of each model. */
-    public record Ends(INDArray fromParameters, INDArray fromBuffers, INDArray toParameters, INDArray toBuffers) {}
+    /**
+     * The two ends of the path: flat parameters and flat batch-norm running statistics of each model, and the
+     * models' common layout (which buffer entries are running variances).
+     */
+    public record Ends(INDArray fromParameters, INDArray fromBuffers, INDArray toParameters, INDArray toBuffers,
+                       ParameterLayout layout) {}
 
     /**
      * For each α of {@code alphas}: writes θ(α) into {@code parameters} and {@code buffers} (the network's own
-     * vectors), then calls {@code train} and {@code test}. {@code progress} is told after each α. The network's
+     * vectors; negative running variances clamped at 0), then calls {@code train} and {@code test}. {@code progress} is told after each α. The network's
      * vectors hold the last α's model afterwards.
      */
     public static List<Point> run(Ends ends, INDArray parameters, INDArray buffers, Grid alphas, Path path,
@@ -55,6 +62,7 @@ public final class Interpolation {
             mix(ends.fromParameters(), ends.toParameters(), path.fromWeight(a), path.toWeight(a), parameters);
             if (buffers != null && buffers.length() > 0) {
                 mix(ends.fromBuffers(), ends.toBuffers(), path.fromWeight(a), path.toWeight(a), buffers);
+                ends.layout().clampRunningVariances(buffers);
             }
             out.add(new Point(a, train.get(), test.get()));
             progress.accept(i + 1);

@@ -7,6 +7,9 @@ import java.util.Map;
 import org.minima.io.InputException;
 import org.minima.io.ModelSpec;
 import org.minima.io.Tensor;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Where each tensor of a model lives in the flat parameter vector (CONTRACT.md: every trainable tensor,
@@ -31,12 +34,15 @@ public final class ParameterLayout {
 
     private final List<Block> parameters;
     private final List<Block> buffers;
+    /** The {@code running_var} blocks of {@link #buffers}, for {@link #clampRunningVariances}. */
+    private final List<Block> variances;
     private final long parameterCount;
     private final long bufferCount;
 
     private ParameterLayout(List<Block> parameters, List<Block> buffers) {
         this.parameters = List.copyOf(parameters);
         this.buffers = List.copyOf(buffers);
+        this.variances = buffers.stream().filter(b -> b.name().endsWith(".running_var")).toList();
         this.parameterCount = parameters.stream().mapToLong(Block::size).sum();
         this.bufferCount = buffers.stream().mapToLong(Block::size).sum();
     }
@@ -82,6 +88,23 @@ public final class ParameterLayout {
     public long parameterCount() { return parameterCount; }
 
     public long bufferCount() { return bufferCount; }
+
+    /**
+     * Sets every negative batch-norm running variance in the flat buffer vector {@code buffers} to 0, in place.
+     * Needed wherever buffers are extrapolated: (1 − α)·σ²_from + α·σ²_to is negative for some α outside
+     * [0, 1] when the two variances differ, and inference-mode batch norm divides by √(σ² + eps), which is NaN
+     * there (PyTorch gives NaN as well). With σ² ≥ 0 the divisor stays ≥ √eps > 0. Running means are left as
+     * they are. Cost: one pass over the variances, no allocation beyond the views.
+     */
+    public void clampRunningVariances(INDArray buffers) {
+        if (buffers.length() != bufferCount) {
+            throw new IllegalArgumentException("buffer vector has " + buffers.length() + " values, layout needs " + bufferCount);
+        }
+        for (Block b : variances) {
+            INDArray v = buffers.get(NDArrayIndex.interval(b.offset(), b.offset() + b.size()));
+            Transforms.max(v, 0.0, false);
+        }
+    }
 
     /** A flat parameter vector as named tensors (for writing a direction as safetensors). */
     public Map<String, Tensor> toTensors(double[] flat, String dtype) {

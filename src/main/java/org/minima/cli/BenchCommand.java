@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.minima.bench.Benchmark;
 import org.minima.bench.Benchmarks;
+import org.minima.io.AtomicFiles;
 import org.minima.io.InputException;
 import org.minima.io.Json;
 import org.minima.nn.Threads;
@@ -45,6 +46,7 @@ public final class BenchCommand implements Callable<Integer> {
         List<Benchmark> chosen = new ArrayList<>();
         for (Benchmark b : Benchmarks.ALL) if (only == null || b.name().equals(only)) chosen.add(b);
         if (chosen.isEmpty()) throw new InputException("--only " + only + ": no such benchmark; the benchmarks are " + String.join(", ", Benchmarks.names()));
+        if (json != null) AtomicFiles.requireWritable(json, "--json"); // before the benchmarks, not after
         Threads.configure(common.threads);
         PrintWriter out = spec.commandLine().getOut();
         out.printf("threads %d, repeats %d (medians)%n", Threads.current(), repeats);

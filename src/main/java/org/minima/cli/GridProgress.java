@@ -1,17 +1,18 @@
 package org.minima.cli;
 
 import java.io.PrintStream;
-import java.util.function.IntConsumer;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
+import org.minima.experiment.Reproduce;
 
 /**
- * Progress over a known number of evaluations on stderr (COMMON.md): a bar with rate and ETA on a terminal,
- * a plain line about every 10 s otherwise, nothing with {@code --quiet}.
+ * Progress over a known number of evaluations on stderr (COMMON.md), for {@code interpolate}, {@code landscape}
+ * and the interpolations of {@code reproduce}: a bar with rate and ETA on a terminal, a plain line about every
+ * 10 s otherwise, nothing with {@code --quiet}.
  */
-final class GridProgress implements IntConsumer, AutoCloseable {
+final class GridProgress implements Reproduce.AnalysisProgress.PointsTask {
     private final ProgressBar bar;
     private final PrintStream plain;
     private final String task;

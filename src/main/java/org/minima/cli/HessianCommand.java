@@ -17,6 +17,7 @@ import org.minima.analysis.NetworkObjective;
 import org.minima.analysis.TraceEstimator;
 import org.minima.data.DataSet;
 import org.minima.data.DataSets;
+import org.minima.io.AtomicFiles;
 import org.minima.io.Json;
 import org.minima.io.ModelDirectory;
 import org.minima.io.Safetensors;
@@ -107,6 +108,10 @@ public final class HessianCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         validate();
+        // the output paths are checked before minutes of work, not after
+        if (json != null) AtomicFiles.requireWritable(json, "--json");
+        if (plot != null) AtomicFiles.requireWritable(plot, "--plot");
+        if (vectors != null) AtomicFiles.requireWritableFolder(vectors, "--vectors");
         Threads.configure(common.threads);
         long started = System.nanoTime();
         DataType type = "float32".equals(dtype) ? DataType.FLOAT : DataType.DOUBLE;
@@ -124,10 +129,8 @@ public final class HessianCommand implements Callable<Integer> {
         HessianAnalysis.Options options = new HessianAnalysis.Options(top, bottom, tol, maxSteps, block, vectors != null,
                 method, probes, wantDensity ? densityRuns : 0, densitySteps, seed);
         HessianOperator h = new HessianOperator(objective, w);
-        long most = (top + bottom > 0 ? (long) maxSteps * block + top + bottom : 0) + (trace ? probes : 0)
-                + (wantDensity ? (long) densityRuns * densitySteps : 0);
         HessianAnalysis.Result result;
-        try (HessianProgress progress = new HessianProgress(most, common.quiet)) {
+        try (HessianProgress progress = new HessianProgress("hessian", options.maxProducts(), common.quiet)) {
             h.setListener(progress);
             result = HessianAnalysis.run(h, options);
         }

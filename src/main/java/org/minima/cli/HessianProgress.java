@@ -5,27 +5,30 @@ import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
-import org.minima.analysis.HessianOperator;
+import org.minima.experiment.Reproduce;
 
 /**
- * Progress of {@code hessian} on stderr (COMMON.md): Hessian-vector products done out of the most the
- * requested analyses may take, with what the running analyzer knows (the top Ritz value and its residual);
- * a bar on a terminal, a plain line about every 10 s otherwise, nothing with {@code --quiet}.
+ * Progress of a Hessian analysis on stderr (COMMON.md), for {@code hessian} and {@code reproduce}:
+ * Hessian-vector products done out of the most the requested analyses may take, with what the running
+ * analyzer knows (the top Ritz value and its residual); a bar on a terminal, a plain line beginning with
+ * {@code task} about every 10 s otherwise, nothing with {@code --quiet}.
  */
-final class HessianProgress implements HessianOperator.Listener, AutoCloseable {
+final class HessianProgress implements Reproduce.AnalysisProgress.HessianTask {
+    private final String task;
     private final ProgressBar bar;
     private final PrintStream plain;
     private final long max;
     private final long started = System.nanoTime();
     private long lastLine;
 
-    HessianProgress(long maxProducts, boolean quiet) {
+    HessianProgress(String task, long maxProducts, boolean quiet) {
+        this.task = task;
         this.max = maxProducts;
         if (quiet) {
             bar = null;
             plain = null;
         } else if (System.console() != null) {
-            bar = new ProgressBarBuilder().setTaskName("hessian HVPs").setInitialMax(maxProducts).setStyle(ProgressBarStyle.ASCII)
+            bar = new ProgressBarBuilder().setTaskName(task + " HVPs").setInitialMax(maxProducts).setStyle(ProgressBarStyle.ASCII)
                     .setConsumer(new ConsoleProgressBarConsumer(System.err)).setUpdateIntervalMillis(500).showSpeed().build();
             plain = null;
         } else {
@@ -44,7 +47,7 @@ final class HessianProgress implements HessianOperator.Listener, AutoCloseable {
             long now = System.nanoTime();
             if (lastLine == 0 || now - lastLine > 10_000_000_000L) {
                 lastLine = now;
-                plain.printf("hessian: %d HVPs (at most %d), %s (%.0f s)%n", products, max, status, (now - started) / 1e9);
+                plain.printf("%s: %d HVPs (at most %d), %s (%.0f s)%n", task, products, max, status, (now - started) / 1e9);
                 plain.flush();
             }
         }

@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import org.minima.analysis.Grid;
 import org.minima.analysis.Interpolation;
+import org.minima.analysis.ParameterLayout;
 import org.minima.analysis.Score;
 import org.minima.data.DataSet;
 import org.minima.data.DataSets;
@@ -77,6 +78,7 @@ public final class InterpolateCommand implements Callable<Integer> {
             default -> throw new InputException("--path " + path + ": expected linear or curved");
         };
         if (chunk < 1) throw new InputException("--chunk " + chunk + ": expected a number > 0");
+        AtomicFiles.requireWritableFolder(out, "--out"); // before the evaluations, not after
 
         ModelDirectory.Loaded a = ModelDirectory.read(from);
         ModelDirectory.Loaded b = ModelDirectory.read(to);
@@ -89,7 +91,7 @@ public final class InterpolateCommand implements Callable<Integer> {
 
         // netFrom is the one buffer the path is written into; the ends are copies taken first
         var ends = new Interpolation.Ends(netFrom.parameters().dup(), netFrom.buffers().dup(),
-                netTo.parameters(), netTo.buffers());
+                netTo.parameters(), netTo.buffers(), ParameterLayout.of(a.spec()));
         Supplier<Score> onTrain = () -> score(netFrom.evaluate(trainData, chunk));
         Supplier<Score> onTest = () -> score(netFrom.evaluate(testData, chunk));
         List<Interpolation.Point> points;

@@ -99,6 +99,7 @@ public final class LandscapeCommand implements Callable<Integer> {
         if (chunk < 1) throw new InputException("--chunk " + chunk + ": expected a number > 0");
         Grid g = Grid.parse(grid, "--grid");
         if (dims == 2 && g.count() < 2) throw new InputException("--grid " + grid + ": a 2-D landscape needs COUNT >= 2");
+        AtomicFiles.requireWritableFolder(out, "--out"); // before loading the model and data, not after
 
         ModelDirectory.Loaded m = ModelDirectory.read(model);
         Network net = Network.load(m.spec(), m.tensors(), DataType.DOUBLE);

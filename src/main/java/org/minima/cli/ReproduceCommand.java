@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.minima.experiment.Experiment;
+import org.minima.io.AtomicFiles;
 import org.minima.experiment.Reproduce;
 import org.minima.nn.Threads;
 import org.minima.train.TrainRun;
@@ -39,13 +40,14 @@ public final class ReproduceCommand implements Callable<Integer> {
         Threads.configure(common.threads);
         Experiment e = Experiment.load(file, quick);
         Path dir = out != null ? out : defaultOut(file, quick);
+        AtomicFiles.requireWritableFolder(dir, "--out");
         TrainCommand.Progress progress = new TrainCommand.Progress(common.quiet);
         Reproduce.Outcome o;
         try {
             o = new Reproduce(e, dir, new TrainRun.Info(Version.version(), Version.commit(), Threads.current()), progress,
                     line -> {
                         if (!common.quiet) System.err.println("reproduce: " + line);
-                    }).run();
+                    }, analysisProgress(common.quiet)).run();
         } finally {
             progress.close();
         }
@@ -60,5 +62,25 @@ public final class ReproduceCommand implements Callable<Integer> {
         String name = file.getFileName().toString();
         int dot = name.lastIndexOf('.');
         return Path.of("runs", (dot > 0 ? name.substring(0, dot) : name) + (quick ? "-quick" : ""));
+    }
+
+    /** The analyses show the bars (or plain lines) of the sharpness, hessian and interpolate commands. */
+    static Reproduce.AnalysisProgress analysisProgress(boolean quiet) {
+        return new Reproduce.AnalysisProgress() {
+            @Override
+            public SharpnessTask sharpness(String task) {
+                return new SharpnessProgress(task, quiet);
+            }
+
+            @Override
+            public HessianTask hessian(String task, long maxProducts) {
+                return new HessianProgress(task, maxProducts, quiet);
+            }
+
+            @Override
+            public PointsTask interpolation(String task, int points) {
+                return new GridProgress(task, points, quiet);
+            }
+        };
     }
 }

@@ -6,15 +6,12 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import org.minima.analysis.NetworkObjective;
 import org.minima.analysis.Sharpness;
 import org.minima.analysis.SharpnessOptions;
 import org.minima.data.DataSet;
 import org.minima.data.DataSets;
+import org.minima.io.AtomicFiles;
 import org.minima.io.InputException;
 import org.minima.io.Json;
 import org.minima.io.ModelDirectory;
@@ -83,6 +80,7 @@ public final class SharpnessCommand implements Callable<Integer> {
             case "float32", "f32", "float" -> DataType.FLOAT;
             default -> throw new InputException("--dtype " + dtype + ", expected float64 or float32");
         };
+        if (json != null) AtomicFiles.requireWritable(json, "--json"); // before minutes of work, not after
         Threads.configure(common.threads);
 
         long t0 = System.nanoTime();
@@ -103,7 +101,7 @@ public final class SharpnessCommand implements Callable<Integer> {
         SharpnessOptions options = new SharpnessOptions(eps, subspace, maxIter, restarts, seed);
 
         Sharpness.Result r;
-        try (Bars bars = new Bars(common.quiet)) {
+        try (SharpnessProgress bars = new SharpnessProgress("sharpness", common.quiet)) {
             r = Sharpness.measure(f, net.parameters().dup(), options, bars);
         }
         if (!Double.isFinite(r.loss()) || !Double.isFinite(r.maxLoss())) {
@@ -148,71 +146,5 @@ public final class SharpnessCommand implements Callable<Integer> {
             out.flush();
         }
         return Main.EXIT_OK;
-    }
-
-    /**
-     * Progress on stderr, one bar per start (iterations of max, with evaluations and φ so far, and ETA); on a
-     * non-terminal stderr, a plain line per iteration; nothing when quiet.
-     */
-    private static final class Bars implements Sharpness.Progress, AutoCloseable {
-        private final boolean quiet;
-        private final boolean terminal = System.console() != null;
-        private ProgressBar bar;
-        private int index;
-        private int count;
-        private int lastIteration = -1;
-
-        Bars(boolean quiet) {
-            this.quiet = quiet;
-        }
-
-        @Override
-        public void startBegins(int index, int count, int maxIter) {
-            if (quiet) return;
-            this.index = index;
-            this.count = count;
-            lastIteration = -1;
-            if (terminal) {
-                bar = new ProgressBarBuilder()
-                        .setTaskName("sharpness start " + (index + 1) + "/" + count)
-                        .setInitialMax(maxIter)
-                        .setUnit(" it", 1)
-                        .setStyle(ProgressBarStyle.ASCII)
-                        .setConsumer(new ConsoleProgressBarConsumer(System.err))
-                        .setUpdateIntervalMillis(500)
-                        .build();
-            }
-        }
-
-        @Override
-        public void evaluated(int iterations, int evaluations, double sharpness) {
-            if (quiet) return;
-            String msg = String.format(Locale.ROOT, "evals %d, phi %.6g", evaluations, sharpness);
-            if (bar != null) {
-                bar.stepTo(iterations);
-                bar.setExtraMessage(msg);
-            } else if (iterations != lastIteration) {
-                System.err.printf(Locale.ROOT, "sharpness: start %d/%d, iteration %d, %s%n", index + 1, count, iterations, msg);
-            }
-            lastIteration = iterations;
-        }
-
-        @Override
-        public void startEnds(int index, Sharpness.Start start) {
-            if (quiet) return;
-            if (bar != null) {
-                bar.stepTo(start.iterations());
-                bar.close();
-                bar = null;
-            } else {
-                System.err.printf(Locale.ROOT, "sharpness: start %d/%d done: %d iterations, %d evaluations, %s%n",
-                        index + 1, count, start.iterations(), start.evaluations(), start.stop().name().toLowerCase(Locale.ROOT).replace('_', '-'));
-            }
-        }
-
-        @Override
-        public void close() {
-            if (bar != null) bar.close();
-        }
     }
 }

@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
+import org.minima.io.AtomicFiles;
 import org.minima.io.InputException;
 import org.minima.nn.Threads;
 import org.minima.train.History;
@@ -54,7 +55,9 @@ public final class TrainCommand implements Callable<Integer> {
             } else {
                 if (config == null) throw new InputException("train needs CONFIG.yaml, DIR/run.json, or --resume DIR");
                 TrainConfig cfg = TrainConfig.load(config, sets, seed);
-                r = TrainRun.start(cfg, out != null ? out : defaultOut(config), info, progress);
+                Path dir = out != null ? out : defaultOut(config);
+                AtomicFiles.requireWritableFolder(dir, "--out"); // before loading the data, not after
+                r = TrainRun.start(cfg, dir, info, progress);
             }
         } finally {
             progress.close();

@@ -10,9 +10,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 import org.minima.analysis.HessianAnalysis;
 import org.minima.analysis.HessianOperator;
 import org.minima.analysis.Interpolation;
+import org.minima.analysis.ParameterLayout;
 import org.minima.analysis.NetworkObjective;
 import org.minima.analysis.Score;
 import org.minima.analysis.Sharpness;
@@ -57,23 +59,78 @@ public final class Reproduce {
     /** What was written. */
     public record Outcome(Path results, Path report, List<Path> plots, List<RunResult> runs, ObjectNode resultsJson) {}
 
+    /**
+     * Progress inside the analyses (the CLI passes the bars of its {@code sharpness}, {@code hessian} and
+     * {@code interpolate} commands; {@link #NONE} reports nothing). Each call begins one measurement and
+     * returns its listener, which is closed when the measurement ends.
+     */
+    public interface AnalysisProgress {
+        /** One sharpness measurement; {@code task} names the run, ε and space. */
+        SharpnessTask sharpness(String task);
+
+        /** One Hessian analysis of at most {@code maxProducts} Hessian-vector products. */
+        HessianTask hessian(String task, long maxProducts);
+
+        /** One interpolation of {@code points} values of α; the listener is told how many are done. */
+        PointsTask interpolation(String task, int points);
+
+        interface SharpnessTask extends Sharpness.Progress, AutoCloseable {
+            @Override void close();
+        }
+
+        interface HessianTask extends HessianOperator.Listener, AutoCloseable {
+            @Override void close();
+        }
+
+        interface PointsTask extends IntConsumer, AutoCloseable {
+            @Override void close();
+        }
+
+        AnalysisProgress NONE = new AnalysisProgress() {
+            @Override
+            public SharpnessTask sharpness(String task) {
+                return () -> {};
+            }
+
+            @Override
+            public HessianTask hessian(String task, long maxProducts) {
+                return new HessianTask() {
+                    @Override public void update(long products, String status) {}
+                    @Override public void close() {}
+                };
+            }
+
+            @Override
+            public PointsTask interpolation(String task, int points) {
+                return new PointsTask() {
+                    @Override public void accept(int done) {}
+                    @Override public void close() {}
+                };
+            }
+        };
+    }
+
     private final Experiment experiment;
     private final Path out;
     private final TrainRun.Info info;
     private final Trainer.Listener trainListener;
     private final Consumer<String> log;
+    private final AnalysisProgress progress;
 
     /**
      * @param info          tool version, git commit and threads, recorded in each run.json and the report
      * @param trainListener progress of each training (may be {@link Trainer.Listener#NONE})
      * @param log           one line per step of the experiment (may ignore them)
+     * @param progress      progress inside each analysis (may be {@link AnalysisProgress#NONE})
      */
-    public Reproduce(Experiment experiment, Path out, TrainRun.Info info, Trainer.Listener trainListener, Consumer<String> log) {
+    public Reproduce(Experiment experiment, Path out, TrainRun.Info info, Trainer.Listener trainListener, Consumer<String> log,
+                     AnalysisProgress progress) {
         this.experiment = experiment;
         this.out = out;
         this.info = info;
         this.trainListener = trainListener;
         this.log = log;
+        this.progress = progress;
     }
 
     public Outcome run() {
@@ -198,10 +255,12 @@ public final class Reproduce {
             long t0 = System.nanoTime();
             log.accept(r.name() + ": top-" + hs.top() + " Hessian eigenvalues (Lanczos) on " + data.size() + " examples");
             HessianOperator op = new HessianOperator(f, x.dup());
-            Throttle throttle = new Throttle(log);
-            op.setListener((products, status) -> throttle.line(() -> r.name() + ": " + products + " Hessian-vector products, " + status));
-            HessianAnalysis.Result h = HessianAnalysis.run(op,
-                    new HessianAnalysis.Options(hs.top(), 0, hs.tol(), hs.maxSteps(), 1, false, null, 0, 0, 80, hs.seed()));
+            var options = new HessianAnalysis.Options(hs.top(), 0, hs.tol(), hs.maxSteps(), 1, false, null, 0, 0, 80, hs.seed());
+            HessianAnalysis.Result h;
+            try (AnalysisProgress.HessianTask bar = progress.hessian(r.name() + ": hessian", options.maxProducts())) {
+                op.setListener(bar);
+                h = HessianAnalysis.run(op, options);
+            }
             a.put("hessianExamples", data.size());
             var ev = a.putArray("topEigenvalues");
             for (double v : h.spectrum().eigenvalues()) ev.add(v);
@@ -219,14 +278,11 @@ public final class Reproduce {
 
     private Sharpness.Result measure(String name, NetworkObjective f, INDArray x, SharpnessOptions o) {
         long t0 = System.nanoTime();
-        Throttle throttle = new Throttle(log);
-        Sharpness.Result res = Sharpness.measure(f, x.dup(), o, new Sharpness.Progress() {
-            @Override
-            public void evaluated(int iterations, int evaluations, double sharpness) {
-                throttle.line(() -> String.format(java.util.Locale.ROOT, "%s: sharpness eps %s: iteration %d of %d, %d evaluations, phi so far %.6g",
-                        name, Experiment.epsKey(o.eps()), iterations, o.maxIter(), evaluations, sharpness));
-            }
-        });
+        Sharpness.Result res;
+        String task = name + ": sharpness eps " + Experiment.epsKey(o.eps()) + (o.subspace() == null ? "" : " subspace " + o.subspace());
+        try (AnalysisProgress.SharpnessTask bar = progress.sharpness(task)) {
+            res = Sharpness.measure(f, x.dup(), o, bar);
+        }
         if (!Double.isFinite(res.loss()) || !Double.isFinite(res.maxLoss())) {
             throw new IllegalStateException(name + ": the loss is not finite (f(x) = " + res.loss() + ", max found = " + res.maxLoss() + ")");
         }
@@ -252,10 +308,13 @@ public final class Reproduce {
         DataSet testSet = test;
         log.accept("interpolating " + from + " -> " + to + " at " + is.grid().count() + " points on " + train.size() + " training and "
                 + testSet.size() + " test examples");
-        Throttle throttle = new Throttle(log);
-        var ends = new Interpolation.Ends(netFrom.parameters().dup(), netFrom.buffers().dup(), netTo.parameters(), netTo.buffers());
-        List<Interpolation.Point> points = Interpolation.run(ends, netFrom.parameters(), netFrom.buffers(), is.grid(), Interpolation.Path.LINEAR,
-                () -> score(netFrom, train), () -> score(netFrom, testSet), i -> throttle.line(() -> "interpolation " + i + "/" + is.grid().count()));
+        var ends = new Interpolation.Ends(netFrom.parameters().dup(), netFrom.buffers().dup(), netTo.parameters(), netTo.buffers(),
+                ParameterLayout.of(a.spec()));
+        List<Interpolation.Point> points;
+        try (AnalysisProgress.PointsTask bar = progress.interpolation("interpolation " + from + "-" + to, is.grid().count())) {
+            points = Interpolation.run(ends, netFrom.parameters(), netFrom.buffers(), is.grid(), Interpolation.Path.LINEAR,
+                    () -> score(netFrom, train), () -> score(netFrom, testSet), bar);
+        }
         Path plots = out.resolve("plots");
         String base = "interpolation-" + from + "-" + to;
         AtomicFiles.writeString(plots.resolve(base + ".csv"), Interpolation.csv(points));
@@ -263,23 +322,6 @@ public final class Reproduce {
         written.add(plots.resolve(base + ".csv"));
         written.addAll(writeFigure(plots.resolve(base + ".png"), new InterpolationPlot(points, Interpolation.Path.LINEAR, from, to, false).chart()));
         return written;
-    }
-
-    /** Progress inside a long measurement: at most one line every 10 s (the analyses take minutes on real models). */
-    private static final class Throttle {
-        private final Consumer<String> log;
-        private long last = System.nanoTime();
-
-        Throttle(Consumer<String> log) {
-            this.log = log;
-        }
-
-        void line(java.util.function.Supplier<String> text) {
-            long now = System.nanoTime();
-            if (now - last < 10_000_000_000L) return;
-            last = now;
-            log.accept(text.get());
-        }
     }
 
     private static Score score(Network net, DataSet data) {

@@ -7,8 +7,14 @@ import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -29,36 +35,50 @@ public final class AtomicFiles {
     private AtomicFiles() {}
 
     /**
-     * Writes {@code target} through {@code body}. The folder is created when missing. An
-     * {@link IOException} becomes an {@link UncheckedIOException}; the temporary file is removed.
+     * Writes {@code target} through {@code body}. The folder is created when missing. A path that cannot be
+     * written (a folder that cannot be created, no permission, a read-only file system, a file in the way,
+     * a folder where the file should go) is the user's input: {@link InputException} naming the path and the
+     * reason. An {@link IOException} while writing the content (a full disk, or the body's own) is a failure
+     * while running: {@link UncheckedIOException}. Either way the temporary file is removed.
      */
     public static void write(Path target, IOConsumer<OutputStream> body) {
         Path abs = target.toAbsolutePath();
         Path dir = abs.getParent();
         Path tmp = null;
         try {
-            Files.createDirectories(dir);
-            tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+            try {
+                Files.createDirectories(dir);
+                tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+            } catch (IOException e) {
+                throw unwritable("cannot write " + target, e, FILE_EXPECTED);
+            }
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
                     OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16)) {
                 body.accept(out);
                 out.flush();
                 ch.force(true); // one fsync: the rename must not land before the data
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write " + target + ": " + reason(e), e);
             }
             // createTempFile makes the file owner-only (0600); a result file should read like any other (0644)
             try {
                 Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
             } catch (UnsupportedOperationException e) {
                 // not a POSIX file system: keep its default
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write " + target + ": " + reason(e), e);
             }
             try {
-                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
+                if (Files.isDirectory(abs)) throw new InputException("cannot write " + target + ": it is a folder; expected a file name");
+                try {
+                    Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
+                }
+            } catch (IOException e) {
+                throw unwritable("cannot write " + target, e, FILE_EXPECTED);
             }
             tmp = null;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
         } finally {
             if (tmp != null) {
                 try {
@@ -68,6 +88,68 @@ public final class AtomicFiles {
                 }
             }
         }
+    }
+
+    /**
+     * Checks, before any long work, that {@code target} can be written later: its folder exists or can be
+     * created (it is created) and takes a new file, and {@code target} is not a folder. {@code option} names the
+     * option that gave the path (e.g. {@code --json}). Otherwise {@link InputException} naming the path.
+     */
+    public static void requireWritable(Path target, String option) {
+        Path abs = target.toAbsolutePath();
+        if (Files.isDirectory(abs)) throw new InputException(option + " " + target + ": it is a folder; expected a file name");
+        probe(abs.getParent(), option + " " + target, FILE_EXPECTED);
+    }
+
+    /**
+     * Checks, before any long work, that the output folder {@code dir} exists or can be created (it is created)
+     * and takes new files. Otherwise {@link InputException} naming the path.
+     */
+    public static void requireWritableFolder(Path dir, String option) {
+        probe(dir.toAbsolutePath(), option + " " + dir, "expected a writable folder");
+    }
+
+    private static final String FILE_EXPECTED = "expected a path in a writable folder";
+
+    /** Creates {@code dir} and a temporary file in it, then removes the file. Cost: a few system calls. */
+    private static void probe(Path dir, String what, String expected) {
+        try {
+            Files.createDirectories(dir);
+            Files.delete(Files.createTempFile(dir, ".minima-probe.", ".tmp"));
+        } catch (IOException e) {
+            throw unwritable(what, e, expected);
+        }
+    }
+
+    /** The user's output path cannot be written: one line with the path, the reason and what was expected. */
+    private static InputException unwritable(String what, IOException e, String expected) {
+        return new InputException(what + ": " + reason(e) + "; " + expected, e);
+    }
+
+    /**
+     * A short reason for an I/O failure, naming the file it concerns (the JDK's messages for these are often
+     * just the path).
+     */
+    private static String reason(IOException e) {
+        String file = e instanceof FileSystemException f && f.getFile() != null ? f.getFile() : null;
+        boolean temporary = false;
+        if (file != null) {
+            Path p = Path.of(file);
+            String name = p.getFileName() == null ? "" : p.getFileName().toString();
+            if (name.startsWith(".") && name.endsWith(".tmp") && p.getParent() != null) {
+                file = p.getParent().toString(); // our temporary name means nothing to the user: name its folder
+                temporary = true;
+            }
+        }
+        String why;
+        if (e instanceof FileAlreadyExistsException) why = "is a file, not a folder";
+        else if (e instanceof AccessDeniedException) why = "permission denied";
+        else if (e instanceof NoSuchFileException) why = temporary ? "takes no new files" : "does not exist and cannot be created";
+        else if (e instanceof NotDirectoryException) why = "is not a folder";
+        else if (e instanceof DirectoryNotEmptyException) why = "is a folder";
+        else if (e instanceof FileSystemException f && f.getReason() != null) why = f.getReason().toLowerCase(java.util.Locale.ROOT);
+        else return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return file == null ? why : file + ": " + why;
     }
 
     /** Writes {@code text} as UTF-8, atomically. */

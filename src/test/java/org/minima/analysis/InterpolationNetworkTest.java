@@ -1,6 +1,7 @@
 package org.minima.analysis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.SplittableRandom;
@@ -10,6 +11,7 @@ import org.minima.nn.Evaluation;
 import org.minima.nn.Network;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.factory.Nd4j;
 
 public class InterpolationNetworkTest {
     static final ModelSpec BN_NET = new ModelSpec(new int[] {6}, 3, null, List.of(
@@ -46,7 +48,7 @@ public class InterpolationNetworkTest {
         Evaluation aTrain = a.evaluate(train, 16), aTest = a.evaluate(test, 16);
         Evaluation bTrain = b.evaluate(train, 16), bTest = b.evaluate(test, 16);
 
-        var ends = new Interpolation.Ends(a.parameters().dup(), a.buffers().dup(), b.parameters(), b.buffers());
+        var ends = new Interpolation.Ends(a.parameters().dup(), a.buffers().dup(), b.parameters(), b.buffers(), ParameterLayout.of(BN_NET));
         List<Interpolation.Point> pts = Interpolation.run(ends, a.parameters(), a.buffers(), Grid.parse("-1:2:25", "--alpha"),
                 Interpolation.Path.LINEAR,
                 () -> new Score(a.evaluate(train, 16).loss(), a.evaluate(train, 16).accuracy()),
@@ -78,7 +80,7 @@ public class InterpolationNetworkTest {
             to.parameters().putScalar(12 + k, b1[k]);
         }
         DataSet d = data(50, 4, 3, 9);
-        var ends = new Interpolation.Ends(from.parameters().dup(), from.buffers().dup(), to.parameters(), to.buffers());
+        var ends = new Interpolation.Ends(from.parameters().dup(), from.buffers().dup(), to.parameters(), to.buffers(), ParameterLayout.of(spec));
         Grid alphas = Grid.parse("-1:2:13", "--alpha");
         List<Interpolation.Point> pts = Interpolation.run(ends, from.parameters(), from.buffers(), alphas, Interpolation.Path.LINEAR,
                 () -> { Evaluation e = from.evaluate(d, 7); return new Score(e.loss(), e.accuracy()); },
@@ -103,5 +105,51 @@ public class InterpolationNetworkTest {
             assertEquals(sum / d.size(), p.train().loss(), 1e-12, "alpha " + a);
             assertEquals(correct / (double) d.size(), p.train().accuracy(), 0.0, "alpha " + a);
         }
+    }
+
+    @Test
+    void lossPastTheToEndIsFiniteAndEqualsTheLossWithTheNegativeRunningVariancesSetToZeroByHand() {
+        // Running variances chosen so that at α = 1.5, −0.5·v_from + 1.5·v_to is negative for features 0, 3, 4.
+        // The answer: a separate network built by hand with θ(1.5) computed in plain Java doubles and those
+        // three variances written as 0, evaluated on its own. Without the clamp the loss there is NaN (checked
+        // too, so the case really is the one that broke the figure).
+        double[] vFrom = {2.0, 1.8, 0.6, 1.0, 1.5};
+        double[] vTo = {0.3, 1.0, 0.9, 0.2, 0.4};
+        Network a = net(21);
+        Network b = net(22);
+        for (int k = 0; k < 5; k++) {
+            a.buffers().putScalar(5 + k, vFrom[k]);
+            b.buffers().putScalar(5 + k, vTo[k]);
+        }
+        DataSet train = data(40, 6, 3, 3);
+        double alpha = 1.5;
+        double[] pa = a.parameters().toDoubleVector(), pb = b.parameters().toDoubleVector();
+        double[] ba = a.buffers().toDoubleVector(), bb = b.buffers().toDoubleVector();
+        double[] p = new double[pa.length], buf = new double[ba.length];
+        for (int i = 0; i < p.length; i++) p[i] = (1 - alpha) * pa[i] + alpha * pb[i];
+        for (int i = 0; i < buf.length; i++) buf[i] = (1 - alpha) * ba[i] + alpha * bb[i];
+        Network plain = Network.create(BN_NET, DataType.DOUBLE);
+        plain.parameters().assign(Nd4j.createFromArray(p));
+        plain.buffers().assign(Nd4j.createFromArray(buf));
+        assertTrue(Double.isNaN(plain.evaluate(train, 16).loss()), "plain extrapolation is NaN, as in PyTorch");
+        for (int k : new int[] {0, 3, 4}) {
+            assertTrue(buf[5 + k] < 0, "feature " + k + " extrapolates to a negative variance");
+            buf[5 + k] = 0;
+        }
+        Network byHand = Network.create(BN_NET, DataType.DOUBLE);
+        byHand.parameters().assign(Nd4j.createFromArray(p));
+        byHand.buffers().assign(Nd4j.createFromArray(buf));
+        Evaluation expected = byHand.evaluate(train, 16);
+
+        var ends = new Interpolation.Ends(a.parameters().dup(), a.buffers().dup(), b.parameters(), b.buffers(), ParameterLayout.of(BN_NET));
+        List<Interpolation.Point> pts = Interpolation.run(ends, a.parameters(), a.buffers(), Grid.parse("0:1.5:7", "--alpha"),
+                Interpolation.Path.LINEAR,
+                () -> { Evaluation e = a.evaluate(train, 16); return new Score(e.loss(), e.accuracy()); },
+                () -> new Score(0, 0), k -> {});
+        Interpolation.Point last = pts.get(6);
+        assertEquals(1.5, last.alpha());
+        assertTrue(Double.isFinite(last.train().loss()));
+        assertEquals(expected.loss(), last.train().loss(), 1e-12 * Math.abs(expected.loss()));
+        assertEquals(expected.accuracy(), last.train().accuracy(), 0.0);
     }
 }

@@ -24,21 +24,23 @@ import org.nd4j.linalg.api.buffer.DataType;
 class LandscapeCommandsTest {
     @TempDir Path tmp;
 
-    private Path model(String name, long seed) {
+    /** A saved copy of {@link InterpolationNetworkTest#net}'s batch-norm network in {@code parent/name}. */
+    static Path model(Path parent, String name, long seed) {
         Network n = InterpolationNetworkTest.net(seed);
-        Path dir = tmp.resolve(name);
+        Path dir = parent.resolve(name);
         ModelDirectory.write(dir, n.spec(), n.toTensors("F64"));
         return dir;
     }
 
-    private Path csvData(String name, int n, long seed) throws IOException {
+    /** {@code n} CSV rows of 6 features in 0..255 and labels 0..2, in {@code parent/name}. */
+    static Path csvData(Path parent, String name, int n, long seed) throws IOException {
         SplittableRandom r = new SplittableRandom(seed);
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < 6; j++) sb.append(r.nextInt(0, 256)).append(',');
             sb.append(i % 3).append('\n');
         }
-        Path f = tmp.resolve(name);
+        Path f = parent.resolve(name);
         Files.writeString(f, sb);
         return f;
     }
@@ -58,10 +60,10 @@ class LandscapeCommandsTest {
     @Test
     void interpolateWritesTheDocumentedCsvOnTheAlphaGridAndAPlotAndItsEndsAreTheModelsLosses() throws IOException {
         // The answer for the ends: each model loaded from its directory and evaluated on its own.
-        Path a = model("sb", 31);
-        Path b = model("lb", 32);
-        Path train = csvData("train.csv", 60, 1);
-        Path test = csvData("test.csv", 30, 2);
+        Path a = model(tmp, "sb", 31);
+        Path b = model(tmp, "lb", 32);
+        Path train = csvData(tmp, "train.csv", 60, 1);
+        Path test = csvData(tmp, "test.csv", 30, 2);
         Path out = tmp.resolve("interp");
         int code = Main.run("interpolate", "--from", a.toString(), "--to", b.toString(), "--train", train.toString(),
                 "--test", test.toString(), "--out", out.toString(), "--quiet", "--threads", "1");
@@ -83,8 +85,8 @@ class LandscapeCommandsTest {
 
     @Test
     void aTwoDimensionalLandscapeWritesItsGridAndAnInterruptedOneResumesWithoutRecomputingFinishedCells() throws IOException {
-        Path m = model("m", 41);
-        Path data = csvData("d.csv", 40, 3);
+        Path m = model(tmp, "m", 41);
+        Path data = csvData(tmp, "d.csv", 40, 3);
         Path out = tmp.resolve("land");
         String[] args = {"landscape", "--model", m.toString(), "--data", data.toString(), "--dims", "2", "--grid", "-1:1:5",
             "--seed", "3", "--out", out.toString(), "--quiet", "--threads", "1"};
@@ -123,8 +125,8 @@ class LandscapeCommandsTest {
     @Test
     void aOneDimensionalLandscapeAlongGivenDirectionsUsesThoseFiles() throws IOException {
         // Directions written by a first run are read back as --directions: same files, same CSV (same model).
-        Path m = model("m1", 51);
-        Path data = csvData("d1.csv", 30, 4);
+        Path m = model(tmp, "m1", 51);
+        Path data = csvData(tmp, "d1.csv", 30, 4);
         Path first = tmp.resolve("first");
         assertEquals(0, Main.run("landscape", "--model", m.toString(), "--data", data.toString(), "--grid", "-0.5:0.5:5",
                 "--out", first.toString(), "--quiet"));

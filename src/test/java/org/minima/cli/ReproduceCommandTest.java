@@ -223,4 +223,42 @@ class ReproduceCommandTest {
         assertTrue(((String) r[1]).contains("analyses.hessian: unknown key 'topk'"), (String) r[1]);
         assertFalse(Files.exists(dir.resolve("o")), "nothing is written for a bad experiment file");
     }
+
+    /** Runs the tool with System.err captured (the progress classes write there); returns {exit code, stderr}. */
+    private static Object[] runCapturingStderr(String... args) {
+        java.io.PrintStream saved = System.err;
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        Object[] r;
+        try (java.io.PrintStream capture = new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8)) {
+            System.setErr(capture);
+            r = run(args);
+        } finally {
+            System.setErr(saved);
+        }
+        return new Object[] {r[0], r[1] + bytes.toString(java.nio.charset.StandardCharsets.UTF_8)};
+    }
+
+    @Test
+    void theAnalysesReportProgressLikeTheirCommandsAndNothingWithQuiet(@TempDir Path dir) throws Exception {
+        // Not a terminal here (System.console() is null): the sharpness, hessian and interpolate commands' progress
+        // classes print plain lines, in their own formats, each naming the run and the analysis; --quiet: nothing.
+        Path data = csv(dir);
+        Path exp = experiment(dir, data, 1, "");
+        Object[] quiet = runCapturingStderr("reproduce", exp.toString(), "--out", dir.resolve("q").toString(), "--quiet", "--threads", "1");
+        assertEquals(0, quiet[0], (String) quiet[1]);
+        assertEquals("", quiet[1]);
+
+        Object[] loud = runCapturingStderr("reproduce", exp.toString(), "--out", dir.resolve("l").toString(), "--threads", "1");
+        assertEquals(0, loud[0], (String) loud[1]);
+        String err = (String) loud[1];
+        for (String run : new String[] {"sb", "lb"}) {
+            // SharpnessProgress: a line per iteration of each start; the subspace measurement names its dimension
+            assertTrue(err.contains(run + ": sharpness eps 1e-3: start 1/1, iteration "), err);
+            assertTrue(err.contains(run + ": sharpness eps 5e-4 subspace 5: start 1/1 done: "), err);
+            // HessianProgress: products done out of the most the analysis may take
+            assertTrue(err.matches("(?s).*\\n" + run + ": hessian: \\d+ HVPs \\(at most \\d+\\), .*"), err);
+        }
+        // GridProgress: the last of the 4 values of α is always reported
+        assertTrue(err.matches("(?s).*\\ninterpolation sb-lb: 4/4 \\(\\d+ s\\)\\n.*"), err);
+    }
 }
