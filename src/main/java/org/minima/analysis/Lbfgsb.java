@@ -27,7 +27,7 @@ import org.apache.commons.math3.linear.SingularMatrixException;
  * (f<sub>k</sub> − f<sub>k+1</sub>)/max(|f<sub>k</sub>|, |f<sub>k+1</sub>|, 1) ≤ factr·ε<sub>mach</sub>, or on the
  * iteration or evaluation budget (the tests and defaults of Zhu et al. 1997).
  *
- * <p>Memory: eight n-vectors and an int heap of n, allocated in the constructor, and the 2·m·n entries of S and Y,
+ * <p>Memory: seven n-vectors, n flags and an int heap of n, allocated in the constructor, and the 2·m·n entries of S and Y,
  * each pair's slot allocated when first used and then reused; an iteration allocates only O(m²) small matrices. Work per iteration: O(m·n) streaming loops, plus
  * O(m²) per breakpoint passed in the Cauchy search (found in order by a heap, or by one sort when many are passed;
  * no search at all while no pair is stored, when the Cauchy point has a closed form) and O(m²·min(free, active)) for the reduced matrix WᵀZZᵀW.
@@ -116,7 +116,7 @@ public final class Lbfgsb {
     private final double[] gPrev;
     private final double[] d; // Cauchy direction, then the search direction x̄ − x
     private final double[] xc; // generalized Cauchy point, then x̄ after subspace minimization
-    private final double[] r; // reduced gradient, then the subspace step du
+    private final double[] r; // reduced gradient, then the subspace step du (shares memory with key)
     // Breakpoints: variable heap[j] reaches its bound at path time key[j]. A binary min-heap on key (keys kept
     // beside the indices, not looked up through them, so sifting reads contiguous memory), later possibly sorted.
     private final double[] key;
@@ -146,8 +146,8 @@ public final class Lbfgsb {
     private final MoreThuente lineSearch = new MoreThuente(FTOL, GTOL, XTOL);
 
     /**
-     * Allocates the buffers for problems of dimension {@code n}: 8·n doubles, n ints and n booleans now, and the
-     * 2·n doubles of a correction pair when the first pair is stored in its slot, so at most (2m + 8)·n doubles.
+     * Allocates the buffers for problems of dimension {@code n}: 7·n doubles, n ints and n booleans now, and the
+     * 2·n doubles of a correction pair when the first pair is stored in its slot, so at most (2m + 7)·n doubles.
      * (Fresh memory is not free: its first touch costs page faults, about 1 s for F1's 327 MB on a 2-core VM.
      * When pairs are skipped by the curvature test, as when maximizing a non-convex loss, the slots stay unused.)
      */
@@ -162,8 +162,8 @@ public final class Lbfgsb {
         gPrev = new double[n];
         d = new double[n];
         xc = new double[n];
-        r = new double[n];
         key = new double[n];
+        r = key; // the breakpoint keys live only inside the Cauchy search, the step only after it
         heap = new int[n];
         free = new boolean[n];
         s = new double[m][]; // a slot's pair of n-vectors is allocated when the first pair is stored there

@@ -18,8 +18,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * box centre y = 0 and then at {@code restarts} points drawn uniformly in the box; the largest f seen at any
  * evaluation (all evaluations lie in the box) is kept. f(x) is the first evaluation of the centre start.
  *
- * <p>Memory in the full space: L-BFGS-B's (2m + 8)·n doubles plus five n-vectors here (x, the bounds, the start,
- * the evaluation point); in a subspace, A (n·p entries) and O(m·p).
+ * <p>Memory in the full space: L-BFGS-B's (at most (2m + 7)·n doubles, see {@link Lbfgsb}) plus four n-vectors
+ * here (x, the bounds, the start); the evaluation point and gradient are the objective's own when it has them
+ * ({@link Objective#inPlacePoint}). In a subspace, A (n·p entries) and O(m·p).
  */
 public final class Sharpness {
 

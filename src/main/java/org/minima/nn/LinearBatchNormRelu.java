@@ -6,7 +6,7 @@ package org.minima.nn;
  * three layers is one pass forward and one backward, where the layers one by one take seven:
  * <ul>
  *   <li>forward, after the GEMM y₁ = x·Wᵀ: y₁ += b, y₂ = a·y₁ + c, y₃ = max(y₂, 0) in one pass (reads y₁ once,
- *       writes y₁, y₂, y₃), against three passes reading three arrays;</li>
+ *       writes y₁ and y₃; y₂ is never stored), against three passes reading three arrays and writing three;</li>
  *   <li>backward: d₂ = d₃·[y₃ &gt; 0], the batch-norm sums Σ d₂ and Σ d₂·y₁, d₁ = a·d₂ and the bias sums Σ d₁
  *       in one pass (reads d₃, y₃, y₁, writes d₁), against four passes reading six arrays; then the two GEMMs.</li>
  * </ul>
@@ -31,8 +31,11 @@ final class LinearBatchNormRelu {
                 && bn.oneDimensional() && layers[i + 2] instanceof ReluLayer;
     }
 
-    /** Inference forward: y1 = x·Wᵀ + b, y2 = batch norm (running statistics) of y1, y3 = max(y2, 0). */
-    void forward(Arr x, Arr y1, Arr y2, Arr y3, int n) {
+    /**
+     * Inference forward: y1 = x·Wᵀ + b and y3 = max(y2, 0) with y2 the batch norm (running statistics) of y1. y2 is
+     * not stored: it shares y3's memory ({@link Network}), and no inference pass reads it.
+     */
+    void forward(Arr x, Arr y1, Arr y3, int n) {
         linear.forwardWithoutBias(x, y1);
         double[] bias = linear.biasValues();
         double[][] ab = norm.inferenceCoefficients();
@@ -44,7 +47,6 @@ final class LinearBatchNormRelu {
                 double v = stored(y1.get(k) + bias[j], f64); // what the next layer would read back
                 y1.set(k, v);
                 double u = stored(a[j] * v + c[j], f64);
-                y2.set(k, u);
                 y3.set(k, Math.max(u, 0.0));
             }
         }

@@ -327,7 +327,7 @@ public final class Network {
     private void forward(int n, Layer.Mode mode, long seed) {
         for (int i = 0; i < layers.length; ) {
             if (mode == Layer.Mode.INFERENCE && blocks[i] != null) {
-                blocks[i].forward(act[i], act[i + 1], act[i + 2], act[i + 3], n);
+                blocks[i].forward(act[i], act[i + 1], act[i + 3], n);
                 i += 3;
             } else {
                 layers[i].forward(act[i], act[i + 1], n, mode, seed);
@@ -398,8 +398,12 @@ public final class Network {
         if (n > capacity) {
             int L = layers.length, max = 0;
             actBlocks = new Arr[L + 1];
-            for (int i = 0; i <= L; i++) {
-                actBlocks[i] = Arr.zeros(dtype, (long) n * features[i]);
+            for (int i = L; i >= 0; i--) {
+                // A fused block's batch-norm output shares the ReLU output's memory: only the ReLU reads it, value by
+                // value before writing that value (in place), and inference mode never forms it (saves n·features
+                // values a block, and their page faults on first touch).
+                boolean shared = i >= 2 && i + 1 <= L && blocks[i - 2] != null;
+                actBlocks[i] = shared ? actBlocks[i + 1] : Arr.zeros(dtype, (long) n * features[i]);
                 max = Math.max(max, features[i]);
             }
             gradBlocks = new Arr[] {Arr.zeros(dtype, (long) n * max), Arr.zeros(dtype, (long) n * max)};
