@@ -41,6 +41,7 @@ public final class Network {
     private final Layer[] layers;
     /** blocks[i]: layers i..i+2 are linear → 1-D batch norm → ReLU, run as one in inference mode; else null. */
     private final LinearBatchNormRelu[] blocks;
+    private final boolean fuseBlocks;
     /** Features per example at each layer boundary: features[0] is the input, features[L] the logits. */
     private final int[] features;
     /** Index of the first layer with parameters (layers below it need no backward pass); L if none. */
@@ -60,13 +61,14 @@ public final class Network {
     private int[] labels = new int[0];
     private final int[] correctOut = new int[1];
 
-    private Network(ModelSpec spec, DataType dtype, boolean fuseBlocks) {
+    private Network(ModelSpec spec, DataType dtype, boolean fuseBlocks, Network shared) {
         if (dtype != DataType.FLOAT && dtype != DataType.DOUBLE) {
             throw new IllegalArgumentException("a network is float32 or float64, got " + dtype);
         }
         this.spec = spec;
         this.dtype = dtype;
         this.layers = build(spec, new Scratch(dtype));
+        this.fuseBlocks = fuseBlocks;
         int L = layers.length;
         blocks = new LinearBatchNormRelu[L];
         for (int i = 0; i < L; i++) {
@@ -88,10 +90,10 @@ public final class Network {
         firstParam = first;
         parameterCount = pc;
         bufferCount = bc;
-        params = Arr.zeros(dtype, Math.max(pc, 1));
+        params = shared != null ? shared.params : Arr.zeros(dtype, Math.max(pc, 1));
         grads = Arr.zeros(dtype, Math.max(pc, 1));
-        direction = Arr.zeros(dtype, Math.max(pc, 1));
-        buffers = Arr.zeros(dtype, Math.max(bc, 1));
+        direction = shared != null ? shared.direction : Arr.zeros(dtype, Math.max(pc, 1));
+        buffers = shared != null ? shared.buffers : Arr.zeros(dtype, Math.max(bc, 1));
         long po = 0, bo = 0;
         for (Layer layer : layers) {
             layer.bindParameters(params, grads, direction, po);
@@ -129,7 +131,7 @@ public final class Network {
 
     /** As {@link #create(ModelSpec, DataType)}; {@code fuseBlocks = false} runs every layer alone (tests compare). */
     static Network create(ModelSpec spec, DataType dtype, boolean fuseBlocks) {
-        Network net = new Network(spec, dtype, fuseBlocks); // new off-heap arrays are zero-filled
+        Network net = new Network(spec, dtype, fuseBlocks, null); // new off-heap arrays are zero-filled
         for (Layer layer : net.layers) {
             if (layer instanceof BatchNormLayer) layer.initialize(null);
         }
@@ -142,7 +144,7 @@ public final class Network {
      * ignored; any other name is an error.
      */
     public static Network load(ModelSpec spec, Map<String, Tensor> tensors, DataType dtype) {
-        Network net = new Network(spec, dtype, true);
+        Network net = new Network(spec, dtype, true, null);
         Set<String> used = new HashSet<>();
         for (Layer layer : net.layers) {
             for (Layer.Named t : layer.tensors()) {
@@ -178,6 +180,16 @@ public final class Network {
     /** Reads the model directory {@code dir} (model.json + weights.safetensors) into a network of {@code dtype}. */
     public static Network load(Path dir, DataType dtype) {
         return load(ModelDirectory.read(dir), dtype);
+    }
+
+    /**
+     * A network that shares this one's parameters, direction and running statistics (the same memory: a change to
+     * either is seen by both) but has its own gradient vector and activation buffers, so several threads can each
+     * evaluate chunks of data on one set of weights ({@code NetworkObjective} does). Cost: one gradient vector, and
+     * activation buffers for the chunks it is given.
+     */
+    public Network replica() {
+        return new Network(spec, dtype, fuseBlocks, this);
     }
 
     /**

@@ -24,4 +24,18 @@ public final class Threads {
     public static int current() {
         return current;
     }
+
+    /**
+     * Runs {@code body} with OpenBLAS limited to one thread, so each GEMM runs in the thread that calls it: for code
+     * that splits its work over {@link #current()} threads of its own (data-parallel chunks), where OpenBLAS's
+     * threads would only compete for the cores. Restores {@link #current()} threads after.
+     */
+    public static void withSingleThreadedBlas(Runnable body) {
+        Nd4j.factory().blas().setMaxThreads(1);
+        try {
+            body.run();
+        } finally {
+            Nd4j.factory().blas().setMaxThreads(current);
+        }
+    }
 }
