@@ -94,14 +94,7 @@ class ConvolutionTest {
         // conv (stride 2, pad 1), 2-D BN with running statistics, maxpool (pad 1), ReLU, flatten, linear;
         // FD of the mean loss, every one of the 57 + 6 + 39 parameters
         DataSet data = randomData(5, new int[] {2, 7, 6}, 3, 1);
-        Network net = network(NET, 2);
-        NetworkObjective f = new NetworkObjective(net, data, 2);
-        INDArray w = net.parameters().dup();
-        INDArray g = Nd4j.create(DataType.DOUBLE, w.length());
-        f.valueAndGradient(w, g);
-        double[] expected = centralDifferences(f::value, w, 1e-5);
-        double err = maxAbsDiff(expected, values(g));
-        assertTrue(err <= 1e-7 * norm(expected), "max diff " + err + ", ‖FD‖ " + norm(expected));
+        assertInferenceGradientMatchesDifferences(network(NET, 2), data, 2, 1e-7);
     }
 
     @Test

@@ -41,15 +41,7 @@ class LinearBatchNormReluTest {
     @Test
     void fusedGradientMatchesCentralDifferences() {
         // independent answer: central differences of the loss, h = 1e-5, every one of the 92 parameters
-        Network net = network(SPEC, 11);
-        DataSet data = randomData(10, new int[] {6}, 3, 5);
-        NetworkObjective f = new NetworkObjective(net, data, 4);
-        INDArray w = net.parameters().dup();
-        INDArray g = Nd4j.create(DataType.DOUBLE, w.length());
-        f.valueAndGradient(w, g);
-        double[] expected = centralDifferences(f::value, w, 1e-5);
-        double err = maxAbsDiff(expected, values(g));
-        assertTrue(err <= 1e-7 * norm(expected), "max |analytic − FD| = " + err + ", ‖FD‖ = " + norm(expected));
+        assertInferenceGradientMatchesDifferences(network(SPEC, 11), randomData(10, new int[] {6}, 3, 5), 4, 1e-7);
     }
 
     @Test

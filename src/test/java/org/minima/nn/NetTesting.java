@@ -85,4 +85,16 @@ final class NetTesting {
     static double[] values(INDArray a) {
         return a.dup().data().asDouble();
     }
+
+    /** Inference-mode gradient from NetworkObjective against central differences of its value (h = 1e-5), every coordinate. */
+    static void assertInferenceGradientMatchesDifferences(Network net, DataSet data, int chunk, double rel) {
+        org.minima.analysis.NetworkObjective f = new org.minima.analysis.NetworkObjective(net, data, chunk);
+        INDArray w = net.parameters().dup();
+        INDArray g = Nd4j.create(DataType.DOUBLE, w.length());
+        f.valueAndGradient(w, g);
+        double[] expected = centralDifferences(f::value, w, 1e-5);
+        double err = maxAbsDiff(expected, values(g));
+        org.junit.jupiter.api.Assertions.assertTrue(err <= rel * norm(expected),
+                "max |analytic − FD| = " + err + ", ‖FD‖ = " + norm(expected));
+    }
 }

@@ -19,16 +19,8 @@ import org.nd4j.linalg.factory.Nd4j;
 /** Gradients of each layer type and of whole networks against central finite differences (float64). */
 class NetworkGradientTest {
 
-    /** Inference-mode gradient from NetworkObjective against central differences of its value, every coordinate. */
     private static void assertInferenceGradientMatchesDifferences(ModelSpec spec, DataSet data, int chunk, double rel) {
-        Network net = network(spec, 7);
-        NetworkObjective f = new NetworkObjective(net, data, chunk);
-        INDArray w = net.parameters().dup();
-        INDArray g = Nd4j.create(DataType.DOUBLE, w.length());
-        f.valueAndGradient(w, g);
-        double[] expected = centralDifferences(f::value, w, 1e-5);
-        double err = maxAbsDiff(expected, values(g));
-        assertTrue(err <= rel * norm(expected), "max |analytic − FD| = " + err + ", ‖FD‖ = " + norm(expected));
+        NetTesting.assertInferenceGradientMatchesDifferences(network(spec, 7), data, chunk, rel);
     }
 
     @Test
