@@ -86,6 +86,13 @@ public final class Axis {
             return String.format(java.util.Locale.ROOT, "%.0e", v);
         }
         if (Math.abs(v) < step * 1e-6) v = 0;
+        double top = Math.max(Math.abs(lo), Math.abs(hi));
+        if (top >= 1e6 || top < 1e-3) {
+            // Scientific notation, with as many mantissa digits as the step needs (5e+13, 1.5e+07, 2.5e-05).
+            if (v == 0) return "0";
+            int digits = Math.max(0, (int) Math.floor(Math.log10(top)) - (int) Math.floor(Math.log10(step) + 1e-9));
+            return String.format(java.util.Locale.ROOT, "%." + digits + "e", v).replaceAll("\\.?0+e", "e");
+        }
         int decimals = Math.max(0, (int) Math.ceil(-Math.log10(step) - 1e-9));
         return String.format(java.util.Locale.ROOT, "%." + decimals + "f", v);
     }

@@ -15,6 +15,20 @@ import org.junit.jupiter.api.Test;
 
 class ChartsTest {
 
+    @Test
+    void linearTickLabelsOfVeryLargeOrSmallRangesAreShortScientificNumbersThatParseBackToTheTicks() {
+        // the answer: each label, parsed as a number, is its tick value, and fits in 8 characters
+        for (Axis axis : new Axis[] {Axis.linear(0, 5.1e13, 6), Axis.linear(-3e7, 1.2e8, 5), Axis.linear(0, 2.5e-5, 5)}) {
+            for (double t : axis.ticks()) {
+                String label = axis.label(t);
+                assertTrue(label.length() <= 8, label + " is too long for tick " + t);
+                assertEquals(t, Double.parseDouble(label), 1e-9 * Math.max(Math.abs(axis.lo()), Math.abs(axis.hi())), label);
+            }
+        }
+        Axis plain = Axis.linear(0, 100, 5);
+        for (double t : plain.ticks()) assertEquals(String.valueOf((long) t), plain.label(t), "ordinary ranges keep plain numbers");
+    }
+
     private static BufferedImage decode(byte[] png) throws Exception {
         return ImageIO.read(new ByteArrayInputStream(png));
     }
