@@ -38,7 +38,15 @@ public final class NetworkObjective implements Objective {
     private long evaluations, gradients, hvps;
     /** workers[0] is net itself, the others replicas; made when a call first runs on more than one thread. */
     private Network[] workers = new Network[0];
-    private ExecutorService pool;
+    /**
+     * Daemon threads shared by all objectives (so none leaks threads): a caller runs its part 0 itself and waits only
+     * for the tasks it submitted, which never wait on anything, so objectives used from several threads just queue.
+     */
+    private static final ExecutorService POOL = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "minima-objective");
+        t.setDaemon(true);
+        return t;
+    });
 
     public NetworkObjective(Network net, DataSet data, int chunk) {
         if (chunk <= 0) throw new IllegalArgumentException("chunk must be > 0, got " + chunk);
@@ -112,7 +120,7 @@ public final class NetworkObjective implements Objective {
             List<Future<?>> others = new ArrayList<>();
             for (int t = 1; t < threads; t++) {
                 int id = t;
-                others.add(pool.submit(() -> runParts(part, accumulate, nets[id], id, threads, sums[id])));
+                others.add(POOL.submit(() -> runParts(part, accumulate, nets[id], id, threads, sums[id])));
             }
             runParts(part, accumulate, nets[0], 0, threads, sums[0]);
             for (Future<?> f : others) join(f);
@@ -142,12 +150,6 @@ public final class NetworkObjective implements Objective {
             more[0] = net;
             for (int t = 1; t < threads; t++) more[t] = t < workers.length ? workers[t] : net.replica();
             workers = more;
-            if (pool != null) pool.shutdown();
-            pool = Executors.newFixedThreadPool(threads - 1, r -> {
-                Thread t = new Thread(r, "minima-objective");
-                t.setDaemon(true);
-                return t;
-            });
         }
         return workers;
     }
