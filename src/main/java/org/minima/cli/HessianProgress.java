@@ -47,7 +47,8 @@ final class HessianProgress implements Reproduce.AnalysisProgress.HessianTask {
             long now = System.nanoTime();
             if (lastLine == 0 || now - lastLine > 10_000_000_000L) {
                 lastLine = now;
-                plain.printf("%s: %d HVPs (at most %d), %s (%.0f s)%n", task, products, max, status, (now - started) / 1e9);
+                String detail = status == null || status.isBlank() ? "" : ", " + status;
+                plain.printf("%s: %d HVPs (at most %d)%s (%.0f s)%n", task, products, max, detail, (now - started) / 1e9);
                 plain.flush();
             }
         }
