@@ -797,16 +797,9 @@ public final class Lbfgsb {
     }
 
     /**
-     * out = Wᵀv = [Yᵀv; θSᵀv] (2·col entries). Blocked: a block of v stays in cache while the 2·col columns pass
-     * over it, so the cost is one streaming pass over S and Y (2·col·n multiply-adds) and one over v.
+     * out += [Y; S]ᵀv over the rows [b0, b1) (the S half not yet scaled by θ): a block's share of Wᵀv, summed while
+     * the block of v is in cache, so Wᵀv costs one streaming pass over S and Y (2·col·n multiply-adds) and one over v.
      */
-    private void wTransposeTimes(double[] v, double[] out) {
-        Arrays.fill(out, 0, 2 * col, 0.0);
-        for (int b0 = 0; b0 < n; b0 += BLOCK) addWTransposeTimes(v, b0, Math.min(n, b0 + BLOCK), out);
-        for (int k = 0; k < col; k++) out[col + k] *= theta;
-    }
-
-    /** out += [Y; S]ᵀv over the rows [b0, b1) (the S half not yet scaled by θ); a block's share of {@link #wTransposeTimes}. */
     private void addWTransposeTimes(double[] v, int b0, int b1, double[] out) {
         for (int k = 0; k < col; k++) {
             int sl = slot(k);

@@ -107,24 +107,22 @@ public final class NetworkObjective implements Objective {
      */
     private double overData(Part part, boolean accumulate) {
         int threads = Math.max(1, Math.min(Threads.current(), Math.min(chunk, data.size())));
-        if (threads == 1) {
-            if (accumulate) net.zeroGradient();
-            double sum = 0;
-            for (int from = 0; from < data.size(); from += chunk) sum += part.run(net, from, Math.min(data.size(), from + chunk));
-            return sum;
-        }
-        Network[] nets = workers(threads);
         int chunks = (data.size() + chunk - 1) / chunk;
         double[][] sums = new double[threads][chunks];
-        Threads.withSingleThreadedBlas(() -> {
-            List<Future<?>> others = new ArrayList<>();
-            for (int t = 1; t < threads; t++) {
-                int id = t;
-                others.add(POOL.submit(() -> runParts(part, accumulate, nets[id], id, threads, sums[id])));
-            }
-            runParts(part, accumulate, nets[0], 0, threads, sums[0]);
-            for (Future<?> f : others) join(f);
-        });
+        Network[] nets = threads == 1 ? new Network[] {net} : workers(threads);
+        if (threads == 1) {
+            runParts(part, accumulate, net, 0, 1, sums[0]); // OpenBLAS keeps its own threads
+        } else {
+            Threads.withSingleThreadedBlas(() -> {
+                List<Future<?>> others = new ArrayList<>();
+                for (int t = 1; t < threads; t++) {
+                    int id = t;
+                    others.add(POOL.submit(() -> runParts(part, accumulate, nets[id], id, threads, sums[id])));
+                }
+                runParts(part, accumulate, nets[0], 0, threads, sums[0]);
+                for (Future<?> f : others) join(f);
+            });
+        }
         if (accumulate) {
             INDArray g = net.gradient();
             for (int t = 1; t < threads; t++) g.addi(nets[t].gradient()); // P additions a replica, in thread order

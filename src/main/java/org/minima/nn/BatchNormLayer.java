@@ -90,8 +90,8 @@ final class BatchNormLayer extends Layer {
         return coefficients();
     }
 
-    /** y = γ·(x − μ)·invStd + β = a·x + b per channel, from the current statistics: {a, b}. */
-    private double[][] coefficients() {
+    /** y = γ·(x − μ)·invStd + β = a·x + b per channel, from the statistics of the last forward pass: {a, b}. */
+    double[][] coefficients() {
         double[] a = new double[channels], b = new double[channels];
         for (int c = 0; c < channels; c++) {
             a[c] = gamma.get(c) * invStd[c];

@@ -63,7 +63,7 @@ final class LinearBatchNormRelu {
      * {@link #forward} of the same chunk.
      */
     void backward(Arr x, Arr y1, Arr y3, Arr d3, Arr d1, Arr dx, int n) {
-        double[] a = norm.inferenceCoefficients()[0];
+        double[] a = norm.coefficients()[0]; // the statistics forward took
         int f = a.length;
         double[] sumD2 = new double[f], sumD2Y1 = new double[f], sumD1 = new double[f];
         boolean f64 = y3.nd.dataType() == org.nd4j.linalg.api.buffer.DataType.DOUBLE;

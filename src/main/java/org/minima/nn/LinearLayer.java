@@ -51,8 +51,13 @@ final class LinearLayer extends Layer {
 
     /** The bias as a Java array ({@code out} doubles). */
     double[] biasValues() {
+        return values(b);
+    }
+
+    /** The {@code out} values of a bias-shaped vector (b or its direction) as a Java array. */
+    private double[] values(Arr bias) {
         double[] bb = new double[out];
-        for (int j = 0; j < out; j++) bb[j] = b.get(j);
+        for (int j = 0; j < out; j++) bb[j] = bias.get(j);
         return bb;
     }
 
@@ -95,8 +100,7 @@ final class LinearLayer extends Layer {
     }
 
     private void addBias(Arr y, Arr bias, int n) {
-        double[] bb = new double[out]; // `out` doubles, read once so the loop below touches y only
-        for (int j = 0; j < out; j++) bb[j] = bias.get(j);
+        double[] bb = values(bias); // `out` doubles, read once so the loop below touches y only
         for (int r = 0, k = 0; r < n; r++) {
             for (int j = 0; j < out; j++, k++) y.set(k, y.get(k) + bb[j]);
         }
