@@ -3,7 +3,7 @@ package org.minima.analysis;
 import org.minima.io.InputException;
 
 /**
- * Evenly spaced values {@code START:STOP:COUNT}, both ends included (CONTRACT.md: {@code --alpha}, {@code --grid}).
+ * Evenly spaced values {@code START:STOP:COUNT}, both ends included (docs/cli.md: {@code --alpha}, {@code --grid}).
  * {@code -1:2:25} is −1, −0.875, …, 2.
  */
 public record Grid(double start, double stop, int count) {

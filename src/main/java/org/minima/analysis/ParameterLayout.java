@@ -12,7 +12,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * Where each tensor of a model lives in the flat parameter vector (CONTRACT.md: every trainable tensor,
+ * Where each tensor of a model lives in the flat parameter vector (docs/cli.md: every trainable tensor,
  * {@code weight} then {@code bias}, of each layer in order, row-major), and what kind of entries it holds.
  * Filter normalization needs the kind: the rows of a linear weight {@code [out, in]} and of a conv weight
  * {@code [out, in, kh, kw]} are the filters (one per output unit / channel, as in Li et al. 2018, §4);

@@ -4,7 +4,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** Options every command takes (CONTRACT.md, "Running it"). */
+/** Options every command takes (docs/cli.md, "Running it"). */
 public final class CommonOptions {
     @Spec(Spec.Target.MIXEE) CommandLine.Model.CommandSpec mixee;
 

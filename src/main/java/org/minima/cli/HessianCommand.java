@@ -34,7 +34,7 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code hessian}: extreme eigenvalues, trace and spectral density of the Hessian of a saved model's
- * inference-mode loss on a data set (CONTRACT.md; methods and defaults in docs/hessian.md).
+ * inference-mode loss on a data set (flags and JSON in docs/cli.md; methods and defaults in docs/hessian.md).
  */
 @Command(name = "hessian", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Hessian spectrum of a model's loss on a data set, on exact Hessian-vector products:",

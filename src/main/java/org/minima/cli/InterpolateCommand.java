@@ -83,7 +83,7 @@ public final class InterpolateCommand implements Callable<Integer> {
         ModelDirectory.Loaded a = ModelDirectory.read(from);
         ModelDirectory.Loaded b = ModelDirectory.read(to);
         requireSameArchitecture(a.spec(), b.spec());
-        // float64 for the analysis whatever the files hold (CONTRACT: analyzers default to float64)
+        // float64 for the analysis whatever the files hold (docs/cli.md: analyzers default to float64)
         Network netFrom = Network.load(a.spec(), a.tensors(), DataType.DOUBLE);
         Network netTo = Network.load(b.spec(), b.tensors(), DataType.DOUBLE);
         DataSet trainData = DataSets.load(train, examples);

@@ -6,7 +6,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The front door: {@code java -jar minima.jar COMMAND [options]}. Exit codes (CONTRACT.md):
+ * The front door: {@code java -jar minima.jar COMMAND [options]}. Exit codes (docs/cli.md):
  * 0 success, 2 bad input or usage, 1 a failure while running. Errors are one line on stderr.
  */
 @Command(

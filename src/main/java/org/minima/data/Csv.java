@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import org.minima.io.InputException;
 
 /**
- * CSV data (CONTRACT.md, "Data sets"): one example a line, features then an integer label {@code >= 0}
+ * CSV data (docs/data.md): one example a line, features then an integer label {@code >= 0}
  * last, comma-separated, no header. Every line has the same number of fields; blank lines are skipped.
  * Classes is the largest label + 1 unless given. Example shape {@code [d]}.
  */

@@ -6,7 +6,7 @@ import java.util.Locale;
 import org.minima.io.InputException;
 
 /**
- * Loads a data set from a SPEC (CONTRACT.md, "Data sets"):
+ * Loads a data set from a SPEC (docs/data.md):
  * <pre>
  *   fashion-mnist[:train|:test]     the Debian package dataset-fashion-mnist (MINIMA_DATA_DIR overrides the folder)
  *   mnist:DIR[:train|:test]         IDX files in DIR, raw or .gz

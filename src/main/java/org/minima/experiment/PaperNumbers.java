@@ -6,7 +6,7 @@ import java.util.Map;
 /**
  * The numbers {@code reproduce} compares with: Keskar, Mudigere, Nocedal, Smelyanskiy & Tang, "On Large-Batch
  * Training for Deep Learning: Generalization Gap and Sharp Minima", ICLR 2017 (arXiv 1609.04836), Tables 2–4,
- * mean ± standard deviation over 5 runs, as collected in PAPERS.md. SB = batch 256, LB = 10% of the training set,
+ * mean ± standard deviation over 5 runs, as printed in the paper. SB = batch 256, LB = 10% of the training set,
  * Adam. Accuracies are in percent, as printed in the paper; sharpness is Metric 2.1 (percent) with 10 L-BFGS-B
  * iterations, in the full space (Table 3) and in a random 100-dimensional subspace (Table 4).
  */

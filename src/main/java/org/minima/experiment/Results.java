@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * {@code results.json} (CONTRACT.md): {@code {"experiment", "quick", "runs": [...], "paper": {...}}}. Each run's
+ * {@code results.json} (docs/cli.md, "results.json"): {@code {"experiment", "quick", "runs": [...], "paper": {...}}}. Each run's
  * figures come from its run.json (the last epoch, inference mode, whole training and test sets as trained on) and
  * its analyses; missing ones (no test set, an analysis not asked for) are null.
  */

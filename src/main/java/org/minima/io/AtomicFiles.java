@@ -20,7 +20,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /**
- * Output files that are either complete or absent (CONTRACT.md, "Running it"): the content goes to a
+ * Output files that are either complete or absent (docs/cli.md, "Running it"): the content goes to a
  * hidden temporary file in the target's own folder (same file system, so the rename is atomic), is
  * flushed to disk, and is then renamed over the target. An interrupted run leaves at most a
  * {@code .NAME.*.tmp} file, never a truncated {@code NAME}.

@@ -7,7 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A model directory (CONTRACT.md, "Model directory"): {@code model.json} and {@code weights.safetensors},
+ * A model directory (docs/model-directory.md): {@code model.json} and {@code weights.safetensors},
  * readable by PyTorch users. Reading checks every tensor model.json needs is there with PyTorch's shape;
  * writing replaces each file atomically.
  */

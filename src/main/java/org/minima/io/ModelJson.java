@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The {@code model.json} body of a model directory (CONTRACT.md, "Model directory"), read and written
+ * The {@code model.json} body of a model directory (docs/model-directory.md), read and written
  * exactly: {@code format "minima-model"}, {@code version 1}, {@code input}, {@code classes}, optional
  * {@code preprocess}, {@code layers}. Defaults as PyTorch: conv stride 1 padding 0, max-pool stride =
  * kernel padding 0, batch norm eps 1e-5 momentum 0.1, dropout p 0.5. Unknown keys and types are errors.

@@ -3,7 +3,7 @@ package org.minima.io;
 import java.util.List;
 
 /**
- * The architecture part of a model directory's {@code model.json} (CONTRACT.md, "Model directory"):
+ * The architecture part of a model directory's {@code model.json} (docs/model-directory.md):
  * input shape, number of classes, optional preprocessing, and the layers in order. Immutable.
  * Layer {@code i} owns the tensors {@code layers.<i>.weight}, {@code layers.<i>.bias}, ... .
  */

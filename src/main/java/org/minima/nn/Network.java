@@ -139,7 +139,7 @@ public final class Network {
     }
 
     /**
-     * A network with the weights of a model directory's tensors (PyTorch names and shapes, CONTRACT.md).
+     * A network with the weights of a model directory's tensors (PyTorch names and shapes, docs/model-directory.md).
      * Every tensor the architecture needs must be there with its shape; {@code num_batches_tracked} is
      * ignored; any other name is an error.
      */

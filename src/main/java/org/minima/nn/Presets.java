@@ -15,7 +15,7 @@ import org.minima.io.ModelSpec.Relu;
 
 /**
  * Keskar et al. 2017's networks (Table 1; the C-networks from the authors' {@code network_zoo.py}, see
- * PAPERS.md), in PyTorch terms. Batch norm with PyTorch's defaults (eps 1e-5, momentum 0.1); "same"
+ * github.com/keskarnitish/large-batch-training), in PyTorch terms. Batch norm with PyTorch's defaults (eps 1e-5, momentum 0.1); "same"
  * padding is the symmetric padding that keeps the size (kernel 5 → 2, kernel 3 → 1; the 3×3 stride-2
  * pools pad 1, giving Keras' ceil(size/2)). Preprocess: pixels/255, nothing else.
  */

@@ -18,7 +18,7 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.YAMLException;
 
 /**
- * A training config (CONTRACT.md, "Training configs"), checked key by key. {@link #raw()} is the config
+ * A training config (docs/training.md, "Config keys"), checked key by key. {@link #raw()} is the config
  * as used (after {@code --set} and {@code --seed}), which {@code run.json} records so that the run can be
  * repeated from it. docs/training.md documents every key.
  */

@@ -24,7 +24,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * One training run on disk (CONTRACT.md, "Records"): builds the model and data from a {@link TrainConfig},
+ * One training run on disk (docs/cli.md, "Records of a run"): builds the model and data from a {@link TrainConfig},
  * trains with {@link Trainer}, and writes the run directory: the final model ({@code model.json},
  * {@code weights.safetensors}), {@code history.csv}, {@code run.json}, and {@code checkpoint/}.
  */

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * An output path that cannot be written is bad input (CONTRACT.md, exit codes): exit 2, one line naming the
+ * An output path that cannot be written is bad input (docs/cli.md, exit codes): exit 2, one line naming the
  * path, and nothing left behind. The answer is the file system: a regular file where a folder must be, a folder
  * where a file must be, and /proc, which takes no new entries.
  */

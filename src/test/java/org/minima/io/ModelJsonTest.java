@@ -10,7 +10,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ModelJsonTest {
-    /** CONTRACT.md's example, verbatim. */
+    /** docs/cli.md's model.json example, verbatim. */
     static final String CONTRACT_EXAMPLE = """
             {
               "format": "minima-model", "version": 1,

@@ -116,7 +116,7 @@ class NetworkTest {
 
     @Test
     void sameSeedGivesBitIdenticalInitializationAndTrainingGradient() {
-        // determinism (STYLE/COMMON): two networks from the same seed, the same batch and dropout seed
+        // determinism: two networks from the same seed, the same batch and dropout seed
         ModelSpec spec = spec(new int[] {6}, 3, new Linear(6, 8), new BatchNorm(8, 1e-5, 0.1), new Relu(),
                 new org.minima.io.ModelSpec.Dropout(0.5), new Linear(8, 3));
         DataSet data = randomData(10, new int[] {6}, 3, 2);

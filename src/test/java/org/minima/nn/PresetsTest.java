@@ -12,7 +12,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 class PresetsTest {
     @Test
     void presetsHaveTheParameterCountsOfTheirArchitectures() {
-        // counted by hand from PAPERS.md's Table 1 description (weights + biases + BN γ, β):
+        // counted by hand from Keskar et al. 2017's Table 1 description (weights + biases + BN γ, β):
         // F1 784·512+512 + 4·(512²+512) + 5·1024 + 5130; C1 4864+128+102464+128+1573248+768+73920+384+1930;
         // C2 the 13 VGG convs 3×3 + BN, then 512·512+512 + 1024 + 512·K+K
         long[] expected = {1_462_794, 1_757_834, 14_991_946, 1_775_204, 15_038_116};
@@ -25,7 +25,7 @@ class PresetsTest {
 
     @Test
     void presetsScalePixelsBy1Over255AndNothingElse() {
-        // PAPERS.md: inputs are pixels / 255, no mean subtraction
+        // Keskar et al.'s code: inputs are pixels / 255, no mean subtraction
         for (String name : Presets.NAMES) {
             ModelSpec.Preprocess p = Presets.build(name).preprocess();
             assertEquals(1.0 / 255.0, p.scale());

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.minima.io.InputException;
 
 /**
- * Every policy, built from its config mapping, against its closed form (PAPERS.md, LRBench table; SGDR eq. 5;
+ * Every policy, built from its config mapping, against its closed form (LRBench, Wu et al. 2019; SGDR eq. 5;
  * one-cycle; Goyal et al.'s warm-up) worked out by hand at chosen points, including the boundaries of steps,
  * cycles and restarts.
  */
