@@ -143,7 +143,7 @@ class LandscapeCommandsTest {
         // By hand: digit runs compare as numbers, the rest as text.
         List<Path> files = new ArrayList<>(List.of(Path.of("vector_10.safetensors"), Path.of("vector_2.safetensors"),
                 Path.of("vector_1.safetensors"), Path.of("a.safetensors")));
-        files.sort(LandscapeCommand.NATURAL);
+        files.sort(org.minima.io.DirectionFiles.NATURAL);
         assertEquals(List.of(Path.of("a.safetensors"), Path.of("vector_1.safetensors"), Path.of("vector_2.safetensors"),
                 Path.of("vector_10.safetensors")), files);
     }
@@ -160,7 +160,7 @@ class LandscapeCommandsTest {
             java.util.Arrays.fill(v, k + 1);
             org.minima.io.Safetensors.write(dir.resolve(names[k] + ".safetensors"), layout.toTensors(v, "F64"), "F64");
         }
-        double[][] d = LandscapeCommand.readDirections(dir, layout, "test", 2);
+        double[][] d = org.minima.analysis.LandscapeAnalysis.readDirections(dir, layout, "test", 2);
         assertEquals(2.0, d[0][0], 0.0);
         assertEquals(3.0, d[1][d[1].length - 1], 0.0);
     }
