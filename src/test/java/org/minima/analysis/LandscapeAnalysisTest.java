@@ -27,6 +27,15 @@ class LandscapeAnalysisTest {
     private static final LandscapeAnalysis.Options OPTIONS =
             LandscapeAnalysis.Options.defaults().withDims(2).withGrid(new Grid(-1, 1, 4)).withSeed(5).withChunk(16);
 
+    /** Where the model "came from" for landscape.json (the tests pass the network itself). */
+    private final LandscapeAnalysis.Source source = new LandscapeAnalysis.Source(Path.of("model"), "test", null);
+
+    /** An uninterrupted run of {@code options} into the new folder {@code tmp/name}. */
+    private LandscapeAnalysis.Result fresh(String name, long seed, DataSet data, LandscapeAnalysis.Options options) throws IOException {
+        Path out = Files.createDirectories(tmp.resolve(name));
+        return LandscapeAnalysis.run(InterpolationNetworkTest.net(seed), data, source, options, out, n -> {});
+    }
+
     /**
      * The loss at θ + x·δ + y·η computed without the landscape code: the model's tensors and the direction files'
      * tensors added name by name (running statistics kept), a new network loaded from the sum, evaluated in one chunk.
@@ -51,10 +60,8 @@ class LandscapeAnalysisTest {
     @Test
     void aPartialCsvIsCompletedWithoutReevaluatingItsCellsAndTheNewCellsAreTheLossAtThoseGridPoints() throws IOException {
         DataSet data = InterpolationNetworkTest.data(40, 6, 3, 9);
-        var source = new LandscapeAnalysis.Source(tmp.resolve("model"), "test", null);
+        LandscapeAnalysis.Result full = fresh("whole", 41, data, OPTIONS);
         Path whole = tmp.resolve("whole");
-        Files.createDirectories(whole);
-        LandscapeAnalysis.Result full = LandscapeAnalysis.run(InterpolationNetworkTest.net(41), data, source, OPTIONS, whole, n -> {});
         List<String> rows = Files.readAllLines(whole.resolve(LandscapeAnalysis.CSV));
         assertEquals(1 + 16, rows.size());
 
@@ -94,10 +101,8 @@ class LandscapeAnalysisTest {
     @Test
     void aFolderOfAnotherLandscapeIsRefusedAndItsCsvLeftAsItWas() throws IOException {
         DataSet data = InterpolationNetworkTest.data(20, 6, 3, 4);
-        var source = new LandscapeAnalysis.Source(tmp.resolve("model"), "test", null);
+        fresh("out", 3, data, OPTIONS);
         Path out = tmp.resolve("out");
-        Files.createDirectories(out);
-        LandscapeAnalysis.run(InterpolationNetworkTest.net(3), data, source, OPTIONS, out, n -> {});
         String csv = Files.readString(out.resolve(LandscapeAnalysis.CSV));
         InputException e = assertThrows(InputException.class, () -> LandscapeAnalysis.run(InterpolationNetworkTest.net(3), data, source,
                 OPTIONS.withSeed(6), out, n -> {}));

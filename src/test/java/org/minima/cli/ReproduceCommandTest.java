@@ -255,10 +255,10 @@ class ReproduceCommandTest {
             // SharpnessProgress: a line per iteration of each start; the subspace measurement names its dimension
             assertTrue(err.contains(run + ": sharpness eps 1e-3: start 1/1, iteration "), err);
             assertTrue(err.contains(run + ": sharpness eps 5e-4 subspace 5: start 1/1 done: "), err);
-            // HessianProgress: products done out of the most the analysis may take
+            // CountProgress.hessian: products done out of the most the analysis may take
             assertTrue(err.matches("(?s).*\\n" + run + ": hessian: \\d+ HVPs \\(at most \\d+\\)(, [^\\n]*)? \\(\\d+ s\\).*"), err);
         }
-        // GridProgress: the last of the 4 values of α is always reported
+        // CountProgress.grid: the last of the 4 values of α is always reported
         assertTrue(err.matches("(?s).*\\ninterpolation sb-lb: 4/4 \\(\\d+ s\\)\\n.*"), err);
     }
 
