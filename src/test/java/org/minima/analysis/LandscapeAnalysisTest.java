@@ -109,4 +109,21 @@ class LandscapeAnalysisTest {
         assertTrue(e.getMessage().contains("seed"), e.getMessage());
         assertEquals(csv, Files.readString(out.resolve(LandscapeAnalysis.CSV)));
     }
+
+    @Test
+    void hessianEigenvectorFilesOneAndTwoAreTheDirectionsEvenBesideBottomOnes() throws IOException {
+        // hessian --vectors writes eigenvector-1, eigenvector-2, ... (largest first) and eigenvector-bottom-1, ...:
+        // the directions must be eigenvector-1 then eigenvector-2. Each file here holds a constant vector, 1, 2 or 3.
+        var layout = ParameterLayout.of(InterpolationNetworkTest.net(1).spec());
+        Path dir = tmp.resolve("vectors");
+        String[] names = {"eigenvector-bottom-1", "eigenvector-1", "eigenvector-2"};
+        for (int k = 0; k < 3; k++) {
+            double[] v = new double[(int) layout.parameterCount()];
+            java.util.Arrays.fill(v, k + 1);
+            Safetensors.write(dir.resolve(names[k] + ".safetensors"), layout.toTensors(v, "F64"), "F64");
+        }
+        double[][] d = LandscapeAnalysis.readDirections(dir, layout, "test", 2);
+        assertEquals(2.0, d[0][0], 0.0);
+        assertEquals(3.0, d[1][d[1].length - 1], 0.0);
+    }
 }
