@@ -1,9 +1,16 @@
 package org.minima.analysis;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.IntConsumer;
 import java.util.function.Supplier;
+import org.minima.data.DataSet;
+import org.minima.io.AtomicFiles;
+import org.minima.io.InputException;
+import org.minima.io.ModelSpec;
+import org.minima.nn.Network;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -19,6 +26,9 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>The model is never copied per point: each α is written into the network's own parameter and buffer
  * vectors (one assign and one axpy each, no allocation), then the caller's evaluators run on it.
+ *
+ * <p>{@code interpolate} and {@code reproduce} both call {@link #run(Network, Network, DataSet, DataSet, Options, IntConsumer)}
+ * with an {@link Options} value and write {@link Result#csv()}: the same columns from both.
  */
 public final class Interpolation {
     private Interpolation() {}
@@ -37,6 +47,49 @@ public final class Interpolation {
         public double toWeight(double alpha) {
             return this == LINEAR ? alpha : Math.sin(alpha * Math.PI / 2);
         }
+
+        /** {@code linear} or {@code curved} (any case); {@code where} names the flag or key in the error. */
+        public static Path parse(String text, String where) {
+            return switch (text.toLowerCase(Locale.ROOT)) {
+                case "linear" -> LINEAR;
+                case "curved" -> CURVED;
+                default -> throw new InputException(where + " " + text + ": expected linear or curved");
+            };
+        }
+    }
+
+    /** How to interpolate. Each option's default and meaning stand here and nowhere else. */
+    public record Options(
+            Grid alphas, // the values of α, both ends included; default -1:2:25 (Keskar Figure 3)
+            Path path,   // LINEAR (Figure 3) or CURVED (Figure 7); default LINEAR
+            int chunk) { // examples per forward pass (memory against speed, same result); default 1000
+        public Options {
+            if (alphas == null || path == null) throw new IllegalArgumentException("alphas and path must be given");
+            if (chunk < 1) throw new IllegalArgumentException("chunk must be >= 1, got " + chunk);
+        }
+
+        public static Options defaults() {
+            return new Options(new Grid(-1, 2, 25), Path.LINEAR, 1000);
+        }
+
+        public Options withAlphas(Grid alphas) { return new Options(alphas, path, chunk); }
+
+        public Options withPath(Path path) { return new Options(alphas, path, chunk); }
+
+        public Options withChunk(int chunk) { return new Options(alphas, path, chunk); }
+    }
+
+    /** The curve: one {@link Point} per α, in grid order. */
+    public record Result(Options options, List<Point> points) {
+        /** {@code interpolation.csv}: {@code alpha,train_loss,train_accuracy,test_loss,test_accuracy}, full precision. */
+        public String csv() {
+            return Interpolation.csv(points);
+        }
+
+        /** Writes {@link #csv()} to {@code file}, atomically. */
+        public void writeCsv(java.nio.file.Path file) {
+            AtomicFiles.writeString(file, csv());
+        }
     }
 
     /** One row of {@code interpolation.csv}. */
@@ -48,6 +101,42 @@ public final class Interpolation {
      */
     public record Ends(INDArray fromParameters, INDArray fromBuffers, INDArray toParameters, INDArray toBuffers,
                        ParameterLayout layout) {}
+
+    /**
+     * The two models' losses and accuracies on {@code train} and {@code test} (inference mode, running statistics
+     * moved along the path) at each α of {@code options}. {@code from} is the working memory: each α is written
+     * into its parameters and buffers, and its own values are put back at the end (two copies of the model, taken
+     * once). {@code to} is only read. {@code progress} is told the number of α done.
+     */
+    public static Result run(Network from, Network to, DataSet train, DataSet test, Options options, IntConsumer progress) {
+        INDArray parameters = from.parameters();
+        INDArray buffers = from.buffers();
+        Ends ends = new Ends(parameters.dup(), buffers.length() > 0 ? buffers.dup() : buffers, to.parameters(), to.buffers(), ParameterLayout.of(from.spec()));
+        try {
+            return new Result(options, run(ends, parameters, buffers, options.alphas(), options.path(),
+                    () -> Score.of(from.evaluate(train, options.chunk())), () -> Score.of(from.evaluate(test, options.chunk())), progress));
+        } finally {
+            parameters.assign(ends.fromParameters());
+            if (buffers.length() > 0) buffers.assign(ends.fromBuffers());
+        }
+    }
+
+    /**
+     * Refuses two models that cannot be interpolated: another architecture, or another preprocessing (the same
+     * weights would see other inputs). {@code fromName} and {@code toName} name them in the message (e.g. their
+     * model.json files).
+     */
+    public static void requireSameModel(ModelSpec from, ModelSpec to, String fromName, String toName) {
+        if (!from.layers().equals(to.layers()) || !Arrays.equals(from.input(), to.input()) || from.classes() != to.classes()) {
+            throw new InputException(toName + ": the architecture differs from " + fromName
+                    + "; interpolation needs two models of the same architecture");
+        }
+        ModelSpec.Preprocess a = from.preprocess();
+        ModelSpec.Preprocess b = to.preprocess();
+        if (a.scale() != b.scale() || !Arrays.equals(a.mean(), b.mean()) || !Arrays.equals(a.std(), b.std())) {
+            throw new InputException(toName + ": preprocess differs from " + fromName + "; the two models must see the same inputs");
+        }
+    }
 
     /**
      * For each α of {@code alphas}: writes θ(α) into {@code parameters} and {@code buffers} (the network's own

@@ -18,9 +18,9 @@ import org.minima.analysis.TraceEstimator;
 import org.minima.data.DataSet;
 import org.minima.data.DataSets;
 import org.minima.io.AtomicFiles;
+import org.minima.io.DirectionFiles;
 import org.minima.io.Json;
 import org.minima.io.ModelDirectory;
-import org.minima.io.Safetensors;
 import org.minima.io.Tensor;
 import org.minima.nn.Network;
 import org.minima.nn.Threads;
@@ -130,7 +130,7 @@ public final class HessianCommand implements Callable<Integer> {
                 method, probes, wantDensity ? densityRuns : 0, densitySteps, seed);
         HessianOperator h = new HessianOperator(objective, w);
         HessianAnalysis.Result result;
-        try (HessianProgress progress = new HessianProgress("hessian", options.maxProducts(), common.quiet)) {
+        try (CountProgress progress = CountProgress.hessian("hessian", options.maxProducts(), common.quiet)) {
             h.setListener(progress);
             result = HessianAnalysis.run(h, options);
         }
@@ -235,7 +235,7 @@ public final class HessianCommand implements Callable<Integer> {
         for (int pass = 0; pass < 2; pass++) {
             List<INDArray> vs = pass == 0 ? s.vectors() : s.bottomVectors();
             for (int i = 0; i < vs.size(); i++) {
-                String name = (pass == 0 ? "eigenvector-" : "eigenvector-bottom-") + (i + 1) + ".safetensors";
+                String name = DirectionFiles.eigenvectorName(i + 1, pass == 1);
                 layout.parameters().assign(vs.get(i).castTo(DataType.DOUBLE));
                 Map<String, Tensor> tensors = new LinkedHashMap<>();
                 for (Map.Entry<String, Tensor> e : layout.toTensors("F64").entrySet()) {
@@ -243,7 +243,7 @@ public final class HessianCommand implements Callable<Integer> {
                 }
                 double value = pass == 0 ? s.eigenvalues()[i] : s.bottomEigenvalues()[i];
                 double residual = pass == 0 ? s.residuals()[i] : s.bottomResiduals()[i];
-                Safetensors.write(vectors.resolve(name), tensors, "F64",
+                DirectionFiles.write(vectors.resolve(name), tensors,
                         Map.of("eigenvalue", Double.toString(value), "residual", Double.toString(residual), "model", model.toString()));
                 ObjectNode entry = list.addObject();
                 entry.put("file", name);

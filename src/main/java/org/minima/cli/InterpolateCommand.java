@@ -2,21 +2,15 @@ package org.minima.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.function.Supplier;
 import org.minima.analysis.Grid;
 import org.minima.analysis.Interpolation;
-import org.minima.analysis.ParameterLayout;
-import org.minima.analysis.Score;
 import org.minima.data.DataSet;
 import org.minima.data.DataSets;
 import org.minima.io.AtomicFiles;
 import org.minima.io.InputException;
 import org.minima.io.ModelDirectory;
-import org.minima.io.ModelSpec;
-import org.minima.nn.Evaluation;
 import org.minima.nn.Network;
 import org.minima.nn.Threads;
 import org.minima.plot.InterpolationPlot;
@@ -72,69 +66,38 @@ public final class InterpolateCommand implements Callable<Integer> {
     public Integer call() {
         Threads.configure(common.threads);
         Grid alphas = Grid.parse(alpha, "--alpha");
-        Interpolation.Path p = switch (path.toLowerCase(java.util.Locale.ROOT)) {
-            case "linear" -> Interpolation.Path.LINEAR;
-            case "curved" -> Interpolation.Path.CURVED;
-            default -> throw new InputException("--path " + path + ": expected linear or curved");
-        };
+        Interpolation.Path p = Interpolation.Path.parse(path, "--path");
         if (chunk < 1) throw new InputException("--chunk " + chunk + ": expected a number > 0");
+        Interpolation.Options options = Interpolation.Options.defaults().withAlphas(alphas).withPath(p).withChunk(chunk);
         AtomicFiles.requireWritableFolder(out, "--out"); // before the evaluations, not after
 
         ModelDirectory.Loaded a = ModelDirectory.read(from);
         ModelDirectory.Loaded b = ModelDirectory.read(to);
-        requireSameArchitecture(a.spec(), b.spec());
+        Interpolation.requireSameModel(a.spec(), b.spec(), from + "/model.json", to + "/model.json");
         // float64 for the analysis whatever the files hold (docs/cli.md: analyzers default to float64)
         Network netFrom = Network.load(a.spec(), a.tensors(), DataType.DOUBLE);
         Network netTo = Network.load(b.spec(), b.tensors(), DataType.DOUBLE);
         DataSet trainData = DataSets.load(train, examples);
         DataSet testData = DataSets.load(test, examples);
 
-        // netFrom is the one buffer the path is written into; the ends are copies taken first
-        var ends = new Interpolation.Ends(netFrom.parameters().dup(), netFrom.buffers().dup(),
-                netTo.parameters(), netTo.buffers(), ParameterLayout.of(a.spec()));
-        Supplier<Score> onTrain = () -> score(netFrom.evaluate(trainData, chunk));
-        Supplier<Score> onTest = () -> score(netFrom.evaluate(testData, chunk));
-        List<Interpolation.Point> points;
-        try (GridProgress progress = new GridProgress("interpolate", alphas.count(), common.quiet)) {
-            points = Interpolation.run(ends, netFrom.parameters(), netFrom.buffers(), alphas, p, onTrain, onTest, progress);
+        Interpolation.Result result;
+        try (CountProgress progress = CountProgress.grid("interpolate", options.alphas().count(), common.quiet)) {
+            result = Interpolation.run(netFrom, netTo, trainData, testData, options, progress);
         }
-
         Path csv = out.resolve("interpolation.csv");
-        AtomicFiles.writeString(csv, Interpolation.csv(points));
-        InterpolationPlot plot = new InterpolationPlot(points, p, name(from), name(to), logLoss);
-        Path png = out.resolve("interpolation.png");
-        Path svg = out.resolve("interpolation.svg");
-        byte[] pngBytes = plot.chart().png(2);
-        byte[] svgBytes = plot.chart().svg();
-        AtomicFiles.write(png, o -> o.write(pngBytes));
-        AtomicFiles.write(svg, o -> o.write(svgBytes));
+        result.writeCsv(csv);
+        List<Path> figures = new InterpolationPlot(result.points(), options.path(), name(from), name(to), logLoss).chart()
+                .write(out.resolve("interpolation.png"));
 
         PrintWriter w = spec.commandLine().getOut();
         w.println(csv);
-        w.println(png);
-        w.println(svg);
+        for (Path f : figures) w.println(f);
         w.flush();
         return Main.EXIT_OK;
-    }
-
-    static Score score(Evaluation e) {
-        return new Score(e.loss(), e.accuracy());
     }
 
     private static String name(Path dir) {
         Path f = dir.toAbsolutePath().normalize().getFileName();
         return f == null ? dir.toString() : f.toString();
-    }
-
-    private void requireSameArchitecture(ModelSpec x, ModelSpec y) {
-        if (!x.layers().equals(y.layers()) || !Arrays.equals(x.input(), y.input()) || x.classes() != y.classes()) {
-            throw new InputException(to + "/model.json: the architecture differs from " + from
-                    + "/model.json; interpolation needs two models of the same architecture");
-        }
-        ModelSpec.Preprocess px = x.preprocess();
-        ModelSpec.Preprocess py = y.preprocess();
-        if (px.scale() != py.scale() || !Arrays.equals(px.mean(), py.mean()) || !Arrays.equals(px.std(), py.std())) {
-            throw new InputException(to + "/model.json: preprocess differs from " + from + "/model.json; the two models must see the same inputs");
-        }
     }
 }

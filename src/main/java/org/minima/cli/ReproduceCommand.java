@@ -3,6 +3,7 @@ package org.minima.cli;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.minima.analysis.AnalysisProgress;
 import org.minima.experiment.Experiment;
 import org.minima.io.AtomicFiles;
 import org.minima.experiment.Reproduce;
@@ -41,7 +42,7 @@ public final class ReproduceCommand implements Callable<Integer> {
         Experiment e = Experiment.load(file, quick);
         Path dir = out != null ? out : defaultOut(file, quick);
         AtomicFiles.requireWritableFolder(dir, "--out");
-        TrainCommand.Progress progress = new TrainCommand.Progress(common.quiet);
+        TrainProgress progress = new TrainProgress(common.quiet);
         Reproduce.Outcome o;
         try {
             o = new Reproduce(e, dir, new TrainRun.Info(Version.version(), Version.commit(), Threads.current()), progress,
@@ -65,8 +66,8 @@ public final class ReproduceCommand implements Callable<Integer> {
     }
 
     /** The analyses show the bars (or plain lines) of the sharpness, hessian and interpolate commands. */
-    static Reproduce.AnalysisProgress analysisProgress(boolean quiet) {
-        return new Reproduce.AnalysisProgress() {
+    static AnalysisProgress analysisProgress(boolean quiet) {
+        return new AnalysisProgress() {
             @Override
             public SharpnessTask sharpness(String task) {
                 return new SharpnessProgress(task, quiet);
@@ -74,12 +75,12 @@ public final class ReproduceCommand implements Callable<Integer> {
 
             @Override
             public HessianTask hessian(String task, long maxProducts) {
-                return new HessianProgress(task, maxProducts, quiet);
+                return CountProgress.hessian(task, maxProducts, quiet);
             }
 
             @Override
             public PointsTask interpolation(String task, int points) {
-                return new GridProgress(task, points, quiet);
+                return CountProgress.grid(task, points, quiet);
             }
         };
     }

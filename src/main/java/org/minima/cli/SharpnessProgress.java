@@ -6,14 +6,14 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.minima.analysis.Sharpness;
-import org.minima.experiment.Reproduce;
+import org.minima.analysis.AnalysisProgress;
 
 /**
  * Progress of a sharpness measurement on stderr (COMMON.md), for {@code sharpness} and {@code reproduce}: one
  * bar per start (iterations of max, with evaluations and φ so far, and ETA); on a non-terminal stderr, a plain
  * line per iteration, each beginning with {@code task}; nothing when quiet.
  */
-final class SharpnessProgress implements Reproduce.AnalysisProgress.SharpnessTask {
+final class SharpnessProgress implements AnalysisProgress.SharpnessTask {
     private final String task;
     private final boolean quiet;
     private final boolean terminal = System.console() != null;

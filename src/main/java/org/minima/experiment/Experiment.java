@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.minima.analysis.Grid;
+import org.minima.analysis.Interpolation;
 import org.minima.io.InputException;
 import org.minima.train.TrainConfig;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -234,7 +235,7 @@ public record Experiment(String name, String description, Paper paper, List<Run>
             }
             pairs.add(List.of(String.valueOf(pair.get(0)), String.valueOf(pair.get(1))));
         }
-        String alpha = m.get("alpha") == null ? "-1:2:25" : String.valueOf(m.get("alpha"));
+        String alpha = m.get("alpha") == null ? Interpolation.Options.defaults().alphas().toString() : String.valueOf(m.get("alpha"));
         Grid grid = Grid.parse(alpha, at + ".alpha");
         return new InterpolateSettings(List.copyOf(pairs), alpha, grid, examples(m.get("examples"), at + ".examples", quick));
     }

@@ -10,13 +10,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import java.util.function.IntConsumer;
+import org.minima.analysis.AnalysisProgress;
 import org.minima.analysis.HessianAnalysis;
 import org.minima.analysis.HessianOperator;
 import org.minima.analysis.Interpolation;
-import org.minima.analysis.ParameterLayout;
 import org.minima.analysis.NetworkObjective;
-import org.minima.analysis.Score;
 import org.minima.analysis.Sharpness;
 import org.minima.analysis.SharpnessOptions;
 import org.minima.data.DataSet;
@@ -25,9 +23,7 @@ import org.minima.io.AtomicFiles;
 import org.minima.io.InputException;
 import org.minima.io.Json;
 import org.minima.io.ModelDirectory;
-import org.minima.io.ModelJson;
 import org.minima.nn.Network;
-import org.minima.plot.Figure;
 import org.minima.plot.InterpolationPlot;
 import org.minima.plot.TrainingCurvesPlot;
 import org.minima.train.TrainConfig;
@@ -58,57 +54,6 @@ public final class Reproduce {
 
     /** What was written. */
     public record Outcome(Path results, Path report, List<Path> plots, List<RunResult> runs, ObjectNode resultsJson) {}
-
-    /**
-     * Progress inside the analyses (the CLI passes the bars of its {@code sharpness}, {@code hessian} and
-     * {@code interpolate} commands; {@link #NONE} reports nothing). Each call begins one measurement and
-     * returns its listener, which is closed when the measurement ends.
-     */
-    public interface AnalysisProgress {
-        /** One sharpness measurement; {@code task} names the run, ε and space. */
-        SharpnessTask sharpness(String task);
-
-        /** One Hessian analysis of at most {@code maxProducts} Hessian-vector products. */
-        HessianTask hessian(String task, long maxProducts);
-
-        /** One interpolation of {@code points} values of α; the listener is told how many are done. */
-        PointsTask interpolation(String task, int points);
-
-        interface SharpnessTask extends Sharpness.Progress, AutoCloseable {
-            @Override void close();
-        }
-
-        interface HessianTask extends HessianOperator.Listener, AutoCloseable {
-            @Override void close();
-        }
-
-        interface PointsTask extends IntConsumer, AutoCloseable {
-            @Override void close();
-        }
-
-        AnalysisProgress NONE = new AnalysisProgress() {
-            @Override
-            public SharpnessTask sharpness(String task) {
-                return () -> {};
-            }
-
-            @Override
-            public HessianTask hessian(String task, long maxProducts) {
-                return new HessianTask() {
-                    @Override public void update(long products, String status) {}
-                    @Override public void close() {}
-                };
-            }
-
-            @Override
-            public PointsTask interpolation(String task, int points) {
-                return new PointsTask() {
-                    @Override public void accept(int done) {}
-                    @Override public void close() {}
-                };
-            }
-        };
-    }
 
     private final Experiment experiment;
     private final Path out;
@@ -153,7 +98,7 @@ public final class Reproduce {
 
         List<Path> plots = new ArrayList<>();
         Path curves = out.resolve("plots").resolve("training-curves.png");
-        plots.addAll(writeFigure(curves, TrainingCurvesPlot.of(curveList(results), experiment.name())));
+        plots.addAll(TrainingCurvesPlot.of(curveList(results), experiment.name()).write(curves));
         Experiment.InterpolateSettings is = experiment.analyses().interpolate();
         if (is != null) {
             for (List<String> pair : is.pairs()) plots.addAll(interpolate(pair.get(0), pair.get(1), is));
@@ -292,51 +237,32 @@ public final class Reproduce {
         return res;
     }
 
-    /** Keskar's Figure 3 between two runs' models: plots/interpolation-FROM-TO.{csv,png,svg}. */
+    /** Keskar's Figure 3 between two runs' models: plots/interpolation-FROM-TO.{csv,png,svg}, as {@code interpolate} writes them. */
     private List<Path> interpolate(String from, String to, Experiment.InterpolateSettings is) {
         TrainConfig cfg = experiment.runs().stream().filter(r -> r.name().equals(from)).findFirst().orElseThrow().config();
         ModelDirectory.Loaded a = ModelDirectory.read(out.resolve(from));
         ModelDirectory.Loaded b = ModelDirectory.read(out.resolve(to));
-        if (!ModelJson.toJson(a.spec()).equals(ModelJson.toJson(b.spec()))) {
-            throw new InputException("interpolate: runs '" + from + "' and '" + to + "' have different architectures");
-        }
+        Interpolation.requireSameModel(a.spec(), b.spec(), "run '" + from + "' (" + out.resolve(from).resolve(ModelDirectory.MODEL_JSON) + ")",
+                "run '" + to + "' (" + out.resolve(to).resolve(ModelDirectory.MODEL_JSON) + ")");
         Network netFrom = Network.load(a, DataType.DOUBLE);
         Network netTo = Network.load(b, DataType.DOUBLE);
         DataSet train = trainingData(cfg, is.examples());
         DataSet test = DataSets.load(cfg.testData(), cfg.testExamples());
         if (is.examples() != null) test = test.head(is.examples());
-        DataSet testSet = test;
         log.accept("interpolating " + from + " -> " + to + " at " + is.grid().count() + " points on " + train.size() + " training and "
-                + testSet.size() + " test examples");
-        var ends = new Interpolation.Ends(netFrom.parameters().dup(), netFrom.buffers().dup(), netTo.parameters(), netTo.buffers(),
-                ParameterLayout.of(a.spec()));
-        List<Interpolation.Point> points;
+                + test.size() + " test examples");
+        Interpolation.Options options = Interpolation.Options.defaults().withAlphas(is.grid());
+        Interpolation.Result result;
         try (AnalysisProgress.PointsTask bar = progress.interpolation("interpolation " + from + "-" + to, is.grid().count())) {
-            points = Interpolation.run(ends, netFrom.parameters(), netFrom.buffers(), is.grid(), Interpolation.Path.LINEAR,
-                    () -> score(netFrom, train), () -> score(netFrom, testSet), bar);
+            result = Interpolation.run(netFrom, netTo, train, test, options, bar);
         }
         Path plots = out.resolve("plots");
         String base = "interpolation-" + from + "-" + to;
-        AtomicFiles.writeString(plots.resolve(base + ".csv"), Interpolation.csv(points));
+        result.writeCsv(plots.resolve(base + ".csv"));
         List<Path> written = new ArrayList<>();
         written.add(plots.resolve(base + ".csv"));
-        written.addAll(writeFigure(plots.resolve(base + ".png"), new InterpolationPlot(points, Interpolation.Path.LINEAR, from, to, false).chart()));
+        written.addAll(new InterpolationPlot(result.points(), options.path(), from, to, false).chart().write(plots.resolve(base + ".png")));
         return written;
-    }
-
-    private static Score score(Network net, DataSet data) {
-        var e = net.evaluate(data, SHARPNESS_CHUNK);
-        return new Score(e.loss(), e.accuracy());
-    }
-
-    /** The figure as {@code png} and, beside it, the same drawing as SVG. */
-    private static List<Path> writeFigure(Path png, Figure figure) {
-        Path svg = png.resolveSibling(png.getFileName().toString().replaceFirst("\\.png$", ".svg"));
-        byte[] p = figure.png(2);
-        byte[] s = figure.svg();
-        AtomicFiles.write(png, o -> o.write(p));
-        AtomicFiles.write(svg, o -> o.write(s));
-        return List.of(png, svg);
     }
 
     private static List<TrainingCurvesPlot.Curve> curveList(List<RunResult> results) {

@@ -10,7 +10,10 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.List;
 import javax.imageio.ImageIO;
+import org.minima.io.AtomicFiles;
 
 /**
  * A chart that draws itself onto any {@link Graphics2D}. The same drawing code gives the PNG (a
@@ -64,5 +67,20 @@ public interface Figure {
             throw new UncheckedIOException(e);
         }
         return out.toByteArray();
+    }
+
+    /**
+     * Writes the figure to {@code png} (at twice its size) and the same drawing beside it as SVG (the name with
+     * {@code .svg} for {@code .png}), each atomically; returns the two paths, PNG first.
+     */
+    default List<Path> write(Path png) {
+        String name = png.getFileName().toString();
+        if (!name.endsWith(".png")) throw new IllegalArgumentException("expected a .png file name, got " + png);
+        Path svg = png.resolveSibling(name.substring(0, name.length() - 4) + ".svg");
+        byte[] p = png(2);
+        byte[] s = svg();
+        AtomicFiles.write(png, o -> o.write(p));
+        AtomicFiles.write(svg, o -> o.write(s));
+        return List.of(png, svg);
     }
 }

@@ -62,6 +62,20 @@ public class InterpolationNetworkTest {
         assertEquals(bTrain.loss(), at1.train().loss(), 1e-12);
         assertEquals(bTest.loss(), at1.test().loss(), 1e-12);
         assertEquals(bTest.accuracy(), at1.test().accuracy(), 0.0);
+
+        // The same through the unit, on fresh copies (another chunk size): the ends' scores, and `from` as it was.
+        Network from = net(11);
+        var parameters = from.parameters().dup();
+        var buffers = from.buffers().dup();
+        Interpolation.Result r = Interpolation.run(from, net(12), train, test,
+                Interpolation.Options.defaults().withAlphas(new Grid(0, 1, 3)).withChunk(7), k -> {});
+        assertEquals(3, r.points().size());
+        assertEquals(aTrain.loss(), r.points().get(0).train().loss(), 1e-12);
+        assertEquals(aTrain.accuracy(), r.points().get(0).train().accuracy(), 0.0);
+        assertEquals(bTest.loss(), r.points().get(2).test().loss(), 1e-12);
+        assertEquals(parameters, from.parameters());
+        assertEquals(buffers, from.buffers());
+        assertEquals("alpha,train_loss,train_accuracy,test_loss,test_accuracy", r.csv().split("\\n")[0]);
     }
 
     @Test

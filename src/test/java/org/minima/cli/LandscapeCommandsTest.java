@@ -137,31 +137,4 @@ class LandscapeCommandsTest {
         assertEquals(lines(first.resolve("landscape.csv")), lines(second.resolve("landscape.csv")));
         assertPng(second.resolve("landscape.png"));
     }
-
-    @Test
-    void givenDirectionFilesAreTakenInNaturalOrderSoVector2ComesBeforeVector10() {
-        // By hand: digit runs compare as numbers, the rest as text.
-        List<Path> files = new ArrayList<>(List.of(Path.of("vector_10.safetensors"), Path.of("vector_2.safetensors"),
-                Path.of("vector_1.safetensors"), Path.of("a.safetensors")));
-        files.sort(LandscapeCommand.NATURAL);
-        assertEquals(List.of(Path.of("a.safetensors"), Path.of("vector_1.safetensors"), Path.of("vector_2.safetensors"),
-                Path.of("vector_10.safetensors")), files);
-    }
-
-    @Test
-    void hessianEigenvectorFilesOneAndTwoAreTheDirectionsEvenBesideBottomOnes() throws IOException {
-        // hessian --vectors writes eigenvector-1, eigenvector-2, ... (largest first) and eigenvector-bottom-1, ...:
-        // the directions must be eigenvector-1 then eigenvector-2. Each file here holds a constant vector, 1, 2 or 3.
-        var layout = org.minima.analysis.ParameterLayout.of(InterpolationNetworkTest.net(1).spec());
-        Path dir = tmp.resolve("vectors");
-        String[] names = {"eigenvector-bottom-1", "eigenvector-1", "eigenvector-2"};
-        for (int k = 0; k < 3; k++) {
-            double[] v = new double[(int) layout.parameterCount()];
-            java.util.Arrays.fill(v, k + 1);
-            org.minima.io.Safetensors.write(dir.resolve(names[k] + ".safetensors"), layout.toTensors(v, "F64"), "F64");
-        }
-        double[][] d = LandscapeCommand.readDirections(dir, layout, "test", 2);
-        assertEquals(2.0, d[0][0], 0.0);
-        assertEquals(3.0, d[1][d[1].length - 1], 0.0);
-    }
 }

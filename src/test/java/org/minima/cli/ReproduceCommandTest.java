@@ -255,10 +255,69 @@ class ReproduceCommandTest {
             // SharpnessProgress: a line per iteration of each start; the subspace measurement names its dimension
             assertTrue(err.contains(run + ": sharpness eps 1e-3: start 1/1, iteration "), err);
             assertTrue(err.contains(run + ": sharpness eps 5e-4 subspace 5: start 1/1 done: "), err);
-            // HessianProgress: products done out of the most the analysis may take
+            // CountProgress.hessian: products done out of the most the analysis may take
             assertTrue(err.matches("(?s).*\\n" + run + ": hessian: \\d+ HVPs \\(at most \\d+\\)(, [^\\n]*)? \\(\\d+ s\\).*"), err);
         }
-        // GridProgress: the last of the 4 values of α is always reported
+        // CountProgress.grid: the last of the 4 values of α is always reported
         assertTrue(err.matches("(?s).*\\ninterpolation sb-lb: 4/4 \\(\\d+ s\\)\\n.*"), err);
+    }
+
+    @Test
+    void interpolateAndReproduceWriteTheSameInterpolationForTheSamePairAndGridAndItsPointsAreTheMixedModelsLosses(@TempDir Path dir)
+            throws Exception {
+        Path data = csv(dir);
+        String yaml = """
+                experiment: pair
+                description: Only the interpolation of two runs.
+                base:
+                  model: {input: [4], classes: 3, layers: [{type: linear, in: 4, out: 6}, {type: batchnorm, features: 6}, {type: relu}, {type: linear, in: 6, out: 3}]}
+                  data: {train: DATA, test: DATA}
+                  optimizer: {name: adam, lr: 0.01}
+                  batch: {size: 8}
+                  epochs: 1
+                  seed: 3
+                runs:
+                  - {name: sb, role: SB}
+                  - {name: lb, role: LB, batch: {size: 0.5}}
+                analyses:
+                  interpolate: {pairs: [[sb, lb]], alpha: "-1:2:7", examples: 60}
+                """.replace("DATA", data.toString());
+        Path exp = dir.resolve("pair.yaml");
+        Files.writeString(exp, yaml);
+        Path out = dir.resolve("out");
+        Object[] r = run("reproduce", exp.toString(), "--out", out.toString(), "--quiet", "--threads", "1");
+        assertEquals(0, r[0], (String) r[1]);
+        Path interp = dir.resolve("interp");
+        Object[] c = run("interpolate", "--from", out.resolve("sb").toString(), "--to", out.resolve("lb").toString(), "--train", data.toString(),
+                "--test", data.toString(), "--alpha", "-1:2:7", "--examples", "60", "--out", interp.toString(), "--quiet", "--threads", "1");
+        assertEquals(0, c[0], (String) c[1]);
+
+        // The same unit with the same options on the same models and data: the same file, to the bit.
+        String fromReproduce = Files.readString(out.resolve("plots").resolve("interpolation-sb-lb.csv"));
+        String fromCommand = Files.readString(interp.resolve("interpolation.csv"));
+        assertEquals(fromCommand, fromReproduce);
+        String[] rows = fromCommand.split("\n");
+        assertEquals("alpha,train_loss,train_accuracy,test_loss,test_accuracy", rows[0]);
+        assertEquals(8, rows.length);
+        assertTrue(Files.isRegularFile(out.resolve("plots").resolve("interpolation-sb-lb.svg")));
+        assertTrue(Files.isRegularFile(interp.resolve("interpolation.svg")));
+
+        // α = 0.5 (row 4) against a model built by hand: every floating tensor of the two model directories averaged by
+        // name (the running statistics too), loaded as a new network and evaluated on the first 60 examples.
+        var a = org.minima.io.ModelDirectory.read(out.resolve("sb"));
+        var b = org.minima.io.ModelDirectory.read(out.resolve("lb"));
+        java.util.Map<String, org.minima.io.Tensor> mid = new java.util.LinkedHashMap<>();
+        for (var e : a.tensors().entrySet()) {
+            double[] x = e.getValue().data().clone();
+            double[] y = b.tensors().get(e.getKey()).data();
+            for (int i = 0; i < x.length; i++) x[i] = 0.5 * x[i] + 0.5 * y[i];
+            mid.put(e.getKey(), new org.minima.io.Tensor(e.getValue().dtype(), e.getValue().shape(), x));
+        }
+        DataSet first60 = DataSets.load(data.toString(), 60);
+        var expected = Network.load(a.spec(), mid, DataType.DOUBLE).evaluate(first60, 60);
+        String[] half = rows[4].split(",");
+        assertEquals(0.5, Double.parseDouble(half[0]), 0.0);
+        assertEquals(expected.loss(), Double.parseDouble(half[1]), 1e-12 * expected.loss());
+        assertEquals(expected.accuracy(), Double.parseDouble(half[2]), 0.0);
     }
 }
