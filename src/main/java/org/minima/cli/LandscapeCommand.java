@@ -103,10 +103,7 @@ public final class LandscapeCommand implements Callable<Integer> {
 
         ModelDirectory.Loaded m = ModelDirectory.read(model);
         Network net = Network.load(m.spec(), m.tensors(), DataType.DOUBLE);
-        ParameterLayout layout = ParameterLayout.of(m.spec());
-        if (layout.parameterCount() != net.parameterCount()) {
-            throw new IllegalStateException("layout has " + layout.parameterCount() + " parameters, network " + net.parameterCount());
-        }
+        ParameterLayout layout = ParameterLayout.of(m.architecture());
         DataSet set = DataSets.load(data, examples);
 
         ObjectNode meta = meta(g);

@@ -1,6 +1,5 @@
 package org.minima.nn;
 
-import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -32,10 +31,6 @@ final class BatchNormLayer extends Layer {
         this.invStd = new double[channels];
     }
 
-    @Override int parameterCount() { return 2 * channels; }
-
-    @Override int bufferCount() { return 2 * channels; }
-
     @Override
     void bindParameters(Arr params, Arr grads, Arr direction, long offset) {
         gamma = Arr.view(params, offset, channels);
@@ -50,13 +45,6 @@ final class BatchNormLayer extends Layer {
     void bindBuffers(Arr buffers, long offset) {
         runningMean = Arr.view(buffers, offset, channels);
         runningVar = Arr.view(buffers, offset + channels, channels);
-    }
-
-    @Override
-    List<Named> tensors() {
-        long[] s = {channels};
-        return List.of(new Named("weight", s, gamma), new Named("bias", s, beta),
-                new Named("running_mean", s, runningMean), new Named("running_var", s, runningVar));
     }
 
     /** PyTorch: weight 1, bias 0, running mean 0, running variance 1 (no random draws). */

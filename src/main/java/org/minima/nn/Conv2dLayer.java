@@ -1,6 +1,5 @@
 package org.minima.nn;
 
-import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -49,8 +48,6 @@ final class Conv2dLayer extends Layer {
         outB = scratch.get(3, o);
     }
 
-    @Override int parameterCount() { return cout * ckk + cout; }
-
     @Override
     void bindParameters(Arr params, Arr grads, Arr direction, long offset) {
         weight = Arr.view(params, offset, cout, cin, k, k);
@@ -61,11 +58,6 @@ final class Conv2dLayer extends Layer {
         bias = Arr.view(params, bo, cout);
         gbias = Arr.view(grads, bo, cout);
         vbias = Arr.view(direction, bo, cout);
-    }
-
-    @Override
-    List<Named> tensors() {
-        return List.of(new Named("weight", new long[] {cout, cin, k, k}, weight), new Named("bias", new long[] {cout}, bias));
     }
 
     /** PyTorch's {@code nn.Conv2d.reset_parameters}: weight and bias ~ U(±1/√fan_in), fan_in = in·k·k. */

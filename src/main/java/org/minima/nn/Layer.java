@@ -1,6 +1,5 @@
 package org.minima.nn;
 
-import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -20,9 +19,6 @@ import java.util.SplittableRandom;
  */
 abstract class Layer {
     enum Mode { TRAINING, INFERENCE }
-
-    /** A named tensor of this layer (PyTorch name suffix, PyTorch shape, its view in the flat vector). */
-    record Named(String name, long[] shape, Arr view) {}
 
     /** Position in the model (for tensor names {@code layers.<index>.weight}). */
     final int index;
@@ -44,20 +40,14 @@ abstract class Layer {
         return p;
     }
 
-    /** Number of trainable values (weight then bias), the length of this layer's slice of the flat vector. */
-    int parameterCount() { return 0; }
-
-    /** Number of non-trainable values (batch-norm running statistics). */
-    int bufferCount() { return 0; }
-
-    /** Makes this layer's tensors views into the network's flat parameter, gradient and direction vectors. */
+    /**
+     * Makes this layer's tensors views into the network's flat parameter, gradient and direction vectors, its
+     * first tensor at {@code offset} and the rest after it in {@code Architecture}'s order (weight, then bias).
+     */
     void bindParameters(Arr params, Arr grads, Arr direction, long offset) {}
 
-    /** Makes this layer's running statistics views into the network's flat buffer vector. */
+    /** Makes this layer's running statistics views into the network's flat buffer vector, from {@code offset}. */
     void bindBuffers(Arr buffers, long offset) {}
-
-    /** Trainable tensors, then buffers, in the contract's order. */
-    List<Named> tensors() { return List.of(); }
 
     /** PyTorch's default initialization, drawing from {@code rng} in tensor order. */
     void initialize(SplittableRandom rng) {}

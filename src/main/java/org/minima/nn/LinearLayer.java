@@ -1,6 +1,5 @@
 package org.minima.nn;
 
-import java.util.List;
 import java.util.SplittableRandom;
 
 /** y = x·Wᵀ + b, W of shape [out, in] as PyTorch's {@code nn.Linear}. */
@@ -14,8 +13,6 @@ final class LinearLayer extends Layer {
         this.out = out;
     }
 
-    @Override int parameterCount() { return out * in + out; }
-
     @Override
     void bindParameters(Arr params, Arr grads, Arr direction, long offset) {
         w = Arr.view(params, offset, out, in);
@@ -24,11 +21,6 @@ final class LinearLayer extends Layer {
         gb = Arr.view(grads, offset + (long) out * in, out);
         vw = Arr.view(direction, offset, out, in);
         vb = Arr.view(direction, offset + (long) out * in, out);
-    }
-
-    @Override
-    List<Named> tensors() {
-        return List.of(new Named("weight", new long[] {out, in}, w), new Named("bias", new long[] {out}, b));
     }
 
     /** PyTorch's {@code nn.Linear.reset_parameters}: kaiming_uniform(a=√5) gives U(±1/√in), and the bias U(±1/√in). */
