@@ -1,7 +1,9 @@
 package org.minima.nn;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -190,14 +192,16 @@ public final class Network {
         for (Layer layer : layers) layer.initialize(rng);
     }
 
-    /** The tensors by PyTorch name (weights, biases, running statistics), values rounded to {@code dtype} ("F32" or "F64"). */
+    /** The tensors by PyTorch name, layer by layer (weight, bias, running statistics), values rounded to {@code dtype} ("F32" or "F64"). */
     public Map<String, Tensor> toTensors(String dtype) {
         boolean f32;
         if ("F32".equals(dtype)) f32 = true;
         else if ("F64".equals(dtype)) f32 = false;
         else throw new IllegalArgumentException("tensor dtype F32 or F64, got " + dtype);
         Map<String, Tensor> out = new LinkedHashMap<>();
-        for (Architecture.Entry e : arch.tensors()) {
+        List<Architecture.Entry> perLayer = new ArrayList<>(arch.tensors());
+        perLayer.sort(Comparator.comparingInt(Architecture.Entry::layer)); // stable: each layer's weight, bias, running_mean, running_var
+        for (Architecture.Entry e : perLayer) {
             Arr view = view(e);
             double[] v = new double[view.length];
             for (int i = 0; i < v.length; i++) v[i] = f32 ? (double) (float) view.get(i) : view.get(i);
