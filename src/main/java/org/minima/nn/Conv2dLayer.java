@@ -49,15 +49,14 @@ final class Conv2dLayer extends Layer {
     }
 
     @Override
-    void bindParameters(Arr params, Arr grads, Arr direction, long offset) {
-        weight = Arr.view(params, offset, cout, cin, k, k);
-        w2 = Arr.view(params, offset, cout, ckk);
-        gw2 = Arr.view(grads, offset, cout, ckk);
-        vw2 = Arr.view(direction, offset, cout, ckk);
-        long bo = offset + (long) cout * ckk;
-        bias = Arr.view(params, bo, cout);
-        gbias = Arr.view(grads, bo, cout);
-        vbias = Arr.view(direction, bo, cout);
+    void bindParameters(Arr params, Arr grads, Arr direction, long[] at) {
+        weight = Arr.view(params, at[0], cout, cin, k, k);
+        w2 = Arr.view(params, at[0], cout, ckk);
+        gw2 = Arr.view(grads, at[0], cout, ckk);
+        vw2 = Arr.view(direction, at[0], cout, ckk);
+        bias = Arr.view(params, at[1], cout);
+        gbias = Arr.view(grads, at[1], cout);
+        vbias = Arr.view(direction, at[1], cout);
     }
 
     /** PyTorch's {@code nn.Conv2d.reset_parameters}: weight and bias ~ U(±1/√fan_in), fan_in = in·k·k. */

@@ -41,13 +41,14 @@ abstract class Layer {
     }
 
     /**
-     * Makes this layer's tensors views into the network's flat parameter, gradient and direction vectors, its
-     * first tensor at {@code offset} and the rest after it in {@code Architecture}'s order (weight, then bias).
+     * Makes this layer's tensors views into the network's flat parameter, gradient and direction vectors:
+     * {@code at[k]} is the offset of its k-th trainable tensor as its {@code ModelSpec} entry lists them
+     * (weight, then bias), placed by {@code Architecture}.
      */
-    void bindParameters(Arr params, Arr grads, Arr direction, long offset) {}
+    void bindParameters(Arr params, Arr grads, Arr direction, long[] at) {}
 
-    /** Makes this layer's running statistics views into the network's flat buffer vector, from {@code offset}. */
-    void bindBuffers(Arr buffers, long offset) {}
+    /** Makes this layer's running statistics views into the flat buffer vector, {@code at[k]} the k-th one's offset. */
+    void bindBuffers(Arr buffers, long[] at) {}
 
     /** PyTorch's default initialization, drawing from {@code rng} in tensor order. */
     void initialize(SplittableRandom rng) {}

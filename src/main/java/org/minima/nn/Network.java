@@ -92,10 +92,9 @@ public final class Network {
         grads = Arr.zeros(dtype, pc);
         direction = shared != null ? shared.direction : Arr.zeros(dtype, pc);
         buffers = shared != null ? shared.buffers : Arr.zeros(dtype, Math.max(bc, 1));
-        // Each layer's first tensor is bound at Architecture's offset for it; its others follow in the same order.
-        for (int i = L - 1; i >= 0; i--) {
-            for (Architecture.Entry e : arch.parameters()) if (e.layer() == i) { layers[i].bindParameters(params, grads, direction, e.offset()); break; }
-            for (Architecture.Entry e : arch.buffers()) if (e.layer() == i) { layers[i].bindBuffers(buffers, e.offset()); break; }
+        for (int i = 0; i < L; i++) {
+            layers[i].bindParameters(params, grads, direction, offsets(arch.parameters(), i));
+            layers[i].bindBuffers(buffers, offsets(arch.buffers(), i));
         }
         ModelSpec.Preprocess pre = spec.preprocess();
         int[] in = spec.input();
@@ -165,6 +164,11 @@ public final class Network {
             for (int i = 0; i < v.length; i++) view.set(i, v[i]);
         }
         return net;
+    }
+
+    /** Offsets of layer {@code i}'s tensors among {@code entries}, in the order its spec entry lists them. */
+    private static long[] offsets(List<Architecture.Entry> entries, int i) {
+        return entries.stream().filter(e -> e.layer() == i).mapToLong(Architecture.Entry::offset).toArray();
     }
 
     /** The values of tensor {@code e} in this network's flat parameter or buffer vector. */

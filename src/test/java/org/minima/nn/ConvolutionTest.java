@@ -36,7 +36,7 @@ class ConvolutionTest {
             Conv2dLayer conv = new Conv2dLayer(0, new int[] {cin, hh, ww}, cout, k, st, p, new Scratch(DataType.DOUBLE));
             int size = cout * cin * k * k + cout; // weight [cout, cin, k, k], then bias
             Arr params = Arr.zeros(DataType.DOUBLE, size);
-            conv.bindParameters(params, Arr.zeros(DataType.DOUBLE, size), Arr.zeros(DataType.DOUBLE, size), 0);
+            conv.bindParameters(params, Arr.zeros(DataType.DOUBLE, size), Arr.zeros(DataType.DOUBLE, size), new long[] {0, size - cout});
             SplittableRandom r = new SplittableRandom(1);
             for (int i = 0; i < params.length; i++) params.set(i, gaussian(r));
             Arr x = Arr.zeros(DataType.DOUBLE, n, (long) cin * hh * ww), y = Arr.zeros(DataType.DOUBLE, n, conv.outFeatures);
