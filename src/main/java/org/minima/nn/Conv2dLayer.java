@@ -21,7 +21,7 @@ final class Conv2dLayer extends Layer {
     private Arr col, dcol, outA, outB;
 
     Conv2dLayer(int index, int[] in, int cout, int k, int stride, int pad, Scratch scratch) {
-        super(index, in, new int[] {cout, (in[1] + 2 * pad - k) / stride + 1, (in[2] + 2 * pad - k) / stride + 1});
+        super(index, in, new int[] {cout, window(in[1], k, stride, pad), window(in[2], k, stride, pad)});
         this.cin = in[0];
         this.cout = cout;
         this.k = k;

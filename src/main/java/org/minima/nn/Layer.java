@@ -34,6 +34,14 @@ abstract class Layer {
         this.outFeatures = product(outShape);
     }
 
+    /**
+     * Output size of a k-window with stride s and padding p over n (PyTorch's floor mode), in long: n + 2p may pass
+     * 2^31 although the result fits (Architecture has checked the spec, with the same formula).
+     */
+    static int window(int n, int k, int s, int p) {
+        return (int) (((long) n + 2L * p - k) / s + 1);
+    }
+
     static int product(int[] s) {
         int p = 1;
         for (int d : s) p *= d;
