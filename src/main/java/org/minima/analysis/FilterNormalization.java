@@ -2,6 +2,7 @@ package org.minima.analysis;
 
 import org.apache.commons.math3.random.RandomGenerator;
 import org.apache.commons.math3.random.Well19937c;
+import org.minima.io.ModelSpec;
 
 /**
  * Filter-wise normalization of a direction (Li, Xu, Taylor, Studer & Goldstein, "Visualizing the Loss
@@ -47,7 +48,7 @@ public final class FilterNormalization {
         }
         for (ParameterLayout.Block b : layout.parameters()) {
             int off = (int) b.offset();
-            if (b.kind() != ParameterLayout.Kind.FILTERS) {
+            if (b.kind() != ModelSpec.Kind.FILTERS) {
                 java.util.Arrays.fill(direction, off, off + (int) b.size(), 0.0);
                 continue;
             }

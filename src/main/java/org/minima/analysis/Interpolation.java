@@ -111,7 +111,7 @@ public final class Interpolation {
     public static Result run(Network from, Network to, DataSet train, DataSet test, Options options, IntConsumer progress) {
         INDArray parameters = from.parameters();
         INDArray buffers = from.buffers();
-        Ends ends = new Ends(parameters.dup(), buffers.length() > 0 ? buffers.dup() : buffers, to.parameters(), to.buffers(), ParameterLayout.of(from.spec()));
+        Ends ends = new Ends(parameters.dup(), buffers.length() > 0 ? buffers.dup() : buffers, to.parameters(), to.buffers(), ParameterLayout.of(from.architecture()));
         try {
             return new Result(options, run(ends, parameters, buffers, options.alphas(), options.path(),
                     () -> Score.of(from.evaluate(train, options.chunk())), () -> Score.of(from.evaluate(test, options.chunk())), progress));

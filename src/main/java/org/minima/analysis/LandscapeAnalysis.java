@@ -94,7 +94,7 @@ public final class LandscapeAnalysis {
      * told the number of finished cells, resumed ones included.
      */
     public static Result run(Network net, DataSet data, Source source, Options options, Path out, IntConsumer progress) {
-        ParameterLayout layout = ParameterLayout.of(net.spec());
+        ParameterLayout layout = ParameterLayout.of(net.architecture());
         if (layout.parameterCount() != net.parameterCount()) {
             throw new IllegalStateException("layout has " + layout.parameterCount() + " parameters, network " + net.parameterCount());
         }

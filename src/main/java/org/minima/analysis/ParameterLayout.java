@@ -1,35 +1,39 @@
 package org.minima.analysis;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.minima.io.Architecture;
 import org.minima.io.InputException;
 import org.minima.io.ModelSpec;
+import org.minima.io.ModelSpec.Kind;
 import org.minima.io.Tensor;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * Where each tensor of a model lives in the flat parameter vector (docs/cli.md: every trainable tensor,
- * {@code weight} then {@code bias}, of each layer in order, row-major), and what kind of entries it holds.
- * Filter normalization needs the kind: the rows of a linear weight {@code [out, in]} and of a conv weight
- * {@code [out, in, kh, kw]} are the filters (one per output unit / channel, as in Li et al. 2018, §4);
- * biases and batch-norm scale/shift are handled apart. Also the layout of the batch-norm running
- * statistics ({@code running_mean} then {@code running_var} of each batch-norm layer in order).
+ * Where each tensor of a model lives in the flat parameter vector, and what kind of entries it holds, as
+ * {@link Architecture} lays it out (every trainable tensor, {@code weight} then {@code bias}, of each layer
+ * in order, row-major). Filter normalization needs the kind: the rows of a linear weight {@code [out, in]}
+ * and of a conv weight {@code [out, in, kh, kw]} are the filters (one per output unit / channel, as in
+ * Li et al. 2018, §4); biases and batch-norm scale/shift are handled apart. Also the layout of the
+ * batch-norm running statistics ({@code running_mean} then {@code running_var} of each batch-norm layer
+ * in order), and the flat vectors as named tensors and back.
  */
 public final class ParameterLayout {
 
-    /** What a block of the flat vector is. */
-    public enum Kind { FILTERS, BIAS, BATCHNORM }
-
     /**
      * One tensor of the flat vector: {@code rows × rowLength} values from {@code offset}. For
-     * {@link Kind#FILTERS} a row is one filter; for the others {@code rows == 1}.
+     * {@link Kind#FILTERS} a row is one filter (the first dimension of the shape); for the others {@code rows == 1}.
      */
     public record Block(String name, Kind kind, long offset, int rows, int rowLength, long[] shape) {
         public long size() { return (long) rows * rowLength; }
+
+        static Block of(Architecture.Entry e) {
+            int rows = e.kind() == Kind.FILTERS ? (int) e.shape()[0] : 1;
+            return new Block(e.name(), e.kind(), e.offset(), rows, (int) (e.size() / rows), e.shape());
+        }
     }
 
     private final List<Block> parameters;
@@ -39,46 +43,21 @@ public final class ParameterLayout {
     private final long parameterCount;
     private final long bufferCount;
 
-    private ParameterLayout(List<Block> parameters, List<Block> buffers) {
-        this.parameters = List.copyOf(parameters);
-        this.buffers = List.copyOf(buffers);
+    private ParameterLayout(Architecture a) {
+        this.parameters = a.parameters().stream().map(Block::of).toList();
+        this.buffers = a.buffers().stream().map(Block::of).toList();
         this.variances = buffers.stream().filter(b -> b.name().endsWith(".running_var")).toList();
-        this.parameterCount = parameters.stream().mapToLong(Block::size).sum();
-        this.bufferCount = buffers.stream().mapToLong(Block::size).sum();
+        this.parameterCount = a.parameterCount();
+        this.bufferCount = a.bufferCount();
     }
 
+    /** The layout of {@code spec}'s architecture (checked: an invalid spec is an {@link InputException}). */
     public static ParameterLayout of(ModelSpec spec) {
-        List<Block> p = new ArrayList<>();
-        List<Block> b = new ArrayList<>();
-        long off = 0;
-        long boff = 0;
-        for (int i = 0; i < spec.layers().size(); i++) {
-            String pre = "layers." + i + ".";
-            ModelSpec.Layer layer = spec.layers().get(i);
-            if (layer instanceof ModelSpec.Linear l) {
-                p.add(new Block(pre + "weight", Kind.FILTERS, off, l.out(), l.in(), new long[] {l.out(), l.in()}));
-                off += (long) l.out() * l.in();
-                p.add(new Block(pre + "bias", Kind.BIAS, off, 1, l.out(), new long[] {l.out()}));
-                off += l.out();
-            } else if (layer instanceof ModelSpec.Conv2d c) {
-                int k = c.kernel();
-                p.add(new Block(pre + "weight", Kind.FILTERS, off, c.out(), c.in() * k * k, new long[] {c.out(), c.in(), k, k}));
-                off += (long) c.out() * c.in() * k * k;
-                p.add(new Block(pre + "bias", Kind.BIAS, off, 1, c.out(), new long[] {c.out()}));
-                off += c.out();
-            } else if (layer instanceof ModelSpec.BatchNorm n) {
-                long[] shape = {n.features()};
-                p.add(new Block(pre + "weight", Kind.BATCHNORM, off, 1, n.features(), shape));
-                off += n.features();
-                p.add(new Block(pre + "bias", Kind.BATCHNORM, off, 1, n.features(), shape));
-                off += n.features();
-                b.add(new Block(pre + "running_mean", Kind.BATCHNORM, boff, 1, n.features(), shape));
-                boff += n.features();
-                b.add(new Block(pre + "running_var", Kind.BATCHNORM, boff, 1, n.features(), shape));
-                boff += n.features();
-            }
-        }
-        return new ParameterLayout(p, b);
+        return new ParameterLayout(Architecture.of(spec, "model spec"));
+    }
+
+    public static ParameterLayout of(Architecture a) {
+        return new ParameterLayout(a);
     }
 
     public List<Block> parameters() { return parameters; }

@@ -49,7 +49,7 @@ public final class InfoCommand implements Callable<Integer> {
 
     private void printModel(PrintWriter out, ModelDirectory.Loaded m) {
         ModelSpec s = m.spec();
-        Architecture a = Architecture.of(s, model.toString());
+        Architecture a = m.architecture();
         out.println("model:      " + model);
         out.println("weights:    " + m.dtype());
         out.println("input:      " + Arrays.toString(s.input()));
@@ -58,21 +58,10 @@ public final class InfoCommand implements Callable<Integer> {
         out.println("preprocess: x*" + p.scale() + " - mean " + Arrays.toString(p.mean()) + ", / std " + Arrays.toString(p.std()));
         out.printf("%4s  %-40s %-16s %12s%n", "#", "layer", "output", "parameters");
         for (Architecture.Step st : a.steps()) {
-            out.printf("%4d  %-40s %-16s %,12d%n", st.index(), describe(st.layer()), Arrays.toString(st.outputShape()), st.parameters());
+            out.printf("%4d  %-40s %-16s %,12d%n", st.index(), st.layer().describe(), Arrays.toString(st.outputShape()), st.parameters());
         }
         out.printf("total parameters: %,d%n", a.parameterCount());
         if (a.bufferCount() > 0) out.printf("batch-norm running statistics (not parameters): %,d%n", a.bufferCount());
-    }
-
-    static String describe(ModelSpec.Layer l) {
-        if (l instanceof ModelSpec.Linear x) return "linear " + x.in() + " -> " + x.out();
-        if (l instanceof ModelSpec.Conv2d x) {
-            return "conv2d " + x.in() + " -> " + x.out() + " k" + x.kernel() + " s" + x.stride() + " p" + x.padding();
-        }
-        if (l instanceof ModelSpec.MaxPool2d x) return "maxpool2d k" + x.kernel() + " s" + x.stride() + " p" + x.padding();
-        if (l instanceof ModelSpec.BatchNorm x) return "batchnorm " + x.features() + " eps " + x.eps() + " momentum " + x.momentum();
-        if (l instanceof ModelSpec.Dropout x) return "dropout p " + x.p();
-        return l.type();
     }
 
     private static void printData(PrintWriter out, DataSet d) {

@@ -5,38 +5,50 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.minima.io.ModelSpec.BatchNorm;
-import org.minima.io.ModelSpec.Conv2d;
-import org.minima.io.ModelSpec.Dropout;
-import org.minima.io.ModelSpec.Flatten;
+import org.minima.io.ModelSpec.Kind;
 import org.minima.io.ModelSpec.Layer;
-import org.minima.io.ModelSpec.Linear;
-import org.minima.io.ModelSpec.MaxPool2d;
-import org.minima.io.ModelSpec.Relu;
+import org.minima.io.ModelSpec.TensorShape;
 
 /**
- * What a {@link ModelSpec} implies, computed from the spec alone (no ND4J): each layer's output shape,
- * its parameters and the tensors it owns, with PyTorch's names and shapes. Building one checks that
- * the shapes chain: a linear layer's {@code in} equals the incoming features, a conv's {@code in} the
- * incoming channels, and the last layer gives {@code [classes]}.
+ * What a {@link ModelSpec} implies, computed from the spec alone (no ND4J) by asking each layer: the shape
+ * it gets and gives, and where each of its tensors sits. This is the one check of a spec (the shapes chain,
+ * the last layer gives {@code [classes]}, every size fits) and the one layout of its values, which
+ * {@code Network}, {@code ParameterLayout}, {@code ModelDirectory} and {@code info} read.
+ *
+ * <p>Layout: the flat parameter vector holds every trainable tensor of each layer in order (weight, then
+ * bias), row-major; the flat buffer vector holds the running statistics (batch norm's running_mean, then
+ * running_var) of each layer in order. Sizes are computed in {@code long} with overflow checks; values per
+ * example and the flat vectors must fit an {@code int} (ND4J's views and Java arrays index with one).
  */
 public final class Architecture {
-    /** One layer with the shape it gives (per example) and the trainable values it owns. */
-    public record Step(int index, Layer layer, int[] outputShape, long parameters) {}
+    /** One layer with the per-example shape it gets and gives, and the trainable values it owns. */
+    public record Step(int index, Layer layer, int[] inputShape, int[] outputShape, long parameters) {}
+
+    /**
+     * One tensor: full PyTorch name ({@code layers.3.weight}), shape, kind, and where it sits: from
+     * {@code offset} in the parameter vector, or in the buffer vector when {@code kind} is a statistic.
+     */
+    public record Entry(int layer, String name, long[] shape, Kind kind, long offset, long size) {
+        public boolean trainable() { return kind.trainable(); }
+    }
 
     private final ModelSpec spec;
     private final List<Step> steps;
-    private final Map<String, long[]> tensors;
+    private final List<Entry> parameters, buffers;
+    private final long parameterCount, bufferCount;
 
-    private Architecture(ModelSpec spec, List<Step> steps, Map<String, long[]> tensors) {
+    private Architecture(ModelSpec spec, List<Step> steps, List<Entry> parameters, List<Entry> buffers, long pc, long bc) {
         this.spec = spec;
         this.steps = List.copyOf(steps);
-        this.tensors = tensors;
+        this.parameters = List.copyOf(parameters);
+        this.buffers = List.copyOf(buffers);
+        this.parameterCount = pc;
+        this.bufferCount = bc;
     }
 
     /**
-     * Checks that {@code spec}'s shapes chain; a mismatch is an {@link InputException} that starts
-     * with {@code where} (e.g. the model.json path) and names the layer.
+     * Checks {@code spec} and lays it out; a problem is an {@link InputException} that starts with
+     * {@code where} (e.g. the model.json path) and names the layer.
      */
     public static Architecture of(ModelSpec spec, String where) {
         int[] shape = spec.input();
@@ -56,87 +68,73 @@ public final class Architecture {
         if (std.length != 1 && std.length != channels) {
             throw new InputException(where + ": preprocess.std has " + std.length + " values, expected 1 or " + channels + " (one per input channel)");
         }
-        List<Step> steps = new ArrayList<>();
-        Map<String, long[]> tensors = new LinkedHashMap<>();
         List<Layer> layers = spec.layers();
         if (layers.isEmpty()) throw new InputException(where + ": layers is empty, expected at least one layer");
+        List<Step> steps = new ArrayList<>();
+        List<Entry> params = new ArrayList<>();
+        List<Entry> bufs = new ArrayList<>();
+        long pc = 0, bc = 0;
         for (int i = 0; i < layers.size(); i++) {
             Layer l = layers.get(i);
             String at = where + ": layers[" + i + "] (" + l.type() + ")";
-            String p = "layers." + i + ".";
-            long params = 0;
-            if (l instanceof Linear lin) {
-                if (shape.length != 1) {
-                    throw new InputException(at + " gets " + Arrays.toString(shape) + ", but linear needs flat input; put {\"type\": \"flatten\"} before it");
+            fitsInt(size(shape, at), at, "gets " + Arrays.toString(shape));
+            long[] out = l.outputShape(shape, at, i == 0 ? "the input" : "layers[" + (i - 1) + "]");
+            for (long d : out) if (d <= 0) throw new InputException(at + " gives " + Arrays.toString(out) + ", a size <= 0");
+            fitsInt(size(out, at), at, "gives " + Arrays.toString(out));
+            long own = 0;
+            for (TensorShape t : l.tensors()) {
+                long n = size(t.shape(), at);
+                String name = "layers." + i + "." + t.suffix();
+                if (t.kind().trainable()) {
+                    params.add(new Entry(i, name, t.shape().clone(), t.kind(), pc, n));
+                    pc = add(pc, n, at);
+                    own += n;
+                } else {
+                    bufs.add(new Entry(i, name, t.shape().clone(), t.kind(), bc, n));
+                    bc = add(bc, n, at);
                 }
-                if (lin.in() != shape[0]) {
-                    throw new InputException(at + " has in " + lin.in() + ", but gets " + shape[0] + " features from " + before(i));
-                }
-                tensors.put(p + "weight", new long[] {lin.out(), lin.in()});
-                tensors.put(p + "bias", new long[] {lin.out()});
-                params = (long) lin.out() * lin.in() + lin.out();
-                shape = new int[] {lin.out()};
-            } else if (l instanceof Conv2d c) {
-                need3d(at, shape);
-                if (c.in() != shape[0]) {
-                    throw new InputException(at + " has in " + c.in() + ", but gets " + shape[0] + " channels from " + before(i));
-                }
-                int h = outSize(at, "height", shape[1], c.kernel(), c.stride(), c.padding());
-                int w = outSize(at, "width", shape[2], c.kernel(), c.stride(), c.padding());
-                tensors.put(p + "weight", new long[] {c.out(), c.in(), c.kernel(), c.kernel()});
-                tensors.put(p + "bias", new long[] {c.out()});
-                params = (long) c.out() * c.in() * c.kernel() * c.kernel() + c.out();
-                shape = new int[] {c.out(), h, w};
-            } else if (l instanceof MaxPool2d m) {
-                need3d(at, shape);
-                if (2 * m.padding() > m.kernel()) {
-                    throw new InputException(at + " has padding " + m.padding() + ", expected at most half the kernel (" + m.kernel() / 2 + ")");
-                }
-                int h = outSize(at, "height", shape[1], m.kernel(), m.stride(), m.padding());
-                int w = outSize(at, "width", shape[2], m.kernel(), m.stride(), m.padding());
-                shape = new int[] {shape[0], h, w};
-            } else if (l instanceof BatchNorm b) {
-                int f = shape[0];
-                if (b.features() != f) {
-                    String what = shape.length == 3 ? " channels" : " features";
-                    throw new InputException(at + " has features " + b.features() + ", but gets " + f + what + " from " + before(i));
-                }
-                tensors.put(p + "weight", new long[] {f});
-                tensors.put(p + "bias", new long[] {f});
-                params = 2L * f;
-            } else if (l instanceof Flatten) {
-                long n = 1;
-                for (int d : shape) n *= d;
-                shape = new int[] {(int) n};
-            } else if (!(l instanceof Relu) && !(l instanceof Dropout)) {
-                throw new IllegalStateException("unhandled layer " + l);
             }
-            steps.add(new Step(i, l, shape.clone(), params));
+            int[] next = Arrays.stream(out).mapToInt(d -> (int) d).toArray();
+            steps.add(new Step(i, l, shape, next, own));
+            shape = next;
         }
         if (shape.length != 1 || shape[0] != spec.classes()) {
             throw new InputException(where + ": the last layer gives " + Arrays.toString(shape) + ", but classes is " + spec.classes()
                     + "; expected the network to end with [" + spec.classes() + "]");
         }
-        return new Architecture(spec, steps, tensors);
+        if (pc == 0) throw new InputException(where + ": the model has no trainable parameters (no linear, conv2d or batchnorm layer)");
+        return new Architecture(spec, steps, params, bufs, pc, bc);
     }
 
-    private static String before(int i) {
-        return i == 0 ? "the input" : "layers[" + (i - 1) + "]";
-    }
-
-    private static void need3d(String at, int[] shape) {
-        if (shape.length != 3) {
-            throw new InputException(at + " gets " + Arrays.toString(shape) + ", but needs [channels, height, width]");
+    /** The product of {@code dims}, or an InputException at {@code at} when it passes {@code Long.MAX_VALUE}. */
+    private static long size(long[] dims, String at) {
+        long n = 1;
+        try {
+            for (long d : dims) n = Math.multiplyExact(n, d);
+        } catch (ArithmeticException e) {
+            throw new InputException(at + " has a tensor or shape " + Arrays.toString(dims) + " with more than 2^63 values");
         }
+        return n;
     }
 
-    // PyTorch's Conv2d / MaxPool2d (dilation 1, floor mode): floor((n + 2p − k) / s) + 1.
-    private static int outSize(String at, String dim, int n, int k, int s, int p) {
-        int out = Math.floorDiv(n + 2 * p - k, s) + 1;
-        if (n + 2 * p < k || out < 1) {
-            throw new InputException(at + ": kernel " + k + " does not fit the incoming " + dim + " " + n + " with padding " + p);
+    private static long size(int[] dims, String at) {
+        return size(Arrays.stream(dims).asLongStream().toArray(), at);
+    }
+
+    /** a + b, refused past {@code Integer.MAX_VALUE}: the flat vectors are single ND4J arrays and Java arrays. */
+    private static long add(long a, long b, String at) {
+        long s = a + b; // a < 2^31; if b is so large that this wraps, b > MAX_VALUE refuses it
+        if (b > Integer.MAX_VALUE || s > Integer.MAX_VALUE) {
+            throw new InputException(at + " brings the model past " + Integer.MAX_VALUE + " values in one flat vector (the most minima holds)");
         }
-        return out;
+        return s;
+    }
+
+    /** Values per example must fit an int: activations are indexed row·features + j with ints. */
+    private static void fitsInt(long values, String at, String what) {
+        if (values > Integer.MAX_VALUE) {
+            throw new InputException(at + " " + what + ", " + values + " values per example; minima holds at most " + Integer.MAX_VALUE);
+        }
     }
 
     public ModelSpec spec() {
@@ -147,51 +145,56 @@ public final class Architecture {
         return steps;
     }
 
+    /** Trainable tensors in flat-vector order (each layer's weight, then bias). */
+    public List<Entry> parameters() {
+        return parameters;
+    }
+
+    /** Running statistics in buffer-vector order (each batch-norm layer's running_mean, then running_var). */
+    public List<Entry> buffers() {
+        return buffers;
+    }
+
+    /** Every tensor a model directory holds: the parameters, then the buffers. */
+    public List<Entry> tensors() {
+        List<Entry> out = new ArrayList<>(parameters);
+        out.addAll(buffers);
+        return out;
+    }
+
     /**
      * The tensors {@code weights.safetensors} must hold, name → PyTorch shape, in the order of the flat
-     * parameter vector (each layer's weight, then bias), followed by nothing else: batch-norm
-     * running statistics are in {@link #buffers()}.
+     * parameter vector; batch-norm running statistics are in {@link #bufferTensors()}.
      */
     public Map<String, long[]> parameterTensors() {
-        return copy(tensors);
+        return shapes(parameters);
     }
 
     /** Batch norm's {@code running_mean} and {@code running_var}, name → {@code [features]}, in layer order. */
-    public Map<String, long[]> buffers() {
-        Map<String, long[]> m = new LinkedHashMap<>();
-        for (Step s : steps) {
-            if (s.layer() instanceof BatchNorm b) {
-                m.put("layers." + s.index() + ".running_mean", new long[] {b.features()});
-                m.put("layers." + s.index() + ".running_var", new long[] {b.features()});
-            }
-        }
-        return m;
+    public Map<String, long[]> bufferTensors() {
+        return shapes(buffers);
     }
 
     /** Parameters and buffers together: every tensor a model directory holds. */
     public Map<String, long[]> allTensors() {
         Map<String, long[]> m = parameterTensors();
-        m.putAll(buffers());
+        m.putAll(bufferTensors());
         return m;
     }
 
-    /** Length of the flat parameter vector. */
+    /** Length of the flat parameter vector (fits an int). */
     public long parameterCount() {
-        long n = 0;
-        for (Step s : steps) n += s.parameters();
-        return n;
+        return parameterCount;
     }
 
-    /** Number of batch-norm running statistics (not parameters). */
+    /** Length of the flat buffer vector: batch-norm running statistics, not parameters (fits an int). */
     public long bufferCount() {
-        long n = 0;
-        for (long[] s : buffers().values()) n += s[0];
-        return n;
+        return bufferCount;
     }
 
-    private static Map<String, long[]> copy(Map<String, long[]> m) {
-        Map<String, long[]> c = new LinkedHashMap<>();
-        m.forEach((k, v) -> c.put(k, v.clone()));
-        return c;
+    private static Map<String, long[]> shapes(List<Entry> entries) {
+        Map<String, long[]> m = new LinkedHashMap<>();
+        for (Entry e : entries) m.put(e.name(), e.shape().clone());
+        return m;
     }
 }

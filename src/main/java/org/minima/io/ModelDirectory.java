@@ -7,7 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A model directory (docs/model-directory.md): {@code model.json} and {@code weights.safetensors},
+ * A model directory (docs/cli.md, "Model directory"): {@code model.json} and {@code weights.safetensors},
  * readable by PyTorch users. Reading checks every tensor model.json needs is there with PyTorch's shape;
  * writing replaces each file atomically.
  */
@@ -19,7 +19,11 @@ public final class ModelDirectory {
      * A model read from disk. {@code tensors} holds the parameters in flat-vector order (each layer's
      * weight, then bias), then batch norm's running statistics; {@code num_batches_tracked} is dropped.
      */
-    public record Loaded(ModelSpec spec, Map<String, Tensor> tensors) {
+    public record Loaded(Architecture architecture, Map<String, Tensor> tensors) {
+        public ModelSpec spec() {
+            return architecture.spec();
+        }
+
         /** The stored dtype ({@code F32} or {@code F64}) of the parameters. */
         public String dtype() {
             return tensors.isEmpty() ? "F64" : tensors.values().iterator().next().dtype();
@@ -32,29 +36,37 @@ public final class ModelDirectory {
     public static Loaded read(Path dir) {
         if (!Files.exists(dir)) throw new InputException(dir + ": no such model directory");
         if (!Files.isDirectory(dir)) throw new InputException(dir + ": not a directory; a model is a directory with " + MODEL_JSON + " and " + WEIGHTS);
-        ModelSpec spec = readSpec(dir);
+        Path mj = dir.resolve(MODEL_JSON);
+        Architecture arch = readArchitecture(mj);
         Path wf = dir.resolve(WEIGHTS);
         if (!Files.exists(wf)) throw new InputException(wf + ": no such file; a model directory needs " + WEIGHTS + " beside " + MODEL_JSON);
-        Map<String, Tensor> stored = Safetensors.read(wf);
-        Architecture arch = Architecture.of(spec, dir.resolve(MODEL_JSON).toString());
-        return new Loaded(spec, check(arch, stored, wf.toString()));
+        return new Loaded(arch, check(arch, Safetensors.read(wf), wf.toString()));
     }
 
     /** Reads and checks only {@code dir}/model.json. */
     public static ModelSpec readSpec(Path dir) {
-        Path mj = dir.resolve(MODEL_JSON);
-        if (!Files.exists(mj)) throw new InputException(mj + ": no such file; a model directory needs " + MODEL_JSON);
-        return ModelJson.parse(Json.read(mj), mj.toString());
+        return readArchitecture(dir.resolve(MODEL_JSON)).spec();
     }
 
-    /** Picks the tensors {@code arch} needs out of {@code stored}, in order, checking names and shapes. */
-    static Map<String, Tensor> check(Architecture arch, Map<String, Tensor> stored, String file) {
+    /** model.json read and checked once, its architecture kept for checking the tensors. */
+    private static Architecture readArchitecture(Path mj) {
+        if (!Files.exists(mj)) throw new InputException(mj + ": no such file; a model directory needs " + MODEL_JSON);
+        return ModelJson.architecture(Json.read(mj), mj.toString());
+    }
+
+    /**
+     * Picks the tensors {@code arch} needs out of {@code stored}, in order (parameters, then buffers), checking
+     * names, shapes and dtype; {@code num_batches_tracked} beside a running_mean is dropped, any other extra
+     * tensor is an error. {@code file} names the source in messages.
+     */
+    public static Map<String, Tensor> check(Architecture arch, Map<String, Tensor> stored, String file) {
         Map<String, Tensor> out = new LinkedHashMap<>();
-        for (Map.Entry<String, long[]> e : arch.allTensors().entrySet()) {
-            String name = e.getKey();
-            long[] need = e.getValue();
+        Map<String, long[]> all = arch.allTensors();
+        for (Architecture.Entry e : arch.tensors()) {
+            String name = e.name();
+            long[] need = e.shape();
             Tensor t = stored.get(name);
-            String layer = describe(arch, name);
+            String layer = "layers[" + e.layer() + "] " + arch.spec().layers().get(e.layer()).describe();
             if (t == null) {
                 throw new InputException(file + ": tensor " + name + " is missing, but model.json says " + layer + " needs it with shape "
                         + Arrays.toString(need));
@@ -69,24 +81,13 @@ public final class ModelDirectory {
         for (String name : stored.keySet()) {
             if (out.containsKey(name)) continue;
             int dot = name.lastIndexOf('.');
-            boolean tracked = name.endsWith(".num_batches_tracked") && arch.allTensors().containsKey(name.substring(0, dot) + ".running_mean");
+            boolean tracked = name.endsWith(".num_batches_tracked") && all.containsKey(name.substring(0, dot) + ".running_mean");
             if (!tracked) {
                 throw new InputException(file + ": tensor " + name + " is not used by model.json (expected only "
-                        + String.join(", ", arch.allTensors().keySet()) + ")");
+                        + String.join(", ", all.keySet()) + ")");
             }
         }
         return out;
-    }
-
-    private static String describe(Architecture arch, String tensor) {
-        int i = Integer.parseInt(tensor.split("\\.")[1]);
-        ModelSpec.Layer l = arch.spec().layers().get(i);
-        String what;
-        if (l instanceof ModelSpec.Linear x) what = "linear " + x.in() + " -> " + x.out();
-        else if (l instanceof ModelSpec.Conv2d x) what = "conv2d " + x.in() + " -> " + x.out() + " kernel " + x.kernel();
-        else if (l instanceof ModelSpec.BatchNorm x) what = "batchnorm " + x.features();
-        else what = l.type();
-        return "layers[" + i + "] " + what;
     }
 
     /** Writes {@code spec} and {@code tensors} as F32 when every tensor is F32, else as F64. */

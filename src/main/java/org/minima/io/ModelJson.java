@@ -4,31 +4,26 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
+import java.util.function.DoublePredicate;
+import java.util.stream.Collectors;
 
 /**
- * The {@code model.json} body of a model directory (docs/model-directory.md), read and written
+ * The {@code model.json} body of a model directory (docs/cli.md, "Model directory"), read and written
  * exactly: {@code format "minima-model"}, {@code version 1}, {@code input}, {@code classes}, optional
  * {@code preprocess}, {@code layers}. Defaults as PyTorch: conv stride 1 padding 0, max-pool stride =
- * kernel padding 0, batch norm eps 1e-5 momentum 0.1, dropout p 0.5. Unknown keys and types are errors.
- * A parsed spec has been checked with {@link Architecture#of}.
+ * kernel padding 0, batch norm eps 1e-5 momentum 0.1, dropout p 0.5 (each written once, in
+ * {@link ModelSpec#TYPES}). Unknown keys and types are errors. A parsed spec has been checked with
+ * {@link Architecture#of}, the one check of a spec.
  */
 public final class ModelJson {
     public static final String FORMAT = "minima-model";
     public static final int VERSION = 1;
 
-    private static final Map<String, Set<String>> LAYER_KEYS = Map.of(
-            "linear", Set.of("type", "in", "out"),
-            "conv2d", Set.of("type", "in", "out", "kernel", "stride", "padding"),
-            "maxpool2d", Set.of("type", "kernel", "stride", "padding"),
-            "batchnorm", Set.of("type", "features", "eps", "momentum"),
-            "relu", Set.of("type"),
-            "dropout", Set.of("type", "p"),
-            "flatten", Set.of("type"));
-    private static final String TYPES = "linear, conv2d, maxpool2d, batchnorm, relu, dropout, flatten";
+    private static final String TYPES = ModelSpec.TYPES.stream().map(ModelSpec.Type::name).collect(Collectors.joining(", "));
     private static final Set<String> TOP_KEYS = Set.of("format", "version", "input", "classes", "preprocess", "layers");
     private static final Set<String> PREPROCESS_KEYS = Set.of("scale", "mean", "std");
 
@@ -41,6 +36,11 @@ public final class ModelJson {
 
     /** A complete {@code model.json}: {@code format} and {@code version} are required. */
     public static ModelSpec parse(JsonNode root, String where) {
+        return parse(root, where, true).spec();
+    }
+
+    /** As {@link #parse(JsonNode, String)}, keeping the architecture the spec was checked with. */
+    public static Architecture architecture(JsonNode root, String where) {
         return parse(root, where, true);
     }
 
@@ -49,10 +49,10 @@ public final class ModelJson {
      * {@code format} and {@code version} may be left out, but are checked when present.
      */
     public static ModelSpec parseBody(JsonNode root, String where) {
-        return parse(root, where, false);
+        return parse(root, where, false).spec();
     }
 
-    private static ModelSpec parse(JsonNode root, String where, boolean strict) {
+    private static Architecture parse(JsonNode root, String where, boolean strict) {
         if (root == null || !root.isObject()) throw new InputException(where + ": expected a JSON object with input, classes and layers");
         unknownKeys(root, TOP_KEYS, where);
         if (strict || root.has("format")) {
@@ -79,9 +79,7 @@ public final class ModelJson {
         if (!ls.isArray()) throw new InputException(where + ": layers is " + kind(ls) + ", expected an array of layers");
         List<ModelSpec.Layer> layers = new ArrayList<>();
         for (int i = 0; i < ls.size(); i++) layers.add(layer(ls.get(i), where + ": layers[" + i + "]"));
-        ModelSpec spec = new ModelSpec(input, classes, pre, layers);
-        Architecture.of(spec, where);
-        return spec;
+        return Architecture.of(new ModelSpec(input, classes, pre, layers), where);
     }
 
     private static ModelSpec.Preprocess preprocess(JsonNode p, String at) {
@@ -96,36 +94,38 @@ public final class ModelJson {
     private static ModelSpec.Layer layer(JsonNode n, String at) {
         if (!n.isObject()) throw new InputException(at + " is " + kind(n) + ", expected an object with a \"type\"");
         JsonNode t = required(n, "type", at, "one of " + TYPES);
-        String type = t.asText();
-        Set<String> keys = LAYER_KEYS.get(type);
-        if (!t.isTextual() || keys == null) throw new InputException(at + ": unknown type " + t + ", expected one of " + TYPES);
-        at = at + " (" + type + ")";
+        ModelSpec.Type type = t.isTextual() ? ModelSpec.TYPES.stream().filter(x -> x.name().equals(t.asText())).findFirst().orElse(null) : null;
+        if (type == null) throw new InputException(at + ": unknown type " + t + ", expected one of " + TYPES);
+        at = at + " (" + type.name() + ")";
+        Set<String> keys = new HashSet<>(type.keys());
+        keys.add("type");
         unknownKeys(n, keys, at);
-        return switch (type) {
-            case "linear" -> new ModelSpec.Linear(intKey(n, "in", at, 1, null), intKey(n, "out", at, 1, null));
-            case "conv2d" -> new ModelSpec.Conv2d(intKey(n, "in", at, 1, null), intKey(n, "out", at, 1, null),
-                    intKey(n, "kernel", at, 1, null), intKey(n, "stride", at, 1, 1), intKey(n, "padding", at, 0, 0));
-            case "maxpool2d" -> {
-                int k = intKey(n, "kernel", at, 1, null);
-                yield new ModelSpec.MaxPool2d(k, intKey(n, "stride", at, 1, k), intKey(n, "padding", at, 0, 0));
-            }
-            case "batchnorm" -> {
-                int f = intKey(n, "features", at, 1, null);
-                double eps = n.has("eps") ? finite(n.get("eps"), at + ": eps") : 1e-5;
-                if (!(eps > 0)) throw new InputException(at + ": eps is " + n.get("eps") + ", expected a number > 0");
-                double m = n.has("momentum") ? finite(n.get("momentum"), at + ": momentum") : 0.1;
-                if (!(m >= 0 && m <= 1)) throw new InputException(at + ": momentum is " + n.get("momentum") + ", expected a number in [0, 1]");
-                yield new ModelSpec.BatchNorm(f, eps, m);
-            }
-            case "dropout" -> {
-                double p = n.has("p") ? finite(n.get("p"), at + ": p") : 0.5;
-                if (!(p >= 0 && p < 1)) throw new InputException(at + ": p is " + n.get("p") + ", expected a probability in [0, 1)");
-                yield new ModelSpec.Dropout(p);
-            }
-            case "relu" -> new ModelSpec.Relu();
-            case "flatten" -> new ModelSpec.Flatten();
-            default -> throw new IllegalStateException(type);
-        };
+        return type.read().apply(new Keys(n, at));
+    }
+
+    /** A layer's keys in model.json, each read checked: what a {@link ModelSpec.Type} reads a layer from. */
+    public static final class Keys {
+        private final JsonNode node;
+        private final String at;
+
+        private Keys(JsonNode node, String at) {
+            this.node = node;
+            this.at = at;
+        }
+
+        /** The integer {@code key} (at least {@code min}), or {@code dflt} when absent; {@code dflt == null}: required. */
+        public int integer(String key, int min, Integer dflt) {
+            if (!node.has(key) && dflt != null) return dflt;
+            return intValue(required(node, key, at, "an integer >= " + min), at + ": " + key, min);
+        }
+
+        /** The finite number {@code key} for which {@code ok} holds ({@code expected} says which), or {@code dflt} when absent. */
+        public double number(String key, double dflt, DoublePredicate ok, String expected) {
+            if (!node.has(key)) return dflt;
+            double x = finite(node.get(key), at + ": " + key);
+            if (!ok.test(x)) throw new InputException(at + ": " + key + " is " + node.get(key) + ", expected " + expected);
+            return x;
+        }
     }
 
     /** The {@code model.json} body for {@code spec}, every key written out (defaults included). */
@@ -146,26 +146,7 @@ public final class ModelJson {
         for (ModelSpec.Layer l : spec.layers()) {
             ObjectNode o = layers.addObject();
             o.put("type", l.type());
-            if (l instanceof ModelSpec.Linear x) {
-                o.put("in", x.in());
-                o.put("out", x.out());
-            } else if (l instanceof ModelSpec.Conv2d x) {
-                o.put("in", x.in());
-                o.put("out", x.out());
-                o.put("kernel", x.kernel());
-                o.put("stride", x.stride());
-                o.put("padding", x.padding());
-            } else if (l instanceof ModelSpec.MaxPool2d x) {
-                o.put("kernel", x.kernel());
-                o.put("stride", x.stride());
-                o.put("padding", x.padding());
-            } else if (l instanceof ModelSpec.BatchNorm x) {
-                o.put("features", x.features());
-                o.put("eps", x.eps());
-                o.put("momentum", x.momentum());
-            } else if (l instanceof ModelSpec.Dropout x) {
-                o.put("p", x.p());
-            }
+            l.keys().forEach((k, v) -> o.set(k, Json.MAPPER.valueToTree(v)));
         }
         return root;
     }
@@ -188,13 +169,6 @@ public final class ModelJson {
                 throw new InputException(at + ": unknown key \"" + k + "\", expected one of " + String.join(", ", new java.util.TreeSet<>(allowed)));
             }
         }
-    }
-
-    private static int intKey(JsonNode n, String key, String at, int min, Integer dflt) {
-        if (!n.has(key) && dflt != null) return dflt;
-        JsonNode v = required(n, key, at, "an integer >= " + min);
-        int x = intValue(v, at + ": " + key, min);
-        return x;
     }
 
     private static int positiveInt(JsonNode v, String at) {

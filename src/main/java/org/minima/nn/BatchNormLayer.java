@@ -1,6 +1,5 @@
 package org.minima.nn;
 
-import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -32,31 +31,20 @@ final class BatchNormLayer extends Layer {
         this.invStd = new double[channels];
     }
 
-    @Override int parameterCount() { return 2 * channels; }
-
-    @Override int bufferCount() { return 2 * channels; }
-
     @Override
-    void bindParameters(Arr params, Arr grads, Arr direction, long offset) {
-        gamma = Arr.view(params, offset, channels);
-        beta = Arr.view(params, offset + channels, channels);
-        ggamma = Arr.view(grads, offset, channels);
-        gbeta = Arr.view(grads, offset + channels, channels);
-        vgamma = Arr.view(direction, offset, channels);
-        vbeta = Arr.view(direction, offset + channels, channels);
+    void bindParameters(Arr params, Arr grads, Arr direction, long[] at) {
+        gamma = Arr.view(params, at[0], channels);
+        beta = Arr.view(params, at[1], channels);
+        ggamma = Arr.view(grads, at[0], channels);
+        gbeta = Arr.view(grads, at[1], channels);
+        vgamma = Arr.view(direction, at[0], channels);
+        vbeta = Arr.view(direction, at[1], channels);
     }
 
     @Override
-    void bindBuffers(Arr buffers, long offset) {
-        runningMean = Arr.view(buffers, offset, channels);
-        runningVar = Arr.view(buffers, offset + channels, channels);
-    }
-
-    @Override
-    List<Named> tensors() {
-        long[] s = {channels};
-        return List.of(new Named("weight", s, gamma), new Named("bias", s, beta),
-                new Named("running_mean", s, runningMean), new Named("running_var", s, runningVar));
+    void bindBuffers(Arr buffers, long[] at) {
+        runningMean = Arr.view(buffers, at[0], channels);
+        runningVar = Arr.view(buffers, at[1], channels);
     }
 
     /** PyTorch: weight 1, bias 0, running mean 0, running variance 1 (no random draws). */

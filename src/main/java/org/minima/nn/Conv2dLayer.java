@@ -1,6 +1,5 @@
 package org.minima.nn;
 
-import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -22,7 +21,7 @@ final class Conv2dLayer extends Layer {
     private Arr col, dcol, outA, outB;
 
     Conv2dLayer(int index, int[] in, int cout, int k, int stride, int pad, Scratch scratch) {
-        super(index, in, new int[] {cout, (in[1] + 2 * pad - k) / stride + 1, (in[2] + 2 * pad - k) / stride + 1});
+        super(index, in, new int[] {cout, window(in[1], k, stride, pad), window(in[2], k, stride, pad)});
         this.cin = in[0];
         this.cout = cout;
         this.k = k;
@@ -49,23 +48,15 @@ final class Conv2dLayer extends Layer {
         outB = scratch.get(3, o);
     }
 
-    @Override int parameterCount() { return cout * ckk + cout; }
-
     @Override
-    void bindParameters(Arr params, Arr grads, Arr direction, long offset) {
-        weight = Arr.view(params, offset, cout, cin, k, k);
-        w2 = Arr.view(params, offset, cout, ckk);
-        gw2 = Arr.view(grads, offset, cout, ckk);
-        vw2 = Arr.view(direction, offset, cout, ckk);
-        long bo = offset + (long) cout * ckk;
-        bias = Arr.view(params, bo, cout);
-        gbias = Arr.view(grads, bo, cout);
-        vbias = Arr.view(direction, bo, cout);
-    }
-
-    @Override
-    List<Named> tensors() {
-        return List.of(new Named("weight", new long[] {cout, cin, k, k}, weight), new Named("bias", new long[] {cout}, bias));
+    void bindParameters(Arr params, Arr grads, Arr direction, long[] at) {
+        weight = Arr.view(params, at[0], cout, cin, k, k);
+        w2 = Arr.view(params, at[0], cout, ckk);
+        gw2 = Arr.view(grads, at[0], cout, ckk);
+        vw2 = Arr.view(direction, at[0], cout, ckk);
+        bias = Arr.view(params, at[1], cout);
+        gbias = Arr.view(grads, at[1], cout);
+        vbias = Arr.view(direction, at[1], cout);
     }
 
     /** PyTorch's {@code nn.Conv2d.reset_parameters}: weight and bias ~ U(±1/√fan_in), fan_in = in·k·k. */

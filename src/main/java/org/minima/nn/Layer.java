@@ -1,6 +1,5 @@
 package org.minima.nn;
 
-import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -21,9 +20,6 @@ import java.util.SplittableRandom;
 abstract class Layer {
     enum Mode { TRAINING, INFERENCE }
 
-    /** A named tensor of this layer (PyTorch name suffix, PyTorch shape, its view in the flat vector). */
-    record Named(String name, long[] shape, Arr view) {}
-
     /** Position in the model (for tensor names {@code layers.<index>.weight}). */
     final int index;
     /** Shapes of one example: {@code [F]} or {@code [C, H, W]}. */
@@ -38,26 +34,29 @@ abstract class Layer {
         this.outFeatures = product(outShape);
     }
 
+    /**
+     * Output size of a k-window with stride s and padding p over n (PyTorch's floor mode), in long: n + 2p may pass
+     * 2^31 although the result fits (Architecture has checked the spec, with the same formula).
+     */
+    static int window(int n, int k, int s, int p) {
+        return (int) (((long) n + 2L * p - k) / s + 1);
+    }
+
     static int product(int[] s) {
         int p = 1;
         for (int d : s) p *= d;
         return p;
     }
 
-    /** Number of trainable values (weight then bias), the length of this layer's slice of the flat vector. */
-    int parameterCount() { return 0; }
+    /**
+     * Makes this layer's tensors views into the network's flat parameter, gradient and direction vectors:
+     * {@code at[k]} is the offset of its k-th trainable tensor as its {@code ModelSpec} entry lists them
+     * (weight, then bias), placed by {@code Architecture}.
+     */
+    void bindParameters(Arr params, Arr grads, Arr direction, long[] at) {}
 
-    /** Number of non-trainable values (batch-norm running statistics). */
-    int bufferCount() { return 0; }
-
-    /** Makes this layer's tensors views into the network's flat parameter, gradient and direction vectors. */
-    void bindParameters(Arr params, Arr grads, Arr direction, long offset) {}
-
-    /** Makes this layer's running statistics views into the network's flat buffer vector. */
-    void bindBuffers(Arr buffers, long offset) {}
-
-    /** Trainable tensors, then buffers, in the contract's order. */
-    List<Named> tensors() { return List.of(); }
+    /** Makes this layer's running statistics views into the flat buffer vector, {@code at[k]} the k-th one's offset. */
+    void bindBuffers(Arr buffers, long[] at) {}
 
     /** PyTorch's default initialization, drawing from {@code rng} in tensor order. */
     void initialize(SplittableRandom rng) {}

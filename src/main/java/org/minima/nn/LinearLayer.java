@@ -1,6 +1,5 @@
 package org.minima.nn;
 
-import java.util.List;
 import java.util.SplittableRandom;
 
 /** y = x·Wᵀ + b, W of shape [out, in] as PyTorch's {@code nn.Linear}. */
@@ -14,21 +13,14 @@ final class LinearLayer extends Layer {
         this.out = out;
     }
 
-    @Override int parameterCount() { return out * in + out; }
-
     @Override
-    void bindParameters(Arr params, Arr grads, Arr direction, long offset) {
-        w = Arr.view(params, offset, out, in);
-        b = Arr.view(params, offset + (long) out * in, out);
-        gw = Arr.view(grads, offset, out, in);
-        gb = Arr.view(grads, offset + (long) out * in, out);
-        vw = Arr.view(direction, offset, out, in);
-        vb = Arr.view(direction, offset + (long) out * in, out);
-    }
-
-    @Override
-    List<Named> tensors() {
-        return List.of(new Named("weight", new long[] {out, in}, w), new Named("bias", new long[] {out}, b));
+    void bindParameters(Arr params, Arr grads, Arr direction, long[] at) {
+        w = Arr.view(params, at[0], out, in);
+        b = Arr.view(params, at[1], out);
+        gw = Arr.view(grads, at[0], out, in);
+        gb = Arr.view(grads, at[1], out);
+        vw = Arr.view(direction, at[0], out, in);
+        vb = Arr.view(direction, at[1], out);
     }
 
     /** PyTorch's {@code nn.Linear.reset_parameters}: kaiming_uniform(a=√5) gives U(±1/√in), and the bias U(±1/√in). */

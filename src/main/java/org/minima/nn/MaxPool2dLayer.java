@@ -12,7 +12,7 @@ final class MaxPool2dLayer extends Layer {
     private int[] argmax = new int[0];
 
     MaxPool2dLayer(int index, int[] in, int k, int stride, int pad) {
-        super(index, in, new int[] {in[0], (in[1] + 2 * pad - k) / stride + 1, (in[2] + 2 * pad - k) / stride + 1});
+        super(index, in, new int[] {in[0], window(in[1], k, stride, pad), window(in[2], k, stride, pad)});
         this.channels = in[0];
         this.k = k;
         this.stride = stride;

@@ -3,13 +3,13 @@ package org.minima.nn;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.SplittableRandom;
 import org.minima.data.DataSet;
+import org.minima.io.Architecture;
 import org.minima.io.InputException;
 import org.minima.io.ModelDirectory;
 import org.minima.io.ModelSpec;
@@ -37,6 +37,8 @@ public final class Network {
     public record Sums(double lossSum, int correct) {}
 
     private final ModelSpec spec;
+    /** The spec's one layout: each layer's shapes, each tensor's place in the flat vectors. */
+    private final Architecture arch;
     private final DataType dtype;
     private final Layer[] layers;
     /** blocks[i]: layers i..i+2 are linear → 1-D batch norm → ReLU, run as one in inference mode; else null. */
@@ -61,13 +63,14 @@ public final class Network {
     private int[] labels = new int[0];
     private final int[] correctOut = new int[1];
 
-    private Network(ModelSpec spec, DataType dtype, boolean fuseBlocks, Network shared) {
+    private Network(Architecture arch, DataType dtype, boolean fuseBlocks, Network shared) {
         if (dtype != DataType.FLOAT && dtype != DataType.DOUBLE) {
             throw new IllegalArgumentException("a network is float32 or float64, got " + dtype);
         }
-        this.spec = spec;
+        this.arch = arch;
+        this.spec = arch.spec();
         this.dtype = dtype;
-        this.layers = build(spec, new Scratch(dtype));
+        this.layers = build(arch, new Scratch(dtype));
         this.fuseBlocks = fuseBlocks;
         int L = layers.length;
         blocks = new LinearBatchNormRelu[L];
@@ -78,37 +81,25 @@ public final class Network {
             }
         }
         features = new int[L + 1];
-        features[0] = spec.inputSize();
-        int first = L, pc = 0, bc = 0;
-        for (int i = 0; i < L; i++) {
-            features[i + 1] = layers[i].outFeatures;
-            if (layers[i].parameterCount() > 0 && first == L) first = i;
-            pc += layers[i].parameterCount();
-            bc += layers[i].bufferCount();
-        }
-        if (pc == 0) throw new InputException("model.json: the model has no trainable parameters (no linear, conv2d or batchnorm layer)");
-        firstParam = first;
+        features[0] = layers[0].inFeatures;
+        for (int i = 0; i < L; i++) features[i + 1] = layers[i].outFeatures;
+        // Architecture checked that both vectors fit an int and that some layer has parameters.
+        int pc = (int) arch.parameterCount(), bc = (int) arch.bufferCount();
+        firstParam = arch.parameters().get(0).layer();
         parameterCount = pc;
         bufferCount = bc;
-        params = shared != null ? shared.params : Arr.zeros(dtype, Math.max(pc, 1));
-        grads = Arr.zeros(dtype, Math.max(pc, 1));
-        direction = shared != null ? shared.direction : Arr.zeros(dtype, Math.max(pc, 1));
+        params = shared != null ? shared.params : Arr.zeros(dtype, pc);
+        grads = Arr.zeros(dtype, pc);
+        direction = shared != null ? shared.direction : Arr.zeros(dtype, pc);
         buffers = shared != null ? shared.buffers : Arr.zeros(dtype, Math.max(bc, 1));
-        long po = 0, bo = 0;
-        for (Layer layer : layers) {
-            layer.bindParameters(params, grads, direction, po);
-            layer.bindBuffers(buffers, bo);
-            po += layer.parameterCount();
-            bo += layer.bufferCount();
+        for (int i = 0; i < L; i++) {
+            layers[i].bindParameters(params, grads, direction, offsets(arch.parameters(), i));
+            layers[i].bindBuffers(buffers, offsets(arch.buffers(), i));
         }
         ModelSpec.Preprocess pre = spec.preprocess();
         int[] in = spec.input();
         int channels = in.length == 3 ? in[0] : 1;
         int perChannel = features[0] / channels;
-        if ((pre.mean().length != 1 && pre.mean().length != channels) || (pre.std().length != 1 && pre.std().length != channels)) {
-            throw new InputException("model.json: preprocess mean and std need 1 or " + channels + " entries (one per channel), got "
-                    + pre.mean().length + " and " + pre.std().length);
-        }
         scale = pre.scale();
         shift = new double[features[0]];
         div = new double[features[0]];
@@ -116,7 +107,6 @@ public final class Network {
             int c = j / perChannel;
             shift[j] = pre.mean()[pre.mean().length == 1 ? 0 : c];
             div[j] = pre.std()[pre.std().length == 1 ? 0 : c];
-            if (!(div[j] != 0)) throw new InputException("model.json: preprocess std must not be 0");
         }
         parametersView = Arr.view(params, 0, pc).nd;
         gradientView = Arr.view(grads, 0, pc).nd;
@@ -124,14 +114,21 @@ public final class Network {
         buffersView = bc > 0 ? Arr.view(buffers, 0, bc).nd : org.nd4j.linalg.factory.Nd4j.create(dtype, 0);
     }
 
-    /** A network of the given architecture; BN weight 1 and running variance 1, everything else 0. Call {@link #initialize}. */
+    /**
+     * A network of the given architecture; BN weight 1 and running variance 1, everything else 0. Call {@link #initialize}.
+     * A spec that does not check ({@link Architecture#of}) is an {@link InputException}.
+     */
     public static Network create(ModelSpec spec, DataType dtype) {
-        return create(spec, dtype, true);
+        return create(Architecture.of(spec, "model spec"), dtype, true);
     }
 
     /** As {@link #create(ModelSpec, DataType)}; {@code fuseBlocks = false} runs every layer alone (tests compare). */
     static Network create(ModelSpec spec, DataType dtype, boolean fuseBlocks) {
-        Network net = new Network(spec, dtype, fuseBlocks, null); // new off-heap arrays are zero-filled
+        return create(Architecture.of(spec, "model spec"), dtype, fuseBlocks);
+    }
+
+    private static Network create(Architecture arch, DataType dtype, boolean fuseBlocks) {
+        Network net = new Network(arch, dtype, fuseBlocks, null); // new off-heap arrays are zero-filled
         for (Layer layer : net.layers) {
             if (layer instanceof BatchNormLayer) layer.initialize(null);
         }
@@ -139,47 +136,44 @@ public final class Network {
     }
 
     /**
-     * A network with the weights of a model directory's tensors (PyTorch names and shapes, docs/model-directory.md).
+     * A network with the weights of a model directory's tensors (PyTorch names and shapes, docs/cli.md).
      * Every tensor the architecture needs must be there with its shape; {@code num_batches_tracked} is
-     * ignored; any other name is an error.
+     * ignored; any other name is an error ({@link ModelDirectory#check}, the one check of a tensor map).
      */
     public static Network load(ModelSpec spec, Map<String, Tensor> tensors, DataType dtype) {
-        Network net = new Network(spec, dtype, true, null);
-        Set<String> used = new HashSet<>();
-        for (Layer layer : net.layers) {
-            for (Layer.Named t : layer.tensors()) {
-                String name = "layers." + layer.index + "." + t.name();
-                Tensor tensor = tensors.get(name);
-                if (tensor == null) {
-                    throw new InputException("weights.safetensors: tensor " + name + " is missing; model.json's layer " + layer.index
-                            + " (" + spec.layers().get(layer.index).type() + ") needs it with shape " + Arrays.toString(t.shape()));
-                }
-                if (!Arrays.equals(tensor.shape(), t.shape())) {
-                    throw new InputException("weights.safetensors: tensor " + name + " has shape " + Arrays.toString(tensor.shape())
-                            + ", but model.json's layer " + layer.index + " (" + describe(spec.layers().get(layer.index))
-                            + ") needs " + Arrays.toString(t.shape()));
-                }
-                double[] v = tensor.data();
-                for (int i = 0; i < v.length; i++) t.view().set(i, v[i]);
-                used.add(name);
-            }
-        }
-        for (String name : tensors.keySet()) {
-            if (!used.contains(name) && !name.endsWith(".num_batches_tracked")) {
-                throw new InputException("weights.safetensors: tensor " + name + " does not belong to any layer of model.json");
-            }
-        }
-        return net;
+        Architecture arch = Architecture.of(spec, "model spec");
+        return load(arch, ModelDirectory.check(arch, tensors, "weights.safetensors"), dtype);
     }
 
-    /** A network from a model directory read by {@link ModelDirectory#read}. */
+    /** A network from a model directory read (and checked) by {@link ModelDirectory#read}. */
     public static Network load(ModelDirectory.Loaded model, DataType dtype) {
-        return load(model.spec(), model.tensors(), dtype);
+        return load(model.architecture(), model.tensors(), dtype);
     }
 
     /** Reads the model directory {@code dir} (model.json + weights.safetensors) into a network of {@code dtype}. */
     public static Network load(Path dir, DataType dtype) {
         return load(ModelDirectory.read(dir), dtype);
+    }
+
+    /** {@code tensors} checked against {@code arch}: each copied to its place in the flat vectors. Cost: one pass. */
+    private static Network load(Architecture arch, Map<String, Tensor> tensors, DataType dtype) {
+        Network net = new Network(arch, dtype, true, null);
+        for (Architecture.Entry e : arch.tensors()) {
+            Arr view = net.view(e);
+            double[] v = tensors.get(e.name()).data();
+            for (int i = 0; i < v.length; i++) view.set(i, v[i]);
+        }
+        return net;
+    }
+
+    /** Offsets of layer {@code i}'s tensors among {@code entries}, in the order its spec entry lists them. */
+    private static long[] offsets(List<Architecture.Entry> entries, int i) {
+        return entries.stream().filter(e -> e.layer() == i).mapToLong(Architecture.Entry::offset).toArray();
+    }
+
+    /** The values of tensor {@code e} in this network's flat parameter or buffer vector. */
+    private Arr view(Architecture.Entry e) {
+        return Arr.view(e.trainable() ? params : buffers, e.offset(), e.size());
     }
 
     /**
@@ -189,7 +183,7 @@ public final class Network {
      * activation buffers for the chunks it is given.
      */
     public Network replica() {
-        return new Network(spec, dtype, fuseBlocks, this);
+        return new Network(arch, dtype, fuseBlocks, this);
     }
 
     /**
@@ -202,34 +196,28 @@ public final class Network {
         for (Layer layer : layers) layer.initialize(rng);
     }
 
-    /** The tensors by PyTorch name (weights, biases, running statistics), values rounded to {@code dtype} ("F32" or "F64"). */
+    /** The tensors by PyTorch name, layer by layer (weight, bias, running statistics), values rounded to {@code dtype} ("F32" or "F64"). */
     public Map<String, Tensor> toTensors(String dtype) {
         boolean f32;
         if ("F32".equals(dtype)) f32 = true;
         else if ("F64".equals(dtype)) f32 = false;
         else throw new IllegalArgumentException("tensor dtype F32 or F64, got " + dtype);
         Map<String, Tensor> out = new LinkedHashMap<>();
-        for (Layer layer : layers) {
-            for (Layer.Named t : layer.tensors()) {
-                double[] v = new double[t.view().length];
-                for (int i = 0; i < v.length; i++) v[i] = f32 ? (double) (float) t.view().get(i) : t.view().get(i);
-                out.put("layers." + layer.index + "." + t.name(), new Tensor(dtype, t.shape(), v));
-            }
+        List<Architecture.Entry> perLayer = new ArrayList<>(arch.tensors());
+        perLayer.sort(Comparator.comparingInt(Architecture.Entry::layer)); // stable: each layer's weight, bias, running_mean, running_var
+        for (Architecture.Entry e : perLayer) {
+            Arr view = view(e);
+            double[] v = new double[view.length];
+            for (int i = 0; i < v.length; i++) v[i] = f32 ? (double) (float) view.get(i) : view.get(i);
+            out.put(e.name(), new Tensor(dtype, e.shape(), v));
         }
         return out;
     }
 
-    /**
-     * Trainable values of an architecture, without allocating it (for {@code info}). Checks the spec as
-     * {@link #create} does.
-     */
-    public static long parameterCount(ModelSpec spec) {
-        long n = 0;
-        for (Layer layer : build(spec, new Scratch(DataType.FLOAT))) n += layer.parameterCount();
-        return n;
-    }
-
     public ModelSpec spec() { return spec; }
+
+    /** The spec's layout: layer shapes, and each tensor's name, shape and place in {@link #parameters()} / {@link #buffers()}. */
+    public Architecture architecture() { return arch; }
 
     public DataType dataType() { return dtype; }
 
@@ -465,72 +453,22 @@ public final class Network {
 
     // ---------------------------------------------------------------- building from a spec
 
-    private static Layer[] build(ModelSpec spec, Scratch scratch) {
-        List<Layer> out = new ArrayList<>();
-        int[] shape = spec.input();
-        List<ModelSpec.Layer> ls = spec.layers();
-        for (int i = 0; i < ls.size(); i++) {
-            ModelSpec.Layer l = ls.get(i);
-            String where = "model.json: layer " + i + " (" + describe(l) + ")";
-            Layer layer;
-            if (l instanceof ModelSpec.Linear lin) {
-                if (shape.length != 1 || shape[0] != lin.in()) {
-                    throw new InputException(where + " needs input [" + lin.in() + "], but gets " + Arrays.toString(shape)
-                            + (shape.length == 3 ? " (add a flatten layer before it)" : ""));
-                }
-                if (lin.out() <= 0) throw new InputException(where + ": out must be > 0");
-                layer = new LinearLayer(i, lin.in(), lin.out());
-            } else if (l instanceof ModelSpec.BatchNorm bn) {
-                if (shape[0] != bn.features()) {
-                    throw new InputException(where + " needs " + bn.features() + " features (channels), but gets " + Arrays.toString(shape));
-                }
-                if (!(bn.eps() > 0) || !(bn.momentum() >= 0 && bn.momentum() <= 1)) {
-                    throw new InputException(where + ": eps must be > 0 and momentum in [0, 1]");
-                }
-                layer = new BatchNormLayer(i, shape, bn.eps(), bn.momentum());
-            } else if (l instanceof ModelSpec.Relu) {
-                layer = new ReluLayer(i, shape);
-            } else if (l instanceof ModelSpec.Dropout d) {
-                if (!(d.p() >= 0 && d.p() <= 1)) throw new InputException(where + ": p must be in [0, 1], got " + d.p());
-                layer = new DropoutLayer(i, shape, d.p());
-            } else if (l instanceof ModelSpec.Flatten) {
-                layer = new FlattenLayer(i, shape);
-            } else if (l instanceof ModelSpec.Conv2d cv) {
-                if (shape.length != 3 || shape[0] != cv.in()) {
-                    throw new InputException(where + " needs input [" + cv.in() + ", H, W], but gets " + Arrays.toString(shape));
-                }
-                if (cv.out() <= 0 || cv.kernel() <= 0 || cv.stride() <= 0 || cv.padding() < 0
-                        || shape[1] + 2 * cv.padding() < cv.kernel() || shape[2] + 2 * cv.padding() < cv.kernel()) {
-                    throw new InputException(where + ": needs out, kernel, stride > 0, padding >= 0, and the kernel to fit the "
-                            + shape[1] + "x" + shape[2] + " input with its padding");
-                }
-                layer = new Conv2dLayer(i, shape, cv.out(), cv.kernel(), cv.stride(), cv.padding(), scratch);
-            } else if (l instanceof ModelSpec.MaxPool2d mp) {
-                if (shape.length != 3) throw new InputException(where + " needs input [C, H, W], but gets " + Arrays.toString(shape));
-                if (mp.kernel() <= 0 || mp.stride() <= 0 || mp.padding() < 0 || 2 * mp.padding() > mp.kernel()
-                        || shape[1] + 2 * mp.padding() < mp.kernel() || shape[2] + 2 * mp.padding() < mp.kernel()) {
-                    throw new InputException(where + ": needs kernel, stride > 0, 0 <= padding <= kernel/2 (as PyTorch), and the "
-                            + "window to fit the " + shape[1] + "x" + shape[2] + " input");
-                }
-                layer = new MaxPool2dLayer(i, shape, mp.kernel(), mp.stride(), mp.padding());
-            } else {
-                throw new InputException(where + ": unknown layer type " + l.type());
-            }
-            out.add(layer);
-            shape = layer.outShape;
+    /** The layer objects of a checked architecture, each given the shape Architecture computed for its input. */
+    private static Layer[] build(Architecture arch, Scratch scratch) {
+        List<Architecture.Step> steps = arch.steps();
+        Layer[] out = new Layer[steps.size()];
+        for (int i = 0; i < out.length; i++) {
+            ModelSpec.Layer l = steps.get(i).layer();
+            int[] in = steps.get(i).inputShape();
+            if (l instanceof ModelSpec.Linear x) out[i] = new LinearLayer(i, x.in(), x.out());
+            else if (l instanceof ModelSpec.Conv2d x) out[i] = new Conv2dLayer(i, in, x.out(), x.kernel(), x.stride(), x.padding(), scratch);
+            else if (l instanceof ModelSpec.MaxPool2d x) out[i] = new MaxPool2dLayer(i, in, x.kernel(), x.stride(), x.padding());
+            else if (l instanceof ModelSpec.BatchNorm x) out[i] = new BatchNormLayer(i, in, x.eps(), x.momentum());
+            else if (l instanceof ModelSpec.Relu) out[i] = new ReluLayer(i, in);
+            else if (l instanceof ModelSpec.Dropout x) out[i] = new DropoutLayer(i, in, x.p());
+            else if (l instanceof ModelSpec.Flatten) out[i] = new FlattenLayer(i, in);
+            else throw new IllegalStateException("no nn layer for " + l.type()); // a ModelSpec.Layer without its line here
         }
-        if (shape.length != 1 || shape[0] != spec.classes()) {
-            throw new InputException("model.json: the last layer gives " + Arrays.toString(shape) + ", but classes is " + spec.classes());
-        }
-        return out.toArray(new Layer[0]);
-    }
-
-    static String describe(ModelSpec.Layer l) {
-        if (l instanceof ModelSpec.Linear x) return "linear " + x.in() + " -> " + x.out();
-        if (l instanceof ModelSpec.Conv2d x) return "conv2d " + x.in() + " -> " + x.out() + ", kernel " + x.kernel() + ", stride " + x.stride() + ", padding " + x.padding();
-        if (l instanceof ModelSpec.MaxPool2d x) return "maxpool2d kernel " + x.kernel() + ", stride " + x.stride() + ", padding " + x.padding();
-        if (l instanceof ModelSpec.BatchNorm x) return "batchnorm " + x.features();
-        if (l instanceof ModelSpec.Dropout x) return "dropout " + x.p();
-        return l.type();
+        return out;
     }
 }

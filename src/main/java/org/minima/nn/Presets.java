@@ -2,6 +2,7 @@ package org.minima.nn;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.minima.io.Architecture;
 import org.minima.io.InputException;
 import org.minima.io.ModelSpec;
 import org.minima.io.ModelSpec.BatchNorm;
@@ -26,8 +27,9 @@ public final class Presets {
 
     private Presets() {}
 
+    /** The preset {@code name}, checked by {@link Architecture#of} as a model.json is. */
     public static ModelSpec build(String name) {
-        return switch (name) {
+        ModelSpec spec = switch (name) {
             case "f1" -> f1();
             case "c1" -> c1(10);
             case "c3" -> c1(100);
@@ -35,6 +37,8 @@ public final class Presets {
             case "c4" -> c2(100);
             default -> throw new InputException("unknown model preset '" + name + "'; the presets are " + String.join(", ", NAMES));
         };
+        Architecture.of(spec, "preset " + name);
+        return spec;
     }
 
     /** F1: 784 → 5 × [dense 512, BN, ReLU] → dense 10. */

@@ -15,18 +15,21 @@ class InterpolationTest {
         return Nd4j.createFromArray(v).castTo(DataType.DOUBLE);
     }
 
-    /** One batch norm of one feature: parameters (γ, β), buffers (running_mean, running_var). */
-    static final ParameterLayout ONE_BN = ParameterLayout.of(new ModelSpec(new int[] {1}, 1, null,
-            List.of(new ModelSpec.BatchNorm(1, 1e-5, 0.1))));
+    /**
+     * One batch norm of one feature, then a linear 1 → 2 (a valid model needs two classes): parameters (γ, β, then
+     * the linear's four, held at 0 here), buffers (running_mean, running_var).
+     */
+    static final ParameterLayout ONE_BN = ParameterLayout.of(new ModelSpec(new int[] {1}, 2, null,
+            List.of(new ModelSpec.BatchNorm(1, 1e-5, 0.1), new ModelSpec.Linear(1, 2))));
 
     @Test
     void parametersAndRunningStatisticsBothMoveAlongTheLinearAndTheCurvedPathWithVariancesClampedAtZero() {
         // from = (1, 2 | 10, 1), to = (3, −2 | 30, 2). Linear: θ(α) = (1 + 2α, 2 − 4α | 10 + 20α, max(0, 1 + α));
         // curved: cos(απ/2)·from + sin(απ/2)·to (Keskar Fig. 7), the variance again max(0, ·). The
         // "evaluators" report the vectors themselves; the answers are these closed forms.
-        INDArray p = vec(0, 0);
+        INDArray p = vec(0, 0, 0, 0, 0, 0);
         INDArray b = vec(0, 0);
-        var ends = new Interpolation.Ends(vec(1, 2), vec(10, 1), vec(3, -2), vec(30, 2), ONE_BN);
+        var ends = new Interpolation.Ends(vec(1, 2, 0, 0, 0, 0), vec(10, 1), vec(3, -2, 0, 0, 0, 0), vec(30, 2), ONE_BN);
         Grid alphas = Grid.parse("-1:2:7", "--alpha");
         List<Interpolation.Point> lin = Interpolation.run(ends, p, b, alphas, Interpolation.Path.LINEAR,
                 () -> new Score(p.getDouble(0), p.getDouble(1)), () -> new Score(b.getDouble(0), b.getDouble(1)), k -> {});

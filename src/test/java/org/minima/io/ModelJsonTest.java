@@ -158,4 +158,18 @@ class ModelJsonTest {
                 error("{\"format\": \"minima-model\", \"version\": 1, \"input\": [3, 4, 4], \"classes\": 48, \"preprocess\": {\"mean\": [1, 2]},"
                         + " \"layers\": [{\"type\": \"flatten\"}]}"));
     }
+
+    @Test
+    void sizesPastAnIntAreRefusedNamingTheLayerInsteadOfWrapping() {
+        // 2·65536·32769 = 4295098368 = 2^32 + 131072: an int cast would have made the flatten give 131072 features
+        assertEquals("m: layers[0] (flatten) gets [2, 65536, 32769], 4295098368 values per example; minima holds at most 2147483647",
+                error(withLayers("[2, 65536, 32769]", 2, "{\"type\": \"flatten\"}, {\"type\": \"linear\", \"in\": 131072, \"out\": 2}")));
+        // 46341² + 46341 = 2147534622 parameters > 2^31 − 1
+        assertEquals("m: layers[0] (linear) brings the model past 2147483647 values in one flat vector (the most minima holds)",
+                error(withLayers("[46341]", 2, "{\"type\": \"linear\", \"in\": 46341, \"out\": 46341}, {\"type\": \"linear\", \"in\": 46341, \"out\": 2}")));
+        // a 2·2·(2^31 − 1)² weight passes 2^63; the padding makes the kernel fit, the output is [2, 3, 3]
+        assertEquals("m: layers[0] (conv2d) has a tensor or shape [2, 2, 2147483647, 2147483647] with more than 2^63 values",
+                error(withLayers("[2, 1, 1]", 2, "{\"type\": \"conv2d\", \"in\": 2, \"out\": 2, \"kernel\": 2147483647, \"padding\": 1073741824},"
+                        + " {\"type\": \"flatten\"}, {\"type\": \"linear\", \"in\": 18, \"out\": 2}")));
+    }
 }

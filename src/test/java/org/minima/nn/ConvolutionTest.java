@@ -34,8 +34,9 @@ class ConvolutionTest {
         for (int[] dims : new int[][] {{h, w}, {16, 16}}) { // 16×16 with stride 1: one example a GEMM; 7×6: grouped
             int hh = dims[0], ww = dims[1], st = hh == 16 ? 1 : s;
             Conv2dLayer conv = new Conv2dLayer(0, new int[] {cin, hh, ww}, cout, k, st, p, new Scratch(DataType.DOUBLE));
-            Arr params = Arr.zeros(DataType.DOUBLE, conv.parameterCount());
-            conv.bindParameters(params, Arr.zeros(DataType.DOUBLE, conv.parameterCount()), Arr.zeros(DataType.DOUBLE, conv.parameterCount()), 0);
+            int size = cout * cin * k * k + cout; // weight [cout, cin, k, k], then bias
+            Arr params = Arr.zeros(DataType.DOUBLE, size);
+            conv.bindParameters(params, Arr.zeros(DataType.DOUBLE, size), Arr.zeros(DataType.DOUBLE, size), new long[] {0, size - cout});
             SplittableRandom r = new SplittableRandom(1);
             for (int i = 0; i < params.length; i++) params.set(i, gaussian(r));
             Arr x = Arr.zeros(DataType.DOUBLE, n, (long) cin * hh * ww), y = Arr.zeros(DataType.DOUBLE, n, conv.outFeatures);

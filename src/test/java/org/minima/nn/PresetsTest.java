@@ -3,6 +3,7 @@ package org.minima.nn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import org.minima.io.Architecture;
 import org.minima.io.InputException;
 import org.minima.io.ModelSpec;
 import org.junit.jupiter.api.Test;
@@ -18,7 +19,7 @@ class PresetsTest {
         long[] expected = {1_462_794, 1_757_834, 14_991_946, 1_775_204, 15_038_116};
         String[] names = {"f1", "c1", "c2", "c3", "c4"};
         for (int i = 0; i < names.length; i++) {
-            assertEquals(expected[i], Network.parameterCount(Presets.build(names[i])), names[i]);
+            assertEquals(expected[i], Architecture.of(Presets.build(names[i]), names[i]).parameterCount(), names[i]);
         }
         assertEquals(expected[0], Network.create(Presets.build("f1"), DataType.FLOAT).parameterCount());
     }
