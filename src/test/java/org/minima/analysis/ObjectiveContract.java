@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.minima.nn.NetTesting;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -48,17 +48,9 @@ abstract class ObjectiveContract {
 
     // ---------------------------------------------------------------- helpers
 
-    /** A standard normal draw (Box–Muller). */
-    static double gaussian(SplittableRandom r) {
-        return Math.sqrt(-2 * Math.log(1 - r.nextDouble())) * Math.cos(2 * Math.PI * r.nextDouble());
-    }
-
     /** n normal values of standard deviation {@code scale}, float64. */
     static INDArray gaussian(long n, double scale, long seed) {
-        SplittableRandom r = new SplittableRandom(seed);
-        INDArray v = Nd4j.create(DataType.DOUBLE, n);
-        for (long i = 0; i < n; i++) v.putScalar(i, scale * gaussian(r));
-        return v;
+        return NetTesting.randomVector(n, seed).muli(scale);
     }
 
     private INDArray gradient(Objective f, INDArray w) {
@@ -106,18 +98,7 @@ abstract class ObjectiveContract {
         INDArray g = Nd4j.create(DataType.DOUBLE, f.dimension());
         double v = f.valueAndGradient(w, g);
         assertEquals(f.value(w), v, 1e-12 * Math.abs(v), "valueAndGradient's value against value");
-        int n = (int) f.dimension();
-        double[] fd = new double[n];
-        INDArray x = w.dup();
-        for (int i = 0; i < n; i++) {
-            double wi = w.getDouble(i);
-            x.putScalar(i, wi + H);
-            double plus = f.value(x);
-            x.putScalar(i, wi - H);
-            double minus = f.value(x);
-            x.putScalar(i, wi);
-            fd[i] = (plus - minus) / (2 * H);
-        }
+        double[] fd = NetTesting.centralDifferences(f::value, w, H);
         assertClose(fd, g.toDoubleVector(), tolerance(), "gradient against central differences of value");
     }
 

@@ -1,7 +1,6 @@
 package org.minima.analysis;
 
 import java.util.List;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Nested;
 import org.minima.data.DataSet;
 import org.minima.io.ModelSpec;
@@ -12,34 +11,13 @@ import org.minima.io.ModelSpec.Flatten;
 import org.minima.io.ModelSpec.Linear;
 import org.minima.io.ModelSpec.MaxPool2d;
 import org.minima.io.ModelSpec.Relu;
+import org.minima.nn.NetTesting;
 import org.minima.nn.Network;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** {@link ObjectiveContract} against every {@link Objective} implementation, one nested class each. */
 class ObjectiveContractTest {
-
-    /** A float64 network of {@code spec}, PyTorch init from {@code seed}, running statistics away from 0 and 1. */
-    static Network network(ModelSpec spec, long seed) {
-        Network net = Network.create(spec, DataType.DOUBLE);
-        net.initialize(seed);
-        SplittableRandom r = new SplittableRandom(seed + 1);
-        INDArray b = net.buffers();
-        for (long i = 0; i < b.length(); i++) b.putScalar(i, 0.5 + r.nextDouble()); // variances stay positive
-        return net;
-    }
-
-    /** {@code n} examples of standard normal features and uniform labels. */
-    static DataSet data(int n, int[] shape, int classes, long seed) {
-        SplittableRandom r = new SplittableRandom(seed);
-        int features = 1;
-        for (int d : shape) features *= d;
-        float[] x = new float[n * features];
-        for (int i = 0; i < x.length; i++) x[i] = (float) ObjectiveContract.gaussian(r);
-        int[] y = new int[n];
-        for (int i = 0; i < n; i++) y[i] = r.nextInt(classes);
-        return new DataSet("random", shape, classes, x, y);
-    }
 
     /** The network's own vectors: no objective built from it may change them. */
     static List<INDArray> vectorsOf(Network net) {
@@ -53,8 +31,8 @@ class ObjectiveContractTest {
 
     @Nested
     class NetworkObjectiveMlp extends ObjectiveContract {
-        final Network net = network(MLP, 3);
-        final DataSet set = data(12, new int[] {6}, 4, 5);
+        final Network net = NetTesting.network(MLP, 3);
+        final DataSet set = NetTesting.randomData(12, new int[] {6}, 4, 5);
 
         Objective objective() { return new NetworkObjective(net, set, 12); }
 
@@ -72,10 +50,10 @@ class ObjectiveContractTest {
     @Nested
     class NetworkObjectiveConv extends ObjectiveContract {
         /** conv 3×3 → BN → ReLU → max-pool → conv 2×2 → ReLU → flatten → linear, on 2×6×5 inputs (262 parameters). */
-        final Network net = network(new ModelSpec(new int[] {2, 6, 5}, 3, ModelSpec.Preprocess.IDENTITY, List.of(
+        final Network net = NetTesting.network(new ModelSpec(new int[] {2, 6, 5}, 3, ModelSpec.Preprocess.IDENTITY, List.of(
                 new Conv2d(2, 3, 3, 1, 1), new BatchNorm(3, 1e-5, 0.1), new Relu(), new MaxPool2d(2, 2, 0),
                 new Conv2d(3, 4, 2, 1, 1), new Relu(), new Flatten(), new Linear(4 * 4 * 3, 3))), 5);
-        final DataSet set = data(6, new int[] {2, 6, 5}, 3, 4);
+        final DataSet set = NetTesting.randomData(6, new int[] {2, 6, 5}, 3, 4);
 
         Objective objective() { return new NetworkObjective(net, set, 6); }
 
@@ -91,8 +69,8 @@ class ObjectiveContractTest {
 
     @Nested
     class SubspaceOfANetwork extends ObjectiveContract {
-        final Network net = network(MLP, 9);
-        final DataSet set = data(12, new int[] {6}, 4, 10);
+        final Network net = NetTesting.network(MLP, 9);
+        final DataSet set = NetTesting.randomData(12, new int[] {6}, 4, 10);
         final INDArray a = RandomSubspace.matrix(net.parameterCount(), 4, 11, DataType.DOUBLE);
 
         /** Centred at the network's own parameter vector: the subspace objective must neither write nor keep it. */
