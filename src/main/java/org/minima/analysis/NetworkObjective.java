@@ -15,7 +15,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * The inference-mode mean loss of a {@link Network} over a fixed data set, as a function of the flat
  * parameter vector: f(w) = (1/N) Σₙ ℓₙ(w). Evaluated {@code chunk} examples at a time, so memory is
  * bounded by the chunk, not the data; each chunk adds its summed loss (so it weighs by its size) and
- * (1/N)·its gradient or Hessian-vector product into the network's accumulators.
+ * (1/N)·its gradient or Hessian-vector product into the working copy's accumulators.
+ *
+ * <p>Owns its working memory ({@link Objective}): the constructor takes a {@link Network#copy} of the network
+ * (parameters and running statistics as they are then), and every trial point, gradient and direction is written
+ * into that copy, never into the network given nor into a caller's {@code w} or {@code v}. Later changes to the
+ * given network are not seen. Cost: four vectors of P values and the statistics, once.
  *
  * <p>Data-parallel over {@link Threads#current()} threads: each chunk is cut into as many contiguous parts, and
  * thread t evaluates part t of every chunk on its own {@link Network#replica} (same weights, its own activations
@@ -27,16 +32,17 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * gradient vectors (P values each) and activation buffers for chunk/threads examples each, so the activations
  * take about what one thread's chunk would.
  *
- * <p>{@code w} is copied into the network's parameters on each call unless it is that very array
- * ({@link #inPlacePoint}), and the gradient out of the network's unless {@code gradOut} is
- * {@link #inPlaceGradient} (cost: one pass over P values each, small against a pass over the data). Not thread-safe.
+ * <p>{@code w} is copied into the working copy's parameters on each call unless it is that very array
+ * ({@link #inPlacePoint}), and the gradient out of the copy's unless {@code gradOut} is {@link #inPlaceGradient}
+ * (cost: one pass over P values each, small against a pass over the data). Not thread-safe.
  */
 public final class NetworkObjective implements Objective {
+    /** The working copy: its parameters, gradient and direction are this objective's scratch. */
     private final Network net;
     private final DataSet data;
     private final int chunk;
     private long evaluations, gradients, hvps;
-    /** workers[0] is net itself, the others replicas; made when a call first runs on more than one thread. */
+    /** workers[0] is net itself, the others its replicas; made when a call first runs on more than one thread. */
     private Network[] workers = new Network[0];
     /**
      * Daemon threads shared by all objectives (so none leaks threads): a caller runs its part 0 itself and waits only
@@ -48,15 +54,14 @@ public final class NetworkObjective implements Objective {
         return t;
     });
 
+    /** f over {@code data} at {@code net}'s architecture and running statistics; {@code net} is copied, never written. */
     public NetworkObjective(Network net, DataSet data, int chunk) {
         if (chunk <= 0) throw new IllegalArgumentException("chunk must be > 0, got " + chunk);
         if (data.size() == 0) throw new IllegalArgumentException(data.spec() + ": no examples");
-        this.net = net;
+        this.net = net.copy();
         this.data = data;
         this.chunk = chunk;
     }
-
-    public Network network() { return net; }
 
     public DataSet data() { return data; }
 
@@ -175,13 +180,13 @@ public final class NetworkObjective implements Objective {
     /** Hessian-vector products so far. */
     public long hvps() { return hvps; }
 
-    /** The network's own parameter vector: passed as {@code w}, it is used without a copy. */
+    /** The working copy's parameter vector: passed as {@code w}, it is used without a copy. */
     @Override
     public INDArray inPlacePoint() {
         return net.parameters();
     }
 
-    /** The network's own gradient vector: passed as {@code gradOut}, the gradient is not copied. */
+    /** The working copy's gradient vector: passed as {@code gradOut}, the gradient is not copied. */
     @Override
     public INDArray inPlaceGradient() {
         return net.gradient();

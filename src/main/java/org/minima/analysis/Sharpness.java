@@ -79,8 +79,7 @@ public final class Sharpness {
             centre = origin;
         } else {
             INDArray a = givenA != null ? givenA : RandomSubspace.matrix(n, options.subspace(), matrixSeed, dtype);
-            // x is copied: the objective may share storage with it (a network's own parameters).
-            h = new SubspaceObjective(f, x.dup(), a);
+            h = new SubspaceObjective(f, x, a); // copies x
             origin = null;
             centre = RandomSubspace.pseudoInverseTimes(a, x);
         }

@@ -11,6 +11,10 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>Cost per call: the call of f plus one GEMV with A (x + Ay) and one with Aᵀ (the gradient), 2·n·p flops each;
  * a Hessian-vector product adds a third. Buffers of length n are allocated once.
+ *
+ * <p>Memory ({@link Objective}): x is copied at construction (n values), so the caller may reuse its vector, even
+ * one that is f's own {@link Objective#inPlacePoint}; A is read, never written, and must not change while h is used.
+ * The points x + Ay are written into a buffer of h's own.
  */
 public final class SubspaceObjective implements Objective {
     private final Objective f;
@@ -23,7 +27,7 @@ public final class SubspaceObjective implements Objective {
     private INDArray av;
     private INDArray hv;
 
-    /** {@code x}: the point (length n); {@code a}: the n×p matrix, same data type as x, columns contiguous or not. */
+    /** {@code x}: the point (length n, copied); {@code a}: the n×p matrix, same data type as x, columns contiguous or not. */
     public SubspaceObjective(Objective f, INDArray x, INDArray a) {
         if (a.rank() != 2 || a.rows() != f.dimension() || x.length() != f.dimension()) {
             throw new IllegalArgumentException("need A of shape [" + f.dimension() + ", p] and x of length " + f.dimension()
@@ -31,7 +35,7 @@ public final class SubspaceObjective implements Objective {
         }
         if (a.dataType() != x.dataType()) throw new IllegalArgumentException("A is " + a.dataType() + " but x is " + x.dataType());
         this.f = f;
-        this.x = x;
+        this.x = x.dup(); // h owns its centre: x may be storage the caller or f reuses
         this.a = a;
         this.n = f.dimension();
         this.p = Math.toIntExact(a.columns());

@@ -187,6 +187,19 @@ public final class Network {
     }
 
     /**
+     * An independent network with this one's current parameters and running statistics: nothing is shared, so
+     * neither sees the other's later changes ({@code NetworkObjective} evaluates trial points in one, leaving the
+     * caller's network alone). Cost: copies of the parameters and statistics, and its own gradient and direction
+     * vectors (four vectors of P values in all).
+     */
+    public Network copy() {
+        Network c = new Network(spec, dtype, fuseBlocks, null);
+        c.parametersView.assign(parametersView);
+        if (bufferCount > 0) c.buffersView.assign(buffersView);
+        return c;
+    }
+
+    /**
      * PyTorch's default initialization, seeded and deterministic: linear and conv weight and bias
      * ~ U(−1/√fan_in, 1/√fan_in) (kaiming_uniform with a = √5), batch norm weight 1, bias 0, running
      * mean 0, running variance 1. One {@link SplittableRandom}(seed) draws every value in flat order.

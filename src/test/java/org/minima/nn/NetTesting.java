@@ -9,8 +9,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** Helpers for the network tests: random data, random weights, central differences. */
-final class NetTesting {
+/** Helpers for the network tests (and the objective contract in analysis): random data, random weights, central differences. */
+public final class NetTesting {
     private NetTesting() {}
 
     static ModelSpec spec(int[] input, int classes, ModelSpec.Layer... layers) {
@@ -18,7 +18,7 @@ final class NetTesting {
     }
 
     /** n examples of standard normal features and uniform labels. */
-    static DataSet randomData(int n, int[] shape, int classes, long seed) {
+    public static DataSet randomData(int n, int[] shape, int classes, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         int f = 1;
         for (int d : shape) f *= d;
@@ -29,12 +29,12 @@ final class NetTesting {
         return new DataSet("random", shape, classes, x, y);
     }
 
-    static double gaussian(SplittableRandom r) {
+    public static double gaussian(SplittableRandom r) {
         return Math.sqrt(-2 * Math.log(1 - r.nextDouble())) * Math.cos(2 * Math.PI * r.nextDouble());
     }
 
     /** A float64 network with PyTorch init from {@code seed}, then every BN's running stats made non-trivial. */
-    static Network network(ModelSpec spec, long seed) {
+    public static Network network(ModelSpec spec, long seed) {
         Network net = Network.create(spec, DataType.DOUBLE);
         net.initialize(seed);
         SplittableRandom r = new SplittableRandom(seed + 1);
@@ -47,7 +47,7 @@ final class NetTesting {
         return net;
     }
 
-    static INDArray randomVector(long n, long seed) {
+    public static INDArray randomVector(long n, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         INDArray v = Nd4j.create(DataType.DOUBLE, n);
         for (long i = 0; i < n; i++) v.putScalar(i, gaussian(r));
@@ -55,7 +55,7 @@ final class NetTesting {
     }
 
     /** Central differences (f(w + h·eᵢ) − f(w − h·eᵢ)) / 2h of f at w, for every coordinate. */
-    static double[] centralDifferences(ToDoubleFunction<INDArray> f, INDArray w, double h) {
+    public static double[] centralDifferences(ToDoubleFunction<INDArray> f, INDArray w, double h) {
         double[] g = new double[(int) w.length()];
         INDArray x = w.dup();
         for (int i = 0; i < g.length; i++) {
