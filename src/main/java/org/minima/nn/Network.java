@@ -193,7 +193,7 @@ public final class Network {
      * vectors (four vectors of P values in all).
      */
     public Network copy() {
-        Network c = new Network(spec, dtype, fuseBlocks, null);
+        Network c = new Network(arch, dtype, fuseBlocks, null);
         c.parametersView.assign(parametersView);
         if (bufferCount > 0) c.buffersView.assign(buffersView);
         return c;
