@@ -47,7 +47,6 @@ final class MoreThuente {
     private double gy;
     private double stmin;
     private double stmax;
-    private String warning = "";
     private final double[] iv = new double[6]; // scratch interval [stx, fx, dx, sty, fy, dy] for cstep
 
     MoreThuente(double ftol, double gtol, double xtol) {
@@ -81,14 +80,10 @@ final class MoreThuente {
         gy = g0;
         stmin = 0;
         stmax = stp + XTRAPU * stp;
-        warning = "";
     }
 
     /** The step at which the caller evaluates φ next (or, after CONVERGED/WARNING, the step to keep). */
     double step() { return stp; }
-
-    /** Why the search stopped with {@link Status#WARNING}. */
-    String warning() { return warning; }
 
     /** The sufficient-decrease (Armijo) test at step {@code s} with value {@code f}. */
     boolean sufficientDecrease(double s, double f) {
@@ -101,10 +96,10 @@ final class MoreThuente {
         if (stage == 1 && f <= ftest && g >= 0) stage = 2;
 
         // Tests for warnings (the paper's termination cases other than convergence).
-        if (brackt && (stp <= stmin || stp >= stmax)) return warn("rounding errors prevent progress");
-        if (brackt && stmax - stmin <= xtol * stmax) return warn("interval width below xtol");
-        if (stp == stpmax && f <= ftest && g <= gtest) return warn("step at the upper bound stpmax");
-        if (stp == stpmin && (f > ftest || g >= gtest)) return warn("step at the lower bound stpmin");
+        if (brackt && (stp <= stmin || stp >= stmax)) return Status.WARNING; // rounding errors prevent progress
+        if (brackt && stmax - stmin <= xtol * stmax) return Status.WARNING; // interval width below xtol
+        if (stp == stpmax && f <= ftest && g <= gtest) return Status.WARNING; // step at the upper bound stpmax
+        if (stp == stpmin && (f > ftest || g >= gtest)) return Status.WARNING; // step at the lower bound stpmin
 
         // Strong Wolfe conditions hold.
         if (f <= ftest && Math.abs(g) <= gtol * (-ginit)) return Status.CONVERGED;
@@ -164,11 +159,6 @@ final class MoreThuente {
         iv[4] = e;
         iv[5] = f;
         return iv;
-    }
-
-    private Status warn(String why) {
-        warning = why;
-        return Status.WARNING;
     }
 
     /**
