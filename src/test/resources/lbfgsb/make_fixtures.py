@@ -49,6 +49,9 @@ def problems():
            [-1.5] * 5, [0.5, 0.3, 0.5, 0.3, 2.0])
     yield ("indefiniteQuadratic8", quadratic, {"Q": q.tolist(), "b": rs.uniform(-1, 1, n).tolist()},
            rs.uniform(-0.5, 0.5, n).tolist(), [-1.0] * n, [1.0] * n)
+    # Not every variable bounded (None = no bound; null in the fixture): the first step is 1/||d||, not 1.
+    yield ("partlyBoundedRosenbrock6", rosenbrock, {}, [-1.2, 1.0, -1.2, 1.0, -1.2, 1.0],
+           [None, None, None, 0.5, None, None], [None, 0.3, None, None, None, 0.2])
     n = 20
     yield ("doubleWell20", double_well, {"a": rs.uniform(-0.3, 0.3, n).tolist()},
            rs.uniform(-0.2, 0.2, n).tolist(), [-1.2] * n, [0.8] * n)

@@ -13,7 +13,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The truncated run is what Keskar's sharpness reports (10 iterations, m = 10), so its iterates are pinned, not only
  * converged optima: x and f after each iteration must match scipy's {@code fmin_l_bfgs_b} (Fortran L-BFGS-B 3.0)
- * to 1e-8 on three bounded problems whose bounds become active. The fixture and the script that produced it (with
+ * to 1e-8 on four bounded problems whose bounds become active (one with some variables unbounded, where the first
+ * trial step is 1/‖d‖ rather than 1). The fixture and the script that produced it (with
  * scipy's version and the exact call) are in src/test/resources/lbfgsb/; the functions are rebuilt here from the
  * same formulas and the data stored in the fixture.
  */
@@ -28,8 +29,13 @@ class LbfgsbScipyTest {
     }
 
     private static double[] vector(JsonNode a) {
+        return bounds(a, Double.NaN);
+    }
+
+    /** The entries of a JSON array, null (scipy's None: no bound) read as {@code none}. */
+    private static double[] bounds(JsonNode a, double none) {
         double[] v = new double[a.size()];
-        for (int i = 0; i < v.length; i++) v[i] = a.get(i).asDouble();
+        for (int i = 0; i < v.length; i++) v[i] = a.get(i).isNull() ? none : a.get(i).asDouble();
         return v;
     }
 
@@ -85,12 +91,12 @@ class LbfgsbScipyTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"rosenbrock5", "indefiniteQuadratic8", "doubleWell20"})
+    @ValueSource(strings = {"rosenbrock5", "indefiniteQuadratic8", "partlyBoundedRosenbrock6", "doubleWell20"})
     void tenIterationsFollowScipysIterates(String name) throws Exception {
         JsonNode p = null;
         for (JsonNode q : fixture().get("problems")) if (q.get("name").asText().equals(name)) p = q;
         Lbfgsb.Function fun = switch (name) {
-            case "rosenbrock5" -> LbfgsbScipyTest::rosenbrock;
+            case "rosenbrock5", "partlyBoundedRosenbrock6" -> LbfgsbScipyTest::rosenbrock;
             case "indefiniteQuadratic8" -> quadratic(p.get("data"));
             default -> doubleWell(p.get("data"));
         };
@@ -99,7 +105,7 @@ class LbfgsbScipyTest {
         List<Double> fs = new ArrayList<>();
         // The fixture's call: m 10, pgtol 1e-5, factr 1e7, 10 iterations (maxls 20 is our line search's budget too).
         Lbfgsb.Result res = new Lbfgsb(x0.length, Lbfgsb.Options.defaults().withMaxIterations(10))
-                .minimize(fun, x0, vector(p.get("lower")), vector(p.get("upper")), (it, ev, f, x) -> {
+                .minimize(fun, x0, bounds(p.get("lower"), Double.NEGATIVE_INFINITY), bounds(p.get("upper"), Double.POSITIVE_INFINITY), (it, ev, f, x) -> {
                     xs.add(x.clone());
                     fs.add(f);
                 });
