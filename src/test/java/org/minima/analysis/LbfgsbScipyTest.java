@@ -54,20 +54,9 @@ class LbfgsbScipyTest {
 
     /** ½xᵀQx + bᵀx with Q indefinite. */
     private static Lbfgsb.Function quadratic(JsonNode data) {
-        int n = data.get("b").size();
-        double[][] q = new double[n][];
-        for (int i = 0; i < n; i++) q[i] = vector(data.get("Q").get(i));
-        double[] b = vector(data.get("b"));
-        return (x, g) -> {
-            double f = 0;
-            for (int i = 0; i < n; i++) {
-                double qi = 0;
-                for (int j = 0; j < n; j++) qi += q[i][j] * x[j];
-                g[i] = qi + b[i];
-                f += x[i] * (0.5 * qi + b[i]);
-            }
-            return f;
-        };
+        double[][] q = new double[data.get("b").size()][];
+        for (int i = 0; i < q.length; i++) q[i] = vector(data.get("Q").get(i));
+        return LbfgsbTest.quadratic(q, vector(data.get("b")));
     }
 
     /** Σ (x_i⁴/4 − x_i²/2 + a_i x_i) + ½ Σ (x_{i+1} − x_i)². */

@@ -111,7 +111,8 @@ class LbfgsbTest {
         return q.getData();
     }
 
-    private static Lbfgsb.Function quadratic(double[][] q, double[] b) {
+    /** ½xᵀQx + bᵀx (also LbfgsbScipyTest's indefinite quadratic). */
+    static Lbfgsb.Function quadratic(double[][] q, double[] b) {
         int n = b.length;
         return (x, g) -> {
             double v = 0;
