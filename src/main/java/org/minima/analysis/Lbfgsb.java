@@ -40,9 +40,12 @@ public final class Lbfgsb {
         double valueAndGradient(double[] x, double[] g);
     }
 
-    /** Told after each completed iteration (a step accepted by the line search). */
+    /**
+     * Told after each completed iteration (a step accepted by the line search): its number, the evaluations so far,
+     * and f and x there. {@code x} is the optimizer's own array, valid only during the call: read it, don't keep it.
+     */
     public interface Listener {
-        void iteration(int iteration, int evaluations, double f);
+        void iteration(int iteration, int evaluations, double f, double[] x);
     }
 
     /** Why a minimization stopped. */
@@ -271,7 +274,7 @@ public final class Lbfgsb {
             }
             f = fOut[0];
             iteration++;
-            if (listener != null) listener.iteration(iteration, evaluations, f);
+            if (listener != null) listener.iteration(iteration, evaluations, f, x);
 
             pgn = projectedGradientNorm(lo, hi);
             if (pgn <= options.pgtol()) return result(f, pgn, iteration, evaluations, Stop.PROJECTED_GRADIENT);

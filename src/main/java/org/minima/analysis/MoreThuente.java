@@ -47,7 +47,6 @@ final class MoreThuente {
     private double gy;
     private double stmin;
     private double stmax;
-    private String warning = "";
     private final double[] iv = new double[6]; // scratch interval [stx, fx, dx, sty, fy, dy] for cstep
 
     MoreThuente(double ftol, double gtol, double xtol) {
@@ -81,14 +80,10 @@ final class MoreThuente {
         gy = g0;
         stmin = 0;
         stmax = stp + XTRAPU * stp;
-        warning = "";
     }
 
     /** The step at which the caller evaluates φ next (or, after CONVERGED/WARNING, the step to keep). */
     double step() { return stp; }
-
-    /** Why the search stopped with {@link Status#WARNING}. */
-    String warning() { return warning; }
 
     /** The sufficient-decrease (Armijo) test at step {@code s} with value {@code f}. */
     boolean sufficientDecrease(double s, double f) {
@@ -101,10 +96,10 @@ final class MoreThuente {
         if (stage == 1 && f <= ftest && g >= 0) stage = 2;
 
         // Tests for warnings (the paper's termination cases other than convergence).
-        if (brackt && (stp <= stmin || stp >= stmax)) return warn("rounding errors prevent progress");
-        if (brackt && stmax - stmin <= xtol * stmax) return warn("interval width below xtol");
-        if (stp == stpmax && f <= ftest && g <= gtest) return warn("step at the upper bound stpmax");
-        if (stp == stpmin && (f > ftest || g >= gtest)) return warn("step at the lower bound stpmin");
+        if (brackt && (stp <= stmin || stp >= stmax)) return Status.WARNING; // rounding errors prevent progress
+        if (brackt && stmax - stmin <= xtol * stmax) return Status.WARNING; // interval width below xtol
+        if (stp == stpmax && f <= ftest && g <= gtest) return Status.WARNING; // step at the upper bound stpmax
+        if (stp == stpmin && (f > ftest || g >= gtest)) return Status.WARNING; // step at the lower bound stpmin
 
         // Strong Wolfe conditions hold.
         if (f <= ftest && Math.abs(g) <= gtol * (-ginit)) return Status.CONVERGED;
@@ -118,7 +113,7 @@ final class MoreThuente {
             double gxm = gx - gtest;
             double gym = gy - gtest;
             double[] s = fill(stx, fxm, gxm, sty, fym, gym);
-            stp = cstep(s, stp, fm, gm);
+            stp = cstep(s, stp, fm, gm, stmin, stmax);
             stx = s[0];
             fx = s[1] + stx * gtest;
             gx = s[2] + gtest;
@@ -127,7 +122,7 @@ final class MoreThuente {
             gy = s[5] + gtest;
         } else {
             double[] s = fill(stx, fx, gx, sty, fy, gy);
-            stp = cstep(s, stp, f, g);
+            stp = cstep(s, stp, f, g, stmin, stmax);
             stx = s[0];
             fx = s[1];
             gx = s[2];
@@ -166,11 +161,6 @@ final class MoreThuente {
         return iv;
     }
 
-    private Status warn(String why) {
-        warning = why;
-        return Status.WARNING;
-    }
-
     /**
      * One safeguarded step (§4 of the paper): updates the interval {@code s = [stx, fx, dx, sty, fy, dy]} with
      * the trial (stp, fp, dp) and returns the next trial step. The four cases: (1) higher value — the minimizer
@@ -178,8 +168,11 @@ final class MoreThuente {
      * opposite sign — bracketed, cubic or secant step; (3) lower value, same sign, |derivative| decreasing —
      * cubic step if it points the right way, else the secant step, safeguarded; (4) lower value, same sign,
      * |derivative| not decreasing — cubic step within the bracket, or extrapolate to a bound.
+     * The bounds {@code lo}, {@code hi} are the current interval [stmin, stmax], not the search's [stpmin, stpmax]:
+     * before a bracket is found an extrapolation goes at most to stp + 4(stp − stx) (the paper's δ_max; MINPACK-2's
+     * dcsrch passes stmin, stmax to dcstep, as L-BFGS-B 3.0 and scipy do). The caller then clips to [stpmin, stpmax].
      */
-    private double cstep(double[] s, double stp, double fp, double dp) {
+    private double cstep(double[] s, double stp, double fp, double dp, double lo, double hi) {
         double stx = s[0], fx = s[1], dx = s[2], sty = s[3], fy = s[4], dy = s[5];
         double sgnd = dp * Math.signum(dx);
         double stpf;
@@ -218,8 +211,8 @@ final class MoreThuente {
             double r = p / q;
             double stpc;
             if (r < 0 && gamma != 0) stpc = stp + r * (stx - stp);
-            else if (stp > stx) stpc = stpmax;
-            else stpc = stpmin;
+            else if (stp > stx) stpc = hi;
+            else stpc = lo;
             double stpq = stp + (dp / (dp - dx)) * (stx - stp);
             if (brackt) {
                 stpf = Math.abs(stpc - stp) < Math.abs(stpq - stp) ? stpc : stpq;
@@ -227,8 +220,8 @@ final class MoreThuente {
                 else stpf = Math.max(stp + P66 * (sty - stp), stpf);
             } else {
                 stpf = Math.abs(stpc - stp) > Math.abs(stpq - stp) ? stpc : stpq;
-                stpf = Math.min(stpmax, stpf);
-                stpf = Math.max(stpmin, stpf);
+                stpf = Math.min(hi, stpf);
+                stpf = Math.max(lo, stpf);
             }
         } else {
             if (brackt) {
@@ -241,9 +234,9 @@ final class MoreThuente {
                 double r = p / q;
                 stpf = stp + r * (sty - stp);
             } else if (stp > stx) {
-                stpf = stpmax;
+                stpf = hi;
             } else {
-                stpf = stpmin;
+                stpf = lo;
             }
         }
         // Update the interval that contains a step satisfying the conditions.

@@ -105,7 +105,7 @@ public final class Sharpness {
             }
             pr.startBegins(s, count, options.maxIter());
             ascent.begin(loss);
-            Lbfgsb.Result res = optimizer.minimize(ascent, z0, lower, upper, (it, ev, fv) -> ascent.iterations = it);
+            Lbfgsb.Result res = optimizer.minimize(ascent, z0, lower, upper, (it, ev, fv, xv) -> ascent.iterations = it);
             if (s == 0) loss = ascent.first;
             Start start = new Start(ascent.max, res.iterations(), res.evaluations(), res.stop());
             starts.add(start);

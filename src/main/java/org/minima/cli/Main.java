@@ -79,11 +79,6 @@ public final class Main implements Runnable {
             err.flush();
             return EXIT_INPUT;
         }
-        if (t instanceof NotBuiltException) {
-            err.println("minima: error: " + oneLine(t.getMessage()));
-            err.flush();
-            return EXIT_FAILURE;
-        }
         String msg = t.getMessage() == null ? t.getClass().getSimpleName() : t.getClass().getSimpleName() + ": " + t.getMessage();
         if (t instanceof OutOfMemoryError) msg = "out of memory; give Java more with -Xmx (e.g. java -Xmx16g -jar minima.jar ...)";
         err.println("minima: error: " + oneLine(msg) + (debug ? "" : " (run with --debug for the stack trace)"));
@@ -93,12 +88,5 @@ public final class Main implements Runnable {
 
     static String oneLine(String s) {
         return s == null ? "" : s.replace('\n', ' ').replace('\r', ' ').strip();
-    }
-
-    /** Thrown by commands whose implementation has not landed yet. */
-    static final class NotBuiltException extends RuntimeException {
-        NotBuiltException(String command) {
-            super("'" + command + "' is not built yet in this version of minima");
-        }
     }
 }

@@ -20,11 +20,6 @@ public record BatchSchedule(String kind, int base, double factor, List<Integer> 
         if (n < 1) throw new IllegalArgumentException("training set is empty");
     }
 
-    /** A constant batch of {@code size} examples (capped at n). */
-    public static BatchSchedule constant(int size, int n) {
-        return new BatchSchedule("constant", size, 1, List.of(), n);
-    }
-
     /**
      * The size a {@code batch.size} value stands for: a fraction of n when it is written with a decimal
      * point and is at most 1 (Keskar et al.'s LB = 0.1, i.e. 10% of the training set), rounded to the
@@ -73,12 +68,6 @@ public record BatchSchedule(String kind, int base, double factor, List<Integer> 
             default -> throw new IllegalStateException(kind);
         };
         return Math.pow(factor, -j);
-    }
-
-    /** Optimizer steps in an epoch of n examples with batches of b (the last one partial): ⌈n/b⌉. */
-    public int stepsIn(int epoch) {
-        int b = size(epoch);
-        return (n + b - 1) / b;
     }
 
     /**

@@ -111,7 +111,8 @@ class LbfgsbTest {
         return q.getData();
     }
 
-    private static Lbfgsb.Function quadratic(double[][] q, double[] b) {
+    /** ½xᵀQx + bᵀx (also LbfgsbScipyTest's indefinite quadratic). */
+    static Lbfgsb.Function quadratic(double[][] q, double[] b) {
         int n = b.length;
         return (x, g) -> {
             double v = 0;
@@ -213,7 +214,7 @@ class LbfgsbTest {
         for (int i = 0; i < n; i += 2) x0[i] = -1.2;
         int[] listened = {0};
         Lbfgsb.Result res = new Lbfgsb(n, Lbfgsb.Options.defaults().withMaxIterations(3))
-                .minimize(counted, x0, null, null, (it, ev, fv) -> listened[0] = it);
+                .minimize(counted, x0, null, null, (it, ev, fv, xv) -> listened[0] = it);
         assertEquals(Lbfgsb.Stop.MAX_ITERATIONS, res.stop());
         assertEquals(3, res.iterations());
         assertEquals(3, listened[0]);

@@ -99,6 +99,9 @@ class NetworkSharpnessTest {
     void subspaceMaximumOnANetworkBeatsRandomPointsOfTheSubspaceBox() {
         // In a 5-dimensional subspace: the box |yⱼ| ≤ ε(|(A⁺x)ⱼ| + 1), A⁺ from Commons Math's SVD of the dense A;
         // 400 random points y of that box (half corners) give f(x + Ay) directly, a lower bound for the maximum.
+        // The loss is not concave there: from the centre alone L-BFGS-B ends at a local maximum (1.16615, stopped by
+        // the relative-reduction test) below the corner the random points find (1.17403), so two restarts from
+        // random points of the box (Sharpness's own option) are allowed; each converges to that corner, a KKT point.
         Small small = smallNetwork();
         NetworkObjective net = small.objective();
         double eps = 0.5;
@@ -108,7 +111,7 @@ class NetworkSharpnessTest {
         INDArray a = RandomSubspace.matrix(n, p, 21, DataType.DOUBLE);
         double[] apx = new org.apache.commons.math3.linear.SingularValueDecomposition(
                 new org.apache.commons.math3.linear.Array2DRowRealMatrix(a.toDoubleMatrix())).getSolver().getInverse().operate(x.toDoubleVector());
-        Sharpness.Result res = Sharpness.measure(net, x, new SharpnessOptions(eps, p, 10, 0, 3), a, null);
+        Sharpness.Result res = Sharpness.measure(net, x, new SharpnessOptions(eps, p, 10, 2, 3), a, null);
         SplittableRandom rnd = new SplittableRandom(23);
         double best = Double.NEGATIVE_INFINITY;
         for (int k = 0; k < 400; k++) {
@@ -120,7 +123,7 @@ class NetworkSharpnessTest {
             INDArray w = x.add(a.mmul(Nd4j.createFromArray(yv).reshape(p, 1)).reshape(n));
             best = Math.max(best, net.value(w));
         }
-        // Both may reach the same corner, x + Ay rounded differently (GEMM into x against x + (Ay)): equal to 1e-12.
-        assertTrue(res.maxLoss() >= best * (1 - 1e-12), "L-BFGS-B max " + res.maxLoss() + " < random-search max " + best);
+        // The same corner reached two ways (x + Ay through the subspace objective, and here) may differ in the last bits.
+        assertTrue(res.maxLoss() >= best - 1e-12 * Math.abs(best), "L-BFGS-B max " + res.maxLoss() + " < random-search max " + best);
     }
 }
