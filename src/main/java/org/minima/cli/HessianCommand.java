@@ -3,7 +3,6 @@ package org.minima.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -11,12 +10,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.minima.analysis.HessianAnalysis;
-import org.minima.analysis.HessianOperator;
 import org.minima.analysis.Lanczos;
-import org.minima.analysis.NetworkObjective;
+import org.minima.analysis.ModelAndData;
+import org.minima.analysis.SpectralDensity;
 import org.minima.analysis.TraceEstimator;
-import org.minima.data.DataSet;
-import org.minima.data.DataSets;
 import org.minima.io.AtomicFiles;
 import org.minima.io.Json;
 import org.minima.io.ModelDirectory;
@@ -45,8 +42,7 @@ public final class HessianCommand implements Callable<Integer> {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "A model directory (model.json and weights.safetensors).")
-    Path model;
+    @Mixin ModelOption model;
 
     @Option(names = "--data", required = true, paramLabel = "SPEC", description = "The data set the loss is taken over (e.g. fashion-mnist:train).")
     String data;
@@ -78,8 +74,7 @@ public final class HessianCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "Seed of the random start and probe vectors (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "Write the JSON to FILE instead of stdout.")
-    Path json;
+    @Mixin JsonOutput json;
 
     @Option(names = "--tol", paramLabel = "X", defaultValue = "1e-4", description = "Lanczos stops when every wanted eigenpair has ‖Hv − λv‖ ≤ X·|λ_max| (default: ${DEFAULT-VALUE}).")
     double tol;
@@ -109,94 +104,41 @@ public final class HessianCommand implements Callable<Integer> {
     public Integer call() {
         validate();
         // the output paths are checked before minutes of work, not after
-        if (json != null) AtomicFiles.requireWritable(json, "--json");
+        json.requireWritable();
         if (plot != null) AtomicFiles.requireWritable(plot, "--plot");
         if (vectors != null) AtomicFiles.requireWritableFolder(vectors, "--vectors");
         Threads.configure(common.threads);
         long started = System.nanoTime();
-        DataType type = "float32".equals(dtype) ? DataType.FLOAT : DataType.DOUBLE;
-        ModelDirectory.Loaded loaded = ModelDirectory.read(model);
-        DataSet set = DataSets.load(data, examples);
-        Network net = Network.load(loaded.spec(), loaded.tensors(), type);
-        NetworkObjective objective = new NetworkObjective(net, set, chunk);
-        INDArray w = net.parameters().dup();
-        double loss = objective.value(w);
-        if (!Double.isFinite(loss)) throw new IllegalStateException("the loss of " + model + " on " + data + " is " + loss);
-
-        boolean wantDensity = density || plot != null;
-        TraceEstimator.Method method = !trace ? null
-                : "hutchinson".equals(traceMethod) ? TraceEstimator.Method.HUTCHINSON : TraceEstimator.Method.HUTCH_PLUS_PLUS;
-        HessianAnalysis.Options options = new HessianAnalysis.Options(top, bottom, tol, maxSteps, block, vectors != null,
-                method, probes, wantDensity ? densityRuns : 0, densitySteps, seed);
-        HessianOperator h = new HessianOperator(objective, w);
-        HessianAnalysis.Result result;
+        ModelAndData m = ModelAndData.load(model.model, data, examples, "float32".equals(dtype) ? DataType.FLOAT : DataType.DOUBLE);
+        HessianAnalysis.Options options = HessianAnalysis.Options.defaults().withTop(top).withBottom(bottom).withTolerance(tol)
+                .withMaxSteps(maxSteps).withBlock(block).withVectors(vectors != null)
+                .withTrace(!trace ? null : "hutchinson".equals(traceMethod) ? TraceEstimator.Method.HUTCHINSON : TraceEstimator.Method.HUTCH_PLUS_PLUS)
+                .withProbes(probes).withDensity(density || plot != null).withDensityRuns(densityRuns).withDensitySteps(densitySteps)
+                .withSeed(seed).withChunk(chunk);
+        HessianAnalysis.Measurement result;
         try (HessianProgress progress = new HessianProgress("hessian", options.maxProducts(), common.quiet)) {
-            h.setListener(progress);
-            result = HessianAnalysis.run(h, options);
+            result = HessianAnalysis.run(m.net(), m.data(), options, progress);
         }
-
-        ObjectNode out = Json.object();
-        out.put("loss", loss);
-        Lanczos.Result s = result.spectrum();
-        array(out.putArray("eigenvalues"), s == null ? new double[0] : s.eigenvalues());
-        array(out.putArray("residuals"), s == null ? new double[0] : s.residuals());
-        if (bottom > 0) {
-            array(out.putArray("bottomEigenvalues"), s.bottomEigenvalues());
-            array(out.putArray("bottomResiduals"), s.bottomResiduals());
+        Lanczos.Result s = result.result().spectrum();
+        if (s != null && s.restarts() > 0 && !common.quiet) {
+            System.err.println("hessian: the Lanczos basis did not fit in memory for " + maxSteps + " steps; it was capped at "
+                    + s.basisCapacity() + " vectors and thick-restarted " + s.restarts() + " times (give Java more memory to avoid it)");
         }
-        out.put("hvps", result.hvps());
-        if (s != null) {
-            out.put("lanczosSteps", s.steps());
-            out.put("lanczosRestarts", s.restarts());
-            out.put("converged", s.converged());
-            if (s.restarts() > 0 && !common.quiet) {
-                System.err.println("hessian: the Lanczos basis did not fit in memory for " + maxSteps + " steps; it was capped at "
-                        + s.basisCapacity() + " vectors and thick-restarted " + s.restarts() + " times (give Java more memory to avoid it)");
-            }
-            if (!s.converged() && !common.quiet) {
-                System.err.println("hessian: Lanczos stopped after --max-steps " + maxSteps + " before every residual was below --tol "
-                        + tol + "; the residuals say how accurate each eigenvalue is");
-            }
-            out.put("tolerance", tol);
+        if (s != null && !s.converged() && !common.quiet) {
+            System.err.println("hessian: Lanczos stopped after --max-steps " + maxSteps + " before every residual was below --tol "
+                    + tol + "; the residuals say how accurate each eigenvalue is");
         }
-        if (result.trace() != null) {
-            out.put("trace", result.trace().trace());
-            out.put("traceStdErr", result.trace().stdErr());
-            out.put("traceMethod", traceMethod);
-            out.put("probes", probes);
-        }
-        if (result.density() != null) {
-            ObjectNode d = out.putObject("density");
-            array(d.putArray("grid"), result.density().grid());
-            array(d.putArray("values"), result.density().values());
-            d.put("sigma", result.density().sigma());
-            d.put("runs", densityRuns);
-            d.put("steps", densitySteps);
-        }
-        out.put("parameters", objective.dimension());
-        out.put("examples", set.size());
-        out.put("dtype", dtype);
-        out.put("threads", Threads.current());
-        if (result.density() != null && plot != null) {
+        SpectralDensity.Density d = result.result().density();
+        if (d != null && plot != null) {
             try {
-                DensityPlot.write(plot, "Hessian spectral density: " + model.getFileName() + " on " + data,
-                        result.density().grid(), result.density().values(), s == null ? null : s.eigenvalues());
+                DensityPlot.write(plot, "Hessian spectral density: " + model.model.getFileName() + " on " + data,
+                        d.grid(), d.values(), s == null ? null : s.eigenvalues());
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot write " + plot + ": " + e.getMessage(), e);
             }
         }
-        if (vectors != null) writeVectors(loaded, s);
-        out.put("seconds", (System.nanoTime() - started) / 1e9);
-        out.put("model", model.toString());
-        out.put("data", data);
-        out.put("seed", seed);
-        if (json != null) {
-            Json.write(json, out);
-        } else {
-            PrintWriter pw = spec.commandLine().getOut();
-            pw.print(Json.toString(out));
-            pw.flush();
-        }
+        if (vectors != null) writeVectors(m.loaded(), s);
+        json.print(result.toJson(model.model.toString(), (System.nanoTime() - started) / 1e9));
         return Main.EXIT_OK;
     }
 
@@ -244,7 +186,7 @@ public final class HessianCommand implements Callable<Integer> {
                 double value = pass == 0 ? s.eigenvalues()[i] : s.bottomEigenvalues()[i];
                 double residual = pass == 0 ? s.residuals()[i] : s.bottomResiduals()[i];
                 Safetensors.write(vectors.resolve(name), tensors, "F64",
-                        Map.of("eigenvalue", Double.toString(value), "residual", Double.toString(residual), "model", model.toString()));
+                        Map.of("eigenvalue", Double.toString(value), "residual", Double.toString(residual), "model", model.model.toString()));
                 ObjectNode entry = list.addObject();
                 entry.put("file", name);
                 entry.put("eigenvalue", value);
@@ -252,9 +194,5 @@ public final class HessianCommand implements Callable<Integer> {
             }
         }
         Json.write(vectors.resolve("eigenvectors.json"), list);
-    }
-
-    private static void array(ArrayNode a, double[] values) {
-        for (double v : values) a.add(v);
     }
 }
