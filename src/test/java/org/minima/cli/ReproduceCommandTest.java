@@ -174,6 +174,51 @@ class ReproduceCommandTest {
     }
 
     @Test
+    void reproduceWritesTheSharpnessAndHessianJsonOfTheCommandsForTheSameModelAndOptions(@TempDir Path dir) throws Exception {
+        // reproduce's analyses/NAME.json holds each measurement as the sharpness and hessian commands print it: run the
+        // commands by hand on a model reproduce trained, with the flags the experiment's keys mean, and compare field by
+        // field (names, order and values; only the wall time differs).
+        Path data = csv(dir);
+        Path out = dir.resolve("out");
+        Object[] r = run("reproduce", experiment(dir, data, 2, "").toString(), "--out", out.toString(), "--quiet", "--threads", "1");
+        assertEquals(0, r[0], (String) r[1]);
+        JsonNode analyses = Json.read(out.resolve("analyses/sb.json"));
+        String model = out.resolve("sb").toString();
+
+        Path full = dir.resolve("full.json");
+        Path sub = dir.resolve("sub.json");
+        Path hessian = dir.resolve("hessian.json");
+        assertEquals(0, run("sharpness", "--model", model, "--data", data.toString(), "--examples", "60", "--eps", "1e-3", "--max-iter", "3",
+                "--json", full.toString(), "--quiet", "--threads", "1")[0]);
+        assertEquals(0, run("sharpness", "--model", model, "--data", data.toString(), "--examples", "60", "--eps", "5e-4", "--max-iter", "3",
+                "--subspace", "5", "--json", sub.toString(), "--quiet", "--threads", "1")[0]);
+        assertEquals(0, run("hessian", "--model", model, "--data", data.toString(), "--examples", "60", "--top", "1",
+                "--json", hessian.toString(), "--quiet", "--threads", "1")[0]);
+        assertSameMeasurement(Json.read(full), analyses.get("sharpness").get("1e-3"));
+        assertSameMeasurement(Json.read(sub), analyses.get("subspaceSharpness").get("5e-4"));
+        assertSameMeasurement(Json.read(hessian), analyses.get("hessian"));
+
+        // results.json names the eigenvalues as the hessian command does
+        JsonNode sb = Json.read(out.resolve("results.json")).get("runs").get(0);
+        assertEquals(Json.read(hessian).get("eigenvalues"), sb.get("eigenvalues"));
+        assertFalse(sb.has("topEigenvalues"));
+        assertEquals(Json.read(full).get("sharpness"), sb.get("sharpness").get("1e-3"));
+    }
+
+    private static void assertSameMeasurement(JsonNode command, JsonNode reproduce) {
+        assertEquals(iterableNames(command), iterableNames(reproduce));
+        for (String k : iterableNames(command)) {
+            if (!k.equals("seconds")) assertEquals(command.get(k), reproduce.get(k), "field " + k);
+        }
+    }
+
+    private static java.util.List<String> iterableNames(JsonNode o) {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        o.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    @Test
     void rerunningReusesCompleteRunsAndAnalysesAndRefusesAChangedConfig(@TempDir Path dir) throws Exception {
         Path data = csv(dir);
         Path out = dir.resolve("out");
