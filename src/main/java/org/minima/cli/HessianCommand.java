@@ -42,10 +42,9 @@ public final class HessianCommand implements Callable<Integer> {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    @Mixin ModelOption model;
+    @Mixin SharedOptions.Model model;
 
-    @Option(names = "--data", required = true, paramLabel = "SPEC", description = "The data set the loss is taken over (e.g. fashion-mnist:train).")
-    String data;
+    @Mixin SharedOptions.Data data;
 
     @Option(names = "--top", paramLabel = "K", defaultValue = "1", description = "How many of the largest eigenvalues (default: ${DEFAULT-VALUE}).")
     int top;
@@ -68,13 +67,11 @@ public final class HessianCommand implements Callable<Integer> {
     @Option(names = "--vectors", paramLabel = "DIR", description = "Write the eigenvectors as safetensors with the model's tensor names: DIR/eigenvector-1.safetensors (largest), ..., DIR/eigenvector-bottom-1.safetensors (smallest), ...")
     Path vectors;
 
-    @Option(names = "--examples", paramLabel = "N", description = "Only the first N examples of the data set.")
-    Integer examples;
+    @Mixin SharedOptions.Examples examples;
 
-    @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "Seed of the random start and probe vectors (default: ${DEFAULT-VALUE}).")
-    long seed;
+    @Mixin SharedOptions.Seed seed = new SharedOptions.Seed(HessianAnalysis.Options.defaults().seed());
 
-    @Mixin JsonOutput json;
+    @Mixin SharedOptions.JsonFile json;
 
     @Option(names = "--tol", paramLabel = "X", defaultValue = "1e-4", description = "Lanczos stops when every wanted eigenpair has ‖Hv − λv‖ ≤ X·|λ_max| (default: ${DEFAULT-VALUE}).")
     double tol;
@@ -97,8 +94,7 @@ public final class HessianCommand implements Callable<Integer> {
     @Option(names = "--dtype", paramLabel = "T", defaultValue = "float64", description = "float64 or float32 arithmetic (default: ${DEFAULT-VALUE}).")
     String dtype;
 
-    @Option(names = "--chunk", paramLabel = "N", defaultValue = "500", description = "Examples per forward/backward pass; bounds memory (default: ${DEFAULT-VALUE}).")
-    int chunk;
+    @Mixin SharedOptions.Chunk chunk = new SharedOptions.Chunk(HessianAnalysis.Options.defaults().chunk());
 
     @Override
     public Integer call() {
@@ -109,12 +105,12 @@ public final class HessianCommand implements Callable<Integer> {
         if (vectors != null) AtomicFiles.requireWritableFolder(vectors, "--vectors");
         Threads.configure(common.threads);
         long started = System.nanoTime();
-        ModelAndData m = ModelAndData.load(model.model, data, examples, "float32".equals(dtype) ? DataType.FLOAT : DataType.DOUBLE);
+        ModelAndData m = ModelAndData.load(model.dir, data.spec, examples.n, SharedOptions.dataType(dtype));
         HessianAnalysis.Options options = HessianAnalysis.Options.defaults().withTop(top).withBottom(bottom).withTolerance(tol)
                 .withMaxSteps(maxSteps).withBlock(block).withVectors(vectors != null)
                 .withTrace(!trace ? null : "hutchinson".equals(traceMethod) ? TraceEstimator.Method.HUTCHINSON : TraceEstimator.Method.HUTCH_PLUS_PLUS)
                 .withProbes(probes).withDensity(density || plot != null).withDensityRuns(densityRuns).withDensitySteps(densitySteps)
-                .withSeed(seed).withChunk(chunk);
+                .withSeed(seed.value).withChunk(chunk.n());
         HessianAnalysis.Measurement result;
         try (HessianProgress progress = new HessianProgress("hessian", options.maxProducts(), common.quiet)) {
             result = HessianAnalysis.run(m.net(), m.data(), options, progress);
@@ -131,14 +127,14 @@ public final class HessianCommand implements Callable<Integer> {
         SpectralDensity.Density d = result.result().density();
         if (d != null && plot != null) {
             try {
-                DensityPlot.write(plot, "Hessian spectral density: " + model.model.getFileName() + " on " + data,
+                DensityPlot.write(plot, "Hessian spectral density: " + model.dir.getFileName() + " on " + data.spec,
                         d.grid(), d.values(), s == null ? null : s.eigenvalues());
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot write " + plot + ": " + e.getMessage(), e);
             }
         }
         if (vectors != null) writeVectors(m.loaded(), s);
-        json.print(result.toJson(model.model.toString(), (System.nanoTime() - started) / 1e9));
+        json.print(result.toJson(model.dir.toString(), (System.nanoTime() - started) / 1e9));
         return Main.EXIT_OK;
     }
 
@@ -155,8 +151,6 @@ public final class HessianCommand implements Callable<Integer> {
         if (densityRuns < 1) throw bad("--density-runs " + densityRuns + ", expected a number >= 1");
         if (densitySteps < 2) throw bad("--density-steps " + densitySteps + ", expected a number >= 2");
         if (!List.of("float64", "float32").contains(dtype)) throw bad("--dtype " + dtype + ", expected float64 or float32");
-        if (chunk < 1) throw bad("--chunk " + chunk + ", expected a number >= 1");
-        if (examples != null && examples < 1) throw bad("--examples " + examples + ", expected a number >= 1");
         if (plot != null && !plot.getFileName().toString().toLowerCase().endsWith(".png")) throw bad("--plot " + plot + ", expected a file name ending in .png");
     }
 
@@ -186,7 +180,7 @@ public final class HessianCommand implements Callable<Integer> {
                 double value = pass == 0 ? s.eigenvalues()[i] : s.bottomEigenvalues()[i];
                 double residual = pass == 0 ? s.residuals()[i] : s.bottomResiduals()[i];
                 Safetensors.write(vectors.resolve(name), tensors, "F64",
-                        Map.of("eigenvalue", Double.toString(value), "residual", Double.toString(residual), "model", model.model.toString()));
+                        Map.of("eigenvalue", Double.toString(value), "residual", Double.toString(residual), "model", model.dir.toString()));
                 ObjectNode entry = list.addObject();
                 entry.put("file", name);
                 entry.put("eigenvalue", value);

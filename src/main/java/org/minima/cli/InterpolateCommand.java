@@ -2,12 +2,12 @@ package org.minima.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import org.minima.analysis.Grid;
 import org.minima.analysis.Interpolation;
+import org.minima.analysis.ModelAndData;
 import org.minima.analysis.ParameterLayout;
 import org.minima.analysis.Score;
 import org.minima.data.DataSet;
@@ -15,7 +15,6 @@ import org.minima.data.DataSets;
 import org.minima.io.AtomicFiles;
 import org.minima.io.InputException;
 import org.minima.io.ModelDirectory;
-import org.minima.io.ModelSpec;
 import org.minima.nn.Evaluation;
 import org.minima.nn.Network;
 import org.minima.nn.Threads;
@@ -58,8 +57,7 @@ public final class InterpolateCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder for interpolation.csv, .png, .svg.")
     Path out;
 
-    @Option(names = "--examples", paramLabel = "N", description = "Only the first N examples of each data set.")
-    Integer examples;
+    @Mixin SharedOptions.Examples examples;
 
     @Option(names = "--log-loss", description = "Log scale for the loss axis of the plot.")
     boolean logLoss;
@@ -82,12 +80,12 @@ public final class InterpolateCommand implements Callable<Integer> {
 
         ModelDirectory.Loaded a = ModelDirectory.read(from);
         ModelDirectory.Loaded b = ModelDirectory.read(to);
-        requireSameArchitecture(a.spec(), b.spec());
+        ModelAndData.requireSameArchitecture(a.spec(), from, b.spec(), to);
         // float64 for the analysis whatever the files hold (CONTRACT: analyzers default to float64)
         Network netFrom = Network.load(a.spec(), a.tensors(), DataType.DOUBLE);
         Network netTo = Network.load(b.spec(), b.tensors(), DataType.DOUBLE);
-        DataSet trainData = DataSets.load(train, examples);
-        DataSet testData = DataSets.load(test, examples);
+        DataSet trainData = DataSets.load(train, examples.n);
+        DataSet testData = DataSets.load(test, examples.n);
 
         // netFrom is the one buffer the path is written into; the ends are copies taken first
         var ends = new Interpolation.Ends(netFrom.parameters().dup(), netFrom.buffers().dup(),
@@ -124,17 +122,5 @@ public final class InterpolateCommand implements Callable<Integer> {
     private static String name(Path dir) {
         Path f = dir.toAbsolutePath().normalize().getFileName();
         return f == null ? dir.toString() : f.toString();
-    }
-
-    private void requireSameArchitecture(ModelSpec x, ModelSpec y) {
-        if (!x.layers().equals(y.layers()) || !Arrays.equals(x.input(), y.input()) || x.classes() != y.classes()) {
-            throw new InputException(to + "/model.json: the architecture differs from " + from
-                    + "/model.json; interpolation needs two models of the same architecture");
-        }
-        ModelSpec.Preprocess px = x.preprocess();
-        ModelSpec.Preprocess py = y.preprocess();
-        if (px.scale() != py.scale() || !Arrays.equals(px.mean(), py.mean()) || !Arrays.equals(px.std(), py.std())) {
-            throw new InputException(to + "/model.json: preprocess differs from " + from + "/model.json; the two models must see the same inputs");
-        }
     }
 }

@@ -58,11 +58,9 @@ public final class LandscapeCommand implements Callable<Integer> {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "The model directory.")
-    Path model;
+    @Mixin SharedOptions.Model model;
 
-    @Option(names = "--data", required = true, paramLabel = "SPEC", description = "Data to evaluate the loss on, e.g. fashion-mnist:train.")
-    String data;
+    @Mixin SharedOptions.Data data;
 
     @Option(names = "--dims", paramLabel = "1|2", defaultValue = "1", description = "1: a line; 2: a plane with contours (default: ${DEFAULT-VALUE}).")
     int dims;
@@ -77,14 +75,12 @@ public final class LandscapeCommand implements Callable<Integer> {
                     + "in name order. Used as given, not normalized.")
     Path directions;
 
-    @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "Seed of the random directions (default: ${DEFAULT-VALUE}).")
-    long seed;
+    @Mixin SharedOptions.Seed seed = new SharedOptions.Seed(1L);
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder for the CSV, the plots and the directions.")
     Path out;
 
-    @Option(names = "--examples", paramLabel = "N", description = "Only the first N examples of the data.")
-    Integer examples;
+    @Mixin SharedOptions.Examples examples;
 
     @Option(names = "--log-loss", description = "Log scale for the loss axis of the 1-D plot.")
     boolean logLoss;
@@ -101,13 +97,13 @@ public final class LandscapeCommand implements Callable<Integer> {
         if (dims == 2 && g.count() < 2) throw new InputException("--grid " + grid + ": a 2-D landscape needs COUNT >= 2");
         AtomicFiles.requireWritableFolder(out, "--out"); // before loading the model and data, not after
 
-        ModelDirectory.Loaded m = ModelDirectory.read(model);
+        ModelDirectory.Loaded m = ModelDirectory.read(model.dir);
         Network net = Network.load(m.spec(), m.tensors(), DataType.DOUBLE);
         ParameterLayout layout = ParameterLayout.of(m.spec());
         if (layout.parameterCount() != net.parameterCount()) {
             throw new IllegalStateException("layout has " + layout.parameterCount() + " parameters, network " + net.parameterCount());
         }
-        DataSet set = DataSets.load(data, examples);
+        DataSet set = DataSets.load(data.spec, examples.n);
 
         ObjectNode meta = meta(g);
         Path csvFile = out.resolve(CSV);
@@ -141,8 +137,8 @@ public final class LandscapeCommand implements Callable<Integer> {
         }
         AtomicFiles.writeString(csvFile, Landscape.csv(g, dims, table));
 
-        String title = (directions == null ? "filter-normalized random direction" + (dims == 2 ? "s" : "") + ", seed " + seed
-                : "directions from " + directions.getFileName()) + " — " + name(model);
+        String title = (directions == null ? "filter-normalized random direction" + (dims == 2 ? "s" : "") + ", seed " + seed.value
+                : "directions from " + directions.getFileName()) + " — " + name(model.dir);
         Figure fig = LandscapePlot.of(g, dims, table, title, logLoss);
         byte[] png = fig.png(2);
         byte[] svg = fig.svg();
@@ -161,14 +157,14 @@ public final class LandscapeCommand implements Callable<Integer> {
     /** What makes two runs the same landscape; a resume must match it. */
     private ObjectNode meta(Grid g) {
         ObjectNode n = new ObjectMapper().createObjectNode();
-        n.put("model", model.toAbsolutePath().normalize().toString());
-        n.put("data", data);
-        if (examples == null) n.putNull("examples"); else n.put("examples", examples);
+        n.put("model", model.dir.toAbsolutePath().normalize().toString());
+        n.put("data", data.spec);
+        if (examples.n == null) n.putNull("examples"); else n.put("examples", examples.n);
         n.put("dims", dims);
         n.put("grid", g.toString());
         if (directions == null) {
             n.putNull("directions");
-            n.put("seed", seed);
+            n.put("seed", seed.value);
         } else {
             n.put("directions", directions.toAbsolutePath().normalize().toString());
             n.putNull("seed");
@@ -200,7 +196,7 @@ public final class LandscapeCommand implements Callable<Integer> {
     }
 
     private double[][] makeDirections(double[] center, ParameterLayout layout) throws IOException {
-        if (directions == null) return FilterNormalization.randomDirections(center, layout, dims, seed);
+        if (directions == null) return FilterNormalization.randomDirections(center, layout, dims, seed.value);
         return readDirections(directions, layout, "--directions " + directions);
     }
 

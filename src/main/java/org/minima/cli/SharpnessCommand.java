@@ -1,7 +1,5 @@
 package org.minima.cli;
 
-import java.nio.file.Path;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.minima.analysis.ModelAndData;
 import org.minima.analysis.SharpnessAnalysis;
@@ -22,11 +20,9 @@ import picocli.CommandLine.Option;
 public final class SharpnessCommand implements Callable<Integer> {
     @Mixin CommonOptions common;
 
-    @Mixin ModelOption model;
+    @Mixin SharedOptions.Model model;
 
-    @Option(names = "--data", required = true, paramLabel = "SPEC",
-            description = "The data f is measured on: fashion-mnist[:train|:test], mnist:DIR[:split], cifar10:DIR[:split], cifar100:DIR[:split] or FILE.csv.")
-    String data;
+    @Mixin SharedOptions.Data data;
 
     @Option(names = "--eps", defaultValue = "1e-3", paramLabel = "EPS", description = "Box half-width factor (default: ${DEFAULT-VALUE}).")
     double eps;
@@ -40,19 +36,16 @@ public final class SharpnessCommand implements Callable<Integer> {
     @Option(names = "--restarts", defaultValue = "0", paramLabel = "R", description = "Extra seeded random starts in the box (default: ${DEFAULT-VALUE}).")
     int restarts;
 
-    @Option(names = "--examples", paramLabel = "N", description = "Use only the first N examples (default: all).")
-    Integer examples;
+    @Mixin SharedOptions.Examples examples;
 
-    @Option(names = "--seed", defaultValue = "0", paramLabel = "N", description = "Seed of the subspace matrix and the random starts (default: ${DEFAULT-VALUE}).")
-    long seed;
+    @Mixin SharedOptions.Seed seed = new SharedOptions.Seed(SharpnessOptions.defaults().seed());
 
-    @Mixin JsonOutput json;
+    @Mixin SharedOptions.JsonFile json;
 
     @Option(names = "--dtype", defaultValue = "float64", paramLabel = "TYPE", description = "float64 or float32 arithmetic (default: ${DEFAULT-VALUE}).")
     String dtype;
 
-    @Option(names = "--chunk", defaultValue = "2000", paramLabel = "N", description = "Examples per forward/backward pass; bounds memory (default: ${DEFAULT-VALUE}).")
-    int chunk;
+    @Mixin SharedOptions.Chunk chunk = new SharedOptions.Chunk(SharpnessOptions.defaults().chunk());
 
     @Override
     public Integer call() {
@@ -60,27 +53,23 @@ public final class SharpnessCommand implements Callable<Integer> {
         if (subspace != null && subspace < 1) throw new InputException("--subspace " + subspace + ", expected a number >= 1");
         if (maxIter < 1) throw new InputException("--max-iter " + maxIter + ", expected a number >= 1");
         if (restarts < 0) throw new InputException("--restarts " + restarts + ", expected a number >= 0");
-        if (chunk < 1) throw new InputException("--chunk " + chunk + ", expected a number >= 1");
-        DataType type = switch (dtype.toLowerCase(Locale.ROOT)) {
-            case "float64", "f64", "double" -> DataType.DOUBLE;
-            case "float32", "f32", "float" -> DataType.FLOAT;
-            default -> throw new InputException("--dtype " + dtype + ", expected float64 or float32");
-        };
+        int chunkSize = chunk.n();
+        DataType type = SharedOptions.dataType(dtype);
         json.requireWritable();
         Threads.configure(common.threads);
 
         long t0 = System.nanoTime();
-        ModelAndData m = ModelAndData.load(model.model, data, examples, type);
+        ModelAndData m = ModelAndData.load(model.dir, data.spec, examples.n, type);
         if (subspace != null && subspace > m.net().parameterCount()) {
             throw new InputException("--subspace " + subspace + " exceeds the model's " + m.net().parameterCount() + " parameters");
         }
         SharpnessOptions options = SharpnessOptions.defaults().withEps(eps).withSubspace(subspace).withMaxIter(maxIter)
-                .withRestarts(restarts).withSeed(seed).withChunk(chunk);
+                .withRestarts(restarts).withSeed(seed.value).withChunk(chunkSize);
         SharpnessAnalysis.Result r;
         try (SharpnessProgress bars = new SharpnessProgress("sharpness", common.quiet)) {
             r = SharpnessAnalysis.run(m.net(), m.data(), options, bars);
         }
-        json.print(r.toJson(model.model.toString(), (System.nanoTime() - t0) / 1e9));
+        json.print(r.toJson(model.dir.toString(), (System.nanoTime() - t0) / 1e9));
         return Main.EXIT_OK;
     }
 }
