@@ -38,6 +38,8 @@ import picocli.CommandLine.Option;
                 "top-K and bottom-K eigenvalues (Lanczos), trace (Hutch++ or Hutchinson), spectral density (SLQ).",
                 "Prints JSON (see docs/hessian.md)."})
 public final class HessianCommand implements Callable<Integer> {
+    private static final HessianAnalysis.Options DEFAULTS = HessianAnalysis.Options.defaults();
+
     @Mixin CommonOptions common;
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -46,17 +48,17 @@ public final class HessianCommand implements Callable<Integer> {
 
     @Mixin SharedOptions.Data data;
 
-    @Option(names = "--top", paramLabel = "K", defaultValue = "1", description = "How many of the largest eigenvalues (default: ${DEFAULT-VALUE}).")
-    int top;
+    @Option(names = "--top", paramLabel = "K", description = "How many of the largest eigenvalues (default: ${DEFAULT-VALUE}).")
+    int top = DEFAULTS.top();
 
-    @Option(names = "--bottom", paramLabel = "K", defaultValue = "0", description = "How many of the smallest (most negative) eigenvalues (default: ${DEFAULT-VALUE}).")
-    int bottom;
+    @Option(names = "--bottom", paramLabel = "K", description = "How many of the smallest (most negative) eigenvalues (default: ${DEFAULT-VALUE}).")
+    int bottom = DEFAULTS.bottom();
 
     @Option(names = "--trace", description = "Estimate the trace (Hutch++ by default, see --trace-method).")
     boolean trace;
 
-    @Option(names = "--probes", paramLabel = "N", defaultValue = "30", description = "Hessian-vector products for the trace (default: ${DEFAULT-VALUE}).")
-    int probes;
+    @Option(names = "--probes", paramLabel = "N", description = "Hessian-vector products for the trace (default: ${DEFAULT-VALUE}).")
+    int probes = DEFAULTS.probes();
 
     @Option(names = "--density", description = "Estimate the spectral density (stochastic Lanczos quadrature).")
     boolean density;
@@ -69,32 +71,32 @@ public final class HessianCommand implements Callable<Integer> {
 
     @Mixin SharedOptions.Examples examples;
 
-    @Mixin SharedOptions.Seed seed = new SharedOptions.Seed(HessianAnalysis.Options.defaults().seed());
+    @Mixin SharedOptions.Seed seed = new SharedOptions.Seed(DEFAULTS.seed());
 
     @Mixin SharedOptions.JsonFile json;
 
     @Option(names = "--tol", paramLabel = "X", defaultValue = "1e-4", description = "Lanczos stops when every wanted eigenpair has ‖Hv − λv‖ ≤ X·|λ_max| (default: ${DEFAULT-VALUE}).")
     double tol;
 
-    @Option(names = "--max-steps", paramLabel = "N", defaultValue = "100", description = "At most N Lanczos steps (default: ${DEFAULT-VALUE}).")
-    int maxSteps;
+    @Option(names = "--max-steps", paramLabel = "N", description = "At most N Lanczos steps (default: ${DEFAULT-VALUE}).")
+    int maxSteps = DEFAULTS.maxSteps();
 
-    @Option(names = "--block", paramLabel = "P", defaultValue = "1", description = "Lanczos block size; P finds eigenvalues of multiplicity up to P (default: ${DEFAULT-VALUE}).")
-    int block;
+    @Option(names = "--block", paramLabel = "P", description = "Lanczos block size; P finds eigenvalues of multiplicity up to P (default: ${DEFAULT-VALUE}).")
+    int block = DEFAULTS.block();
 
     @Option(names = "--trace-method", paramLabel = "M", defaultValue = "hutchpp", description = "hutchpp (Hutch++) or hutchinson (default: ${DEFAULT-VALUE}).")
     String traceMethod;
 
-    @Option(names = "--density-runs", paramLabel = "N", defaultValue = "10", description = "SLQ runs averaged (default: ${DEFAULT-VALUE}).")
-    int densityRuns;
+    @Option(names = "--density-runs", paramLabel = "N", description = "SLQ runs averaged (default: ${DEFAULT-VALUE}).")
+    int densityRuns = DEFAULTS.densityRuns();
 
-    @Option(names = "--density-steps", paramLabel = "N", defaultValue = "80", description = "Lanczos steps per SLQ run (default: ${DEFAULT-VALUE}).")
-    int densitySteps;
+    @Option(names = "--density-steps", paramLabel = "N", description = "Lanczos steps per SLQ run (default: ${DEFAULT-VALUE}).")
+    int densitySteps = DEFAULTS.densitySteps();
 
     @Option(names = "--dtype", paramLabel = "T", defaultValue = "float64", description = "float64 or float32 arithmetic (default: ${DEFAULT-VALUE}).")
     String dtype;
 
-    @Mixin SharedOptions.Chunk chunk = new SharedOptions.Chunk(HessianAnalysis.Options.defaults().chunk());
+    @Mixin SharedOptions.Chunk chunk = new SharedOptions.Chunk(DEFAULTS.chunk());
 
     @Override
     public Integer call() {
@@ -106,11 +108,7 @@ public final class HessianCommand implements Callable<Integer> {
         Threads.configure(common.threads);
         long started = System.nanoTime();
         ModelAndData m = ModelAndData.load(model.dir, data.spec, examples.n, SharedOptions.dataType(dtype));
-        HessianAnalysis.Options options = HessianAnalysis.Options.defaults().withTop(top).withBottom(bottom).withTolerance(tol)
-                .withMaxSteps(maxSteps).withBlock(block).withVectors(vectors != null)
-                .withTrace(!trace ? null : "hutchinson".equals(traceMethod) ? TraceEstimator.Method.HUTCHINSON : TraceEstimator.Method.HUTCH_PLUS_PLUS)
-                .withProbes(probes).withDensity(density || plot != null).withDensityRuns(densityRuns).withDensitySteps(densitySteps)
-                .withSeed(seed.value).withChunk(chunk.n());
+        HessianAnalysis.Options options = options();
         HessianAnalysis.Measurement result;
         try (HessianProgress progress = new HessianProgress("hessian", options.maxProducts(), common.quiet)) {
             result = HessianAnalysis.run(m.net(), m.data(), options, progress);
@@ -136,6 +134,15 @@ public final class HessianCommand implements Callable<Integer> {
         if (vectors != null) writeVectors(m.loaded(), s);
         json.print(result.toJson(model.dir.toString(), (System.nanoTime() - started) / 1e9));
         return Main.EXIT_OK;
+    }
+
+    /** The flags as the analysis' options; no flag given means {@link HessianAnalysis.Options#defaults()}. */
+    HessianAnalysis.Options options() {
+        return HessianAnalysis.Options.defaults().withTop(top).withBottom(bottom).withTolerance(tol)
+                .withMaxSteps(maxSteps).withBlock(block).withVectors(vectors != null)
+                .withTrace(!trace ? null : "hutchinson".equals(traceMethod) ? TraceEstimator.Method.HUTCHINSON : TraceEstimator.Method.HUTCH_PLUS_PLUS)
+                .withProbes(probes).withDensity(density || plot != null).withDensityRuns(densityRuns).withDensitySteps(densitySteps)
+                .withSeed(seed.value).withChunk(chunk.n());
     }
 
     private void validate() {

@@ -30,11 +30,11 @@ public final class SharpnessCommand implements Callable<Integer> {
     @Option(names = "--subspace", paramLabel = "P", description = "Measure in a random P-dimensional subspace (default: the full space).")
     Integer subspace;
 
-    @Option(names = "--max-iter", defaultValue = "10", paramLabel = "N", description = "L-BFGS-B iterations per start (default: ${DEFAULT-VALUE}, as the paper).")
-    int maxIter;
+    @Option(names = "--max-iter", paramLabel = "N", description = "L-BFGS-B iterations per start (default: ${DEFAULT-VALUE}, as the paper).")
+    int maxIter = SharpnessOptions.defaults().maxIter();
 
-    @Option(names = "--restarts", defaultValue = "0", paramLabel = "R", description = "Extra seeded random starts in the box (default: ${DEFAULT-VALUE}).")
-    int restarts;
+    @Option(names = "--restarts", paramLabel = "R", description = "Extra seeded random starts in the box (default: ${DEFAULT-VALUE}).")
+    int restarts = SharpnessOptions.defaults().restarts();
 
     @Mixin SharedOptions.Examples examples;
 
@@ -53,7 +53,6 @@ public final class SharpnessCommand implements Callable<Integer> {
         if (subspace != null && subspace < 1) throw new InputException("--subspace " + subspace + ", expected a number >= 1");
         if (maxIter < 1) throw new InputException("--max-iter " + maxIter + ", expected a number >= 1");
         if (restarts < 0) throw new InputException("--restarts " + restarts + ", expected a number >= 0");
-        int chunkSize = chunk.n();
         DataType type = SharedOptions.dataType(dtype);
         json.requireWritable();
         Threads.configure(common.threads);
@@ -63,13 +62,17 @@ public final class SharpnessCommand implements Callable<Integer> {
         if (subspace != null && subspace > m.net().parameterCount()) {
             throw new InputException("--subspace " + subspace + " exceeds the model's " + m.net().parameterCount() + " parameters");
         }
-        SharpnessOptions options = SharpnessOptions.defaults().withEps(eps).withSubspace(subspace).withMaxIter(maxIter)
-                .withRestarts(restarts).withSeed(seed.value).withChunk(chunkSize);
         SharpnessAnalysis.Result r;
         try (SharpnessProgress bars = new SharpnessProgress("sharpness", common.quiet)) {
-            r = SharpnessAnalysis.run(m.net(), m.data(), options, bars);
+            r = SharpnessAnalysis.run(m.net(), m.data(), options(), bars);
         }
         json.print(r.toJson(model.dir.toString(), (System.nanoTime() - t0) / 1e9));
         return Main.EXIT_OK;
+    }
+
+    /** The flags as the analysis' options; no flag given means {@link SharpnessOptions#defaults()}. */
+    SharpnessOptions options() {
+        return SharpnessOptions.defaults().withEps(eps).withSubspace(subspace).withMaxIter(maxIter).withRestarts(restarts)
+                .withSeed(seed.value).withChunk(chunk.n());
     }
 }
