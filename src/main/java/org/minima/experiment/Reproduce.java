@@ -213,6 +213,8 @@ public final class Reproduce {
         Experiment.HessianSettings hs = experiment.analyses().hessian();
         ObjectNode settings = Json.object();
         settings.put("modelEnd", record.path("end").asText());
+        // layout 2: each measurement as the sharpness and hessian commands print it (older caches are measured again)
+        settings.put("layout", 2);
         settings.set("sharpness", ss == null ? null : Json.MAPPER.valueToTree(ss));
         settings.set("hessian", hs == null ? null : Json.MAPPER.valueToTree(hs));
         Path cache = out.resolve("analyses").resolve(r.name() + ".json");
