@@ -29,13 +29,6 @@ public record ModelAndData(Path model, ModelDirectory.Loaded loaded, Network net
         return new ModelAndData(model, loaded, Network.load(loaded, dtype), data);
     }
 
-    /** A model directory already read, on a data set already loaded (e.g. reproduce's training subset). */
-    public static ModelAndData of(Path model, DataSet data, DataType dtype) {
-        ModelDirectory.Loaded loaded = ModelDirectory.read(model);
-        requireFits(loaded.spec(), data, model);
-        return new ModelAndData(model, loaded, Network.load(loaded, dtype), data);
-    }
-
     /** An InputException naming both when {@code data}'s examples do not fit the model of {@code dir}. */
     public static void requireFits(ModelSpec spec, DataSet data, Path dir) {
         if (data.features() != spec.inputSize()) {

@@ -101,6 +101,7 @@ public final class HessianCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         validate();
+        HessianAnalysis.Options options = options();
         // the output paths are checked before minutes of work, not after
         json.requireWritable();
         if (plot != null) AtomicFiles.requireWritable(plot, "--plot");
@@ -108,7 +109,6 @@ public final class HessianCommand implements Callable<Integer> {
         Threads.configure(common.threads);
         long started = System.nanoTime();
         ModelAndData m = ModelAndData.load(model.dir, data.spec, examples.n, SharedOptions.dataType(dtype));
-        HessianAnalysis.Options options = options();
         HessianAnalysis.Measurement result;
         try (HessianProgress progress = new HessianProgress("hessian", options.maxProducts(), common.quiet)) {
             result = HessianAnalysis.run(m.net(), m.data(), options, progress);

@@ -54,6 +54,7 @@ public final class SharpnessCommand implements Callable<Integer> {
         if (maxIter < 1) throw new InputException("--max-iter " + maxIter + ", expected a number >= 1");
         if (restarts < 0) throw new InputException("--restarts " + restarts + ", expected a number >= 0");
         DataType type = SharedOptions.dataType(dtype);
+        SharpnessOptions options = options();
         json.requireWritable();
         Threads.configure(common.threads);
 
@@ -64,7 +65,7 @@ public final class SharpnessCommand implements Callable<Integer> {
         }
         SharpnessAnalysis.Result r;
         try (SharpnessProgress bars = new SharpnessProgress("sharpness", common.quiet)) {
-            r = SharpnessAnalysis.run(m.net(), m.data(), options(), bars);
+            r = SharpnessAnalysis.run(m.net(), m.data(), options, bars);
         }
         json.print(r.toJson(model.dir.toString(), (System.nanoTime() - t0) / 1e9));
         return Main.EXIT_OK;
