@@ -122,23 +122,6 @@ public final class Interpolation {
     }
 
     /**
-     * Refuses two models that cannot be interpolated: another architecture, or another preprocessing (the same
-     * weights would see other inputs). {@code fromName} and {@code toName} name them in the message (e.g. their
-     * model.json files).
-     */
-    public static void requireSameModel(ModelSpec from, ModelSpec to, String fromName, String toName) {
-        if (!from.layers().equals(to.layers()) || !Arrays.equals(from.input(), to.input()) || from.classes() != to.classes()) {
-            throw new InputException(toName + ": the architecture differs from " + fromName
-                    + "; interpolation needs two models of the same architecture");
-        }
-        ModelSpec.Preprocess a = from.preprocess();
-        ModelSpec.Preprocess b = to.preprocess();
-        if (a.scale() != b.scale() || !Arrays.equals(a.mean(), b.mean()) || !Arrays.equals(a.std(), b.std())) {
-            throw new InputException(toName + ": preprocess differs from " + fromName + "; the two models must see the same inputs");
-        }
-    }
-
-    /**
      * For each α of {@code alphas}: writes θ(α) into {@code parameters} and {@code buffers} (the network's own
      * vectors; negative running variances clamped at 0), then calls {@code train} and {@code test}. {@code progress} is told after each α. The network's
      * vectors hold the last α's model afterwards.

@@ -1,20 +1,45 @@
 package org.minima.analysis;
 
 /**
- * Settings of Keskar's ε-sharpness (Metric 2.1): the box half-width factor ε, the subspace dimension p (null for
- * the full space, A = I), the L-BFGS-B iterations per start (the paper: 10), the number of extra random starts,
- * and the seed of A and of the random starts.
+ * Settings of Keskar's ε-sharpness (Metric 2.1), what {@code sharpness} and {@code reproduce} both build. Each
+ * option's default and meaning stand in {@link #defaults()} and nowhere else; change one with its {@code with…}.
+ *
+ * @param eps       box half-width factor ε: |z_i| ≤ ε(|x_i| + 1)
+ * @param subspace  dimension p of the random subspace A, or null for the full space (A = I)
+ * @param maxIter   L-BFGS-B iterations per start (the paper: 10)
+ * @param restarts  extra seeded random starts in the box
+ * @param seed      seed of A and of the random starts
+ * @param chunk     examples per forward/backward pass when f is a network's loss; bounds memory, not the result
  */
-public record SharpnessOptions(double eps, Integer subspace, int maxIter, int restarts, long seed) {
+public record SharpnessOptions(double eps, Integer subspace, int maxIter, int restarts, long seed, int chunk) {
     public SharpnessOptions {
         if (!(eps > 0) || !Double.isFinite(eps)) throw new IllegalArgumentException("eps must be > 0, got " + eps);
         if (subspace != null && subspace < 1) throw new IllegalArgumentException("subspace must be >= 1, got " + subspace);
         if (maxIter < 1) throw new IllegalArgumentException("maxIter must be >= 1, got " + maxIter);
         if (restarts < 0) throw new IllegalArgumentException("restarts must be >= 0, got " + restarts);
+        if (chunk < 1) throw new IllegalArgumentException("chunk must be >= 1, got " + chunk);
     }
 
-    /** The paper's settings: ε = 1e-3, full space, 10 iterations, no restarts, seed 0. */
+    /** The paper's settings. */
     public static SharpnessOptions defaults() {
-        return new SharpnessOptions(1e-3, null, 10, 0, 0);
+        return new SharpnessOptions(
+                1e-3,   // eps: Keskar's smaller ε (Table 3 also reports 5e-4)
+                null,   // subspace: the full space
+                10,     // maxIter: the paper's 10 L-BFGS-B iterations
+                0,      // restarts: the single start at x
+                0,      // seed
+                2000);  // chunk: about 2000·width·8 bytes of activations per layer
     }
+
+    public SharpnessOptions withEps(double v) { return new SharpnessOptions(v, subspace, maxIter, restarts, seed, chunk); }
+
+    public SharpnessOptions withSubspace(Integer v) { return new SharpnessOptions(eps, v, maxIter, restarts, seed, chunk); }
+
+    public SharpnessOptions withMaxIter(int v) { return new SharpnessOptions(eps, subspace, v, restarts, seed, chunk); }
+
+    public SharpnessOptions withRestarts(int v) { return new SharpnessOptions(eps, subspace, maxIter, v, seed, chunk); }
+
+    public SharpnessOptions withSeed(long v) { return new SharpnessOptions(eps, subspace, maxIter, restarts, v, chunk); }
+
+    public SharpnessOptions withChunk(int v) { return new SharpnessOptions(eps, subspace, maxIter, restarts, seed, v); }
 }

@@ -1,7 +1,6 @@
 package org.minima.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -9,7 +8,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.minima.bench.Benchmark;
 import org.minima.bench.Benchmarks;
-import org.minima.io.AtomicFiles;
 import org.minima.io.InputException;
 import org.minima.io.Json;
 import org.minima.nn.Threads;
@@ -26,8 +24,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON to FILE.")
-    Path json;
+    @Mixin SharedOptions.JsonFile json;
 
     @Option(names = "--only", paramLabel = "NAME", description = "Run only this benchmark (one of: ${COMPLETION-CANDIDATES}).",
             completionCandidates = Names.class)
@@ -46,7 +43,7 @@ public final class BenchCommand implements Callable<Integer> {
         List<Benchmark> chosen = new ArrayList<>();
         for (Benchmark b : Benchmarks.ALL) if (only == null || b.name().equals(only)) chosen.add(b);
         if (chosen.isEmpty()) throw new InputException("--only " + only + ": no such benchmark; the benchmarks are " + String.join(", ", Benchmarks.names()));
-        if (json != null) AtomicFiles.requireWritable(json, "--json"); // before the benchmarks, not after
+        json.requireWritable(); // before the benchmarks, not after
         Threads.configure(common.threads);
         PrintWriter out = spec.commandLine().getOut();
         out.printf("threads %d, repeats %d (medians)%n", Threads.current(), repeats);
@@ -65,14 +62,14 @@ public final class BenchCommand implements Callable<Integer> {
                 o.put("note", r.extra());
             }
         }
-        if (json != null) {
+        if (json.file != null) {
             ObjectNode root = Json.object();
             root.put("threads", Threads.current());
             root.put("repeats", repeats);
             root.put("cores", Runtime.getRuntime().availableProcessors());
             root.put("java", System.getProperty("java.version"));
             root.set("results", results);
-            Json.write(json, root);
+            Json.write(json.file, root);
         }
         return Main.EXIT_OK;
     }

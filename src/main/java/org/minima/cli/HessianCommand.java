@@ -3,7 +3,6 @@ package org.minima.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -11,12 +10,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.minima.analysis.HessianAnalysis;
-import org.minima.analysis.HessianOperator;
 import org.minima.analysis.Lanczos;
-import org.minima.analysis.NetworkObjective;
+import org.minima.analysis.ModelAndData;
+import org.minima.analysis.SpectralDensity;
 import org.minima.analysis.TraceEstimator;
-import org.minima.data.DataSet;
-import org.minima.data.DataSets;
 import org.minima.io.AtomicFiles;
 import org.minima.io.DirectionFiles;
 import org.minima.io.Json;
@@ -41,27 +38,27 @@ import picocli.CommandLine.Option;
                 "top-K and bottom-K eigenvalues (Lanczos), trace (Hutch++ or Hutchinson), spectral density (SLQ).",
                 "Prints JSON (see docs/hessian.md)."})
 public final class HessianCommand implements Callable<Integer> {
+    private static final HessianAnalysis.Options DEFAULTS = HessianAnalysis.Options.defaults();
+
     @Mixin CommonOptions common;
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "A model directory (model.json and weights.safetensors).")
-    Path model;
+    @Mixin SharedOptions.Model model;
 
-    @Option(names = "--data", required = true, paramLabel = "SPEC", description = "The data set the loss is taken over (e.g. fashion-mnist:train).")
-    String data;
+    @Mixin SharedOptions.Data data;
 
-    @Option(names = "--top", paramLabel = "K", defaultValue = "1", description = "How many of the largest eigenvalues (default: ${DEFAULT-VALUE}).")
-    int top;
+    @Option(names = "--top", paramLabel = "K", description = "How many of the largest eigenvalues (default: ${DEFAULT-VALUE}).")
+    int top = DEFAULTS.top();
 
-    @Option(names = "--bottom", paramLabel = "K", defaultValue = "0", description = "How many of the smallest (most negative) eigenvalues (default: ${DEFAULT-VALUE}).")
-    int bottom;
+    @Option(names = "--bottom", paramLabel = "K", description = "How many of the smallest (most negative) eigenvalues (default: ${DEFAULT-VALUE}).")
+    int bottom = DEFAULTS.bottom();
 
     @Option(names = "--trace", description = "Estimate the trace (Hutch++ by default, see --trace-method).")
     boolean trace;
 
-    @Option(names = "--probes", paramLabel = "N", defaultValue = "30", description = "Hessian-vector products for the trace (default: ${DEFAULT-VALUE}).")
-    int probes;
+    @Option(names = "--probes", paramLabel = "N", description = "Hessian-vector products for the trace (default: ${DEFAULT-VALUE}).")
+    int probes = DEFAULTS.probes();
 
     @Option(names = "--density", description = "Estimate the spectral density (stochastic Lanczos quadrature).")
     boolean density;
@@ -72,132 +69,80 @@ public final class HessianCommand implements Callable<Integer> {
     @Option(names = "--vectors", paramLabel = "DIR", description = "Write the eigenvectors as safetensors with the model's tensor names: DIR/eigenvector-1.safetensors (largest), ..., DIR/eigenvector-bottom-1.safetensors (smallest), ...")
     Path vectors;
 
-    @Option(names = "--examples", paramLabel = "N", description = "Only the first N examples of the data set.")
-    Integer examples;
+    @Mixin SharedOptions.Examples examples;
 
-    @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "Seed of the random start and probe vectors (default: ${DEFAULT-VALUE}).")
-    long seed;
+    @Mixin SharedOptions.Seed seed = new SharedOptions.Seed(DEFAULTS.seed());
 
-    @Option(names = "--json", paramLabel = "FILE", description = "Write the JSON to FILE instead of stdout.")
-    Path json;
+    @Mixin SharedOptions.JsonFile json;
 
     @Option(names = "--tol", paramLabel = "X", defaultValue = "1e-4", description = "Lanczos stops when every wanted eigenpair has ‖Hv − λv‖ ≤ X·|λ_max| (default: ${DEFAULT-VALUE}).")
     double tol;
 
-    @Option(names = "--max-steps", paramLabel = "N", defaultValue = "100", description = "At most N Lanczos steps (default: ${DEFAULT-VALUE}).")
-    int maxSteps;
+    @Option(names = "--max-steps", paramLabel = "N", description = "At most N Lanczos steps (default: ${DEFAULT-VALUE}).")
+    int maxSteps = DEFAULTS.maxSteps();
 
-    @Option(names = "--block", paramLabel = "P", defaultValue = "1", description = "Lanczos block size; P finds eigenvalues of multiplicity up to P (default: ${DEFAULT-VALUE}).")
-    int block;
+    @Option(names = "--block", paramLabel = "P", description = "Lanczos block size; P finds eigenvalues of multiplicity up to P (default: ${DEFAULT-VALUE}).")
+    int block = DEFAULTS.block();
 
     @Option(names = "--trace-method", paramLabel = "M", defaultValue = "hutchpp", description = "hutchpp (Hutch++) or hutchinson (default: ${DEFAULT-VALUE}).")
     String traceMethod;
 
-    @Option(names = "--density-runs", paramLabel = "N", defaultValue = "10", description = "SLQ runs averaged (default: ${DEFAULT-VALUE}).")
-    int densityRuns;
+    @Option(names = "--density-runs", paramLabel = "N", description = "SLQ runs averaged (default: ${DEFAULT-VALUE}).")
+    int densityRuns = DEFAULTS.densityRuns();
 
-    @Option(names = "--density-steps", paramLabel = "N", defaultValue = "80", description = "Lanczos steps per SLQ run (default: ${DEFAULT-VALUE}).")
-    int densitySteps;
+    @Option(names = "--density-steps", paramLabel = "N", description = "Lanczos steps per SLQ run (default: ${DEFAULT-VALUE}).")
+    int densitySteps = DEFAULTS.densitySteps();
 
     @Option(names = "--dtype", paramLabel = "T", defaultValue = "float64", description = "float64 or float32 arithmetic (default: ${DEFAULT-VALUE}).")
     String dtype;
 
-    @Option(names = "--chunk", paramLabel = "N", defaultValue = "500", description = "Examples per forward/backward pass; bounds memory (default: ${DEFAULT-VALUE}).")
-    int chunk;
+    @Mixin SharedOptions.Chunk chunk = new SharedOptions.Chunk(DEFAULTS.chunk());
 
     @Override
     public Integer call() {
         validate();
+        HessianAnalysis.Options options = options();
         // the output paths are checked before minutes of work, not after
-        if (json != null) AtomicFiles.requireWritable(json, "--json");
+        json.requireWritable();
         if (plot != null) AtomicFiles.requireWritable(plot, "--plot");
         if (vectors != null) AtomicFiles.requireWritableFolder(vectors, "--vectors");
         Threads.configure(common.threads);
         long started = System.nanoTime();
-        DataType type = "float32".equals(dtype) ? DataType.FLOAT : DataType.DOUBLE;
-        ModelDirectory.Loaded loaded = ModelDirectory.read(model);
-        DataSet set = DataSets.load(data, examples);
-        Network net = Network.load(loaded.spec(), loaded.tensors(), type);
-        NetworkObjective objective = new NetworkObjective(net, set, chunk);
-        INDArray w = net.parameters().dup();
-        double loss = objective.value(w);
-        if (!Double.isFinite(loss)) throw new IllegalStateException("the loss of " + model + " on " + data + " is " + loss);
-
-        boolean wantDensity = density || plot != null;
-        TraceEstimator.Method method = !trace ? null
-                : "hutchinson".equals(traceMethod) ? TraceEstimator.Method.HUTCHINSON : TraceEstimator.Method.HUTCH_PLUS_PLUS;
-        HessianAnalysis.Options options = new HessianAnalysis.Options(top, bottom, tol, maxSteps, block, vectors != null,
-                method, probes, wantDensity ? densityRuns : 0, densitySteps, seed);
-        HessianOperator h = new HessianOperator(objective, w);
-        HessianAnalysis.Result result;
+        ModelAndData m = ModelAndData.load(model.dir, data.spec, examples.n, SharedOptions.dataType(dtype));
+        HessianAnalysis.Measurement result;
         try (CountProgress progress = CountProgress.hessian("hessian", options.maxProducts(), common.quiet)) {
-            h.setListener(progress);
-            result = HessianAnalysis.run(h, options);
+            result = HessianAnalysis.run(m.net(), m.data(), options, progress);
         }
-
-        ObjectNode out = Json.object();
-        out.put("loss", loss);
-        Lanczos.Result s = result.spectrum();
-        array(out.putArray("eigenvalues"), s == null ? new double[0] : s.eigenvalues());
-        array(out.putArray("residuals"), s == null ? new double[0] : s.residuals());
-        if (bottom > 0) {
-            array(out.putArray("bottomEigenvalues"), s.bottomEigenvalues());
-            array(out.putArray("bottomResiduals"), s.bottomResiduals());
+        Lanczos.Result s = result.result().spectrum();
+        if (s != null && s.restarts() > 0 && !common.quiet) {
+            System.err.println("hessian: the Lanczos basis did not fit in memory for " + maxSteps + " steps; it was capped at "
+                    + s.basisCapacity() + " vectors and thick-restarted " + s.restarts() + " times (give Java more memory to avoid it)");
         }
-        out.put("hvps", result.hvps());
-        if (s != null) {
-            out.put("lanczosSteps", s.steps());
-            out.put("lanczosRestarts", s.restarts());
-            out.put("converged", s.converged());
-            if (s.restarts() > 0 && !common.quiet) {
-                System.err.println("hessian: the Lanczos basis did not fit in memory for " + maxSteps + " steps; it was capped at "
-                        + s.basisCapacity() + " vectors and thick-restarted " + s.restarts() + " times (give Java more memory to avoid it)");
-            }
-            if (!s.converged() && !common.quiet) {
-                System.err.println("hessian: Lanczos stopped after --max-steps " + maxSteps + " before every residual was below --tol "
-                        + tol + "; the residuals say how accurate each eigenvalue is");
-            }
-            out.put("tolerance", tol);
+        if (s != null && !s.converged() && !common.quiet) {
+            System.err.println("hessian: Lanczos stopped after --max-steps " + maxSteps + " before every residual was below --tol "
+                    + tol + "; the residuals say how accurate each eigenvalue is");
         }
-        if (result.trace() != null) {
-            out.put("trace", result.trace().trace());
-            out.put("traceStdErr", result.trace().stdErr());
-            out.put("traceMethod", traceMethod);
-            out.put("probes", probes);
-        }
-        if (result.density() != null) {
-            ObjectNode d = out.putObject("density");
-            array(d.putArray("grid"), result.density().grid());
-            array(d.putArray("values"), result.density().values());
-            d.put("sigma", result.density().sigma());
-            d.put("runs", densityRuns);
-            d.put("steps", densitySteps);
-        }
-        out.put("parameters", objective.dimension());
-        out.put("examples", set.size());
-        out.put("dtype", dtype);
-        out.put("threads", Threads.current());
-        if (result.density() != null && plot != null) {
+        SpectralDensity.Density d = result.result().density();
+        if (d != null && plot != null) {
             try {
-                DensityPlot.write(plot, "Hessian spectral density: " + model.getFileName() + " on " + data,
-                        result.density().grid(), result.density().values(), s == null ? null : s.eigenvalues());
+                DensityPlot.write(plot, "Hessian spectral density: " + model.dir.getFileName() + " on " + data.spec,
+                        d.grid(), d.values(), s == null ? null : s.eigenvalues());
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot write " + plot + ": " + e.getMessage(), e);
             }
         }
-        if (vectors != null) writeVectors(loaded, s);
-        out.put("seconds", (System.nanoTime() - started) / 1e9);
-        out.put("model", model.toString());
-        out.put("data", data);
-        out.put("seed", seed);
-        if (json != null) {
-            Json.write(json, out);
-        } else {
-            PrintWriter pw = spec.commandLine().getOut();
-            pw.print(Json.toString(out));
-            pw.flush();
-        }
+        if (vectors != null) writeVectors(m.loaded(), s);
+        json.print(result.toJson(model.dir.toString(), (System.nanoTime() - started) / 1e9));
         return Main.EXIT_OK;
+    }
+
+    /** The flags as the analysis' options; no flag given means {@link HessianAnalysis.Options#defaults()}. */
+    HessianAnalysis.Options options() {
+        return HessianAnalysis.Options.defaults().withTop(top).withBottom(bottom).withTolerance(tol)
+                .withMaxSteps(maxSteps).withBlock(block).withVectors(vectors != null)
+                .withTrace(!trace ? null : "hutchinson".equals(traceMethod) ? TraceEstimator.Method.HUTCHINSON : TraceEstimator.Method.HUTCH_PLUS_PLUS)
+                .withProbes(probes).withDensity(density || plot != null).withDensityRuns(densityRuns).withDensitySteps(densitySteps)
+                .withSeed(seed.value).withChunk(chunk.n());
     }
 
     private void validate() {
@@ -213,8 +158,6 @@ public final class HessianCommand implements Callable<Integer> {
         if (densityRuns < 1) throw bad("--density-runs " + densityRuns + ", expected a number >= 1");
         if (densitySteps < 2) throw bad("--density-steps " + densitySteps + ", expected a number >= 2");
         if (!List.of("float64", "float32").contains(dtype)) throw bad("--dtype " + dtype + ", expected float64 or float32");
-        if (chunk < 1) throw bad("--chunk " + chunk + ", expected a number >= 1");
-        if (examples != null && examples < 1) throw bad("--examples " + examples + ", expected a number >= 1");
         if (plot != null && !plot.getFileName().toString().toLowerCase().endsWith(".png")) throw bad("--plot " + plot + ", expected a file name ending in .png");
     }
 
@@ -244,7 +187,7 @@ public final class HessianCommand implements Callable<Integer> {
                 double value = pass == 0 ? s.eigenvalues()[i] : s.bottomEigenvalues()[i];
                 double residual = pass == 0 ? s.residuals()[i] : s.bottomResiduals()[i];
                 DirectionFiles.write(vectors.resolve(name), tensors,
-                        Map.of("eigenvalue", Double.toString(value), "residual", Double.toString(residual), "model", model.toString()));
+                        Map.of("eigenvalue", Double.toString(value), "residual", Double.toString(residual), "model", model.dir.toString()));
                 ObjectNode entry = list.addObject();
                 entry.put("file", name);
                 entry.put("eigenvalue", value);
@@ -252,9 +195,5 @@ public final class HessianCommand implements Callable<Integer> {
             }
         }
         Json.write(vectors.resolve("eigenvectors.json"), list);
-    }
-
-    private static void array(ArrayNode a, double[] values) {
-        for (double v : values) a.add(v);
     }
 }

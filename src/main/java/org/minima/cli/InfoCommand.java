@@ -28,21 +28,20 @@ public final class InfoCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "SPEC", description = "A data set: fashion-mnist[:train|:test], mnist:DIR[:split], cifar10:DIR[:split], cifar100:DIR[:split] or FILE.csv.")
     String data;
 
-    @Option(names = "--examples", paramLabel = "N", description = "With --data: only the first N examples.")
-    Integer examples;
+    @Mixin SharedOptions.Examples examples;
 
     @Override
     public Integer call() {
         if (model == null && data == null) {
             throw new CommandLine.ParameterException(spec.commandLine(), "info needs --model DIR or --data SPEC");
         }
-        if (examples != null && data == null) {
+        if (examples.n != null && data == null) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--examples goes with --data");
         }
         PrintWriter out = spec.commandLine().getOut();
         if (model != null) printModel(out, ModelDirectory.read(model));
         if (model != null && data != null) out.println();
-        if (data != null) printData(out, DataSets.load(data, examples));
+        if (data != null) printData(out, DataSets.load(data, examples.n));
         out.flush();
         return Main.EXIT_OK;
     }

@@ -6,11 +6,15 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.minima.analysis.Grid;
 import org.minima.analysis.Interpolation;
+import org.minima.analysis.ModelAndData;
+import org.minima.analysis.ParameterLayout;
+import org.minima.analysis.Score;
 import org.minima.data.DataSet;
 import org.minima.data.DataSets;
 import org.minima.io.AtomicFiles;
 import org.minima.io.InputException;
 import org.minima.io.ModelDirectory;
+import org.minima.nn.Evaluation;
 import org.minima.nn.Network;
 import org.minima.nn.Threads;
 import org.minima.plot.InterpolationPlot;
@@ -52,8 +56,7 @@ public final class InterpolateCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder for interpolation.csv, .png, .svg.")
     Path out;
 
-    @Option(names = "--examples", paramLabel = "N", description = "Only the first N examples of each data set.")
-    Integer examples;
+    @Mixin SharedOptions.Examples examples;
 
     @Option(names = "--log-loss", description = "Log scale for the loss axis of the plot.")
     boolean logLoss;
@@ -73,12 +76,12 @@ public final class InterpolateCommand implements Callable<Integer> {
 
         ModelDirectory.Loaded a = ModelDirectory.read(from);
         ModelDirectory.Loaded b = ModelDirectory.read(to);
-        Interpolation.requireSameModel(a.spec(), b.spec(), from + "/model.json", to + "/model.json");
+        ModelAndData.requireSameArchitecture(a.spec(), from, b.spec(), to);
         // float64 for the analysis whatever the files hold (docs/cli.md: analyzers default to float64)
         Network netFrom = Network.load(a.spec(), a.tensors(), DataType.DOUBLE);
         Network netTo = Network.load(b.spec(), b.tensors(), DataType.DOUBLE);
-        DataSet trainData = DataSets.load(train, examples);
-        DataSet testData = DataSets.load(test, examples);
+        DataSet trainData = DataSets.load(train, examples.n);
+        DataSet testData = DataSets.load(test, examples.n);
 
         Interpolation.Result result;
         try (CountProgress progress = CountProgress.grid("interpolate", options.alphas().count(), common.quiet)) {

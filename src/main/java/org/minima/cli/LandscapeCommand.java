@@ -6,12 +6,9 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.minima.analysis.Grid;
 import org.minima.analysis.LandscapeAnalysis;
-import org.minima.data.DataSet;
-import org.minima.data.DataSets;
+import org.minima.analysis.ModelAndData;
 import org.minima.io.AtomicFiles;
 import org.minima.io.InputException;
-import org.minima.io.ModelDirectory;
-import org.minima.nn.Network;
 import org.minima.nn.Threads;
 import org.minima.plot.LandscapePlot;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -33,11 +30,9 @@ public final class LandscapeCommand implements Callable<Integer> {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "The model directory.")
-    Path model;
+    @Mixin SharedOptions.Model model;
 
-    @Option(names = "--data", required = true, paramLabel = "SPEC", description = "Data to evaluate the loss on, e.g. fashion-mnist:train.")
-    String data;
+    @Mixin SharedOptions.Data data;
 
     @Option(names = "--dims", paramLabel = "1|2", defaultValue = "1", description = "1: a line; 2: a plane with contours (default: ${DEFAULT-VALUE}).")
     int dims;
@@ -52,14 +47,12 @@ public final class LandscapeCommand implements Callable<Integer> {
                     + "in name order. Used as given, not normalized.")
     Path directions;
 
-    @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "Seed of the random directions (default: ${DEFAULT-VALUE}).")
-    long seed;
+    @Mixin SharedOptions.Seed seed = new SharedOptions.Seed(1L);
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder for the CSV, the plots and the directions.")
     Path out;
 
-    @Option(names = "--examples", paramLabel = "N", description = "Only the first N examples of the data.")
-    Integer examples;
+    @Mixin SharedOptions.Examples examples;
 
     @Option(names = "--log-loss", description = "Log scale for the loss axis of the 1-D plot.")
     boolean logLoss;
@@ -75,19 +68,17 @@ public final class LandscapeCommand implements Callable<Integer> {
         Grid g = Grid.parse(grid, "--grid");
         if (dims == 2 && g.count() < 2) throw new InputException("--grid " + grid + ": a 2-D landscape needs COUNT >= 2");
         LandscapeAnalysis.Options options = LandscapeAnalysis.Options.defaults()
-                .withDims(dims).withGrid(g).withDirections(directions).withSeed(seed).withChunk(chunk);
+                .withDims(dims).withGrid(g).withDirections(directions).withSeed(seed.value).withChunk(chunk);
         AtomicFiles.requireWritableFolder(out, "--out"); // before loading the model and data, not after
 
-        ModelDirectory.Loaded m = ModelDirectory.read(model);
-        Network net = Network.load(m.spec(), m.tensors(), DataType.DOUBLE);
-        DataSet set = DataSets.load(data, examples);
+        ModelAndData m = ModelAndData.load(model.dir, data.spec, examples.n, DataType.DOUBLE);
         LandscapeAnalysis.Result result;
         try (CountProgress progress = CountProgress.grid("landscape", options.cells(), common.quiet)) {
-            result = LandscapeAnalysis.run(net, set, new LandscapeAnalysis.Source(model, data, examples), options, out, progress);
+            result = LandscapeAnalysis.run(m.net(), m.data(), new LandscapeAnalysis.Source(model.dir, data.spec, examples.n), options, out, progress);
         }
 
-        String title = (directions == null ? "filter-normalized random direction" + (dims == 2 ? "s" : "") + ", seed " + seed
-                : "directions from " + directions.getFileName()) + " — " + name(model);
+        String title = (directions == null ? "filter-normalized random direction" + (dims == 2 ? "s" : "") + ", seed " + seed.value
+                : "directions from " + directions.getFileName()) + " — " + name(model.dir);
         List<Path> figures = LandscapePlot.of(g, dims, result.table(), title, logLoss).write(out.resolve("landscape.png"));
 
         PrintWriter w = spec.commandLine().getOut();

@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
  */
 @Command(
         name = "minima",
+        resourceBundle = "org.minima.cli.Help",
         mixinStandardHelpOptions = true,
         versionProvider = Version.class,
         description = "Sharp versus flat minima: train, measure sharpness and Hessian spectra, draw landscapes.",

@@ -27,8 +27,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Run directory (default: runs/<config name>, or <run dir>-repeat for a run.json).")
     Path out;
 
-    @Option(names = "--seed", paramLabel = "N", description = "Overrides the config's seed.")
-    Long seed;
+    @Mixin SharedOptions.Seed seed = new SharedOptions.Seed(null);
 
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Overrides a config key, e.g. --set optimizer.lr=0.01 --set batch.size=0.1.")
     List<String> sets = new ArrayList<>();
@@ -44,13 +43,13 @@ public final class TrainCommand implements Callable<Integer> {
         TrainRun.Result r;
         try {
             if (resume != null) {
-                if (config != null || out != null || seed != null || !sets.isEmpty()) {
+                if (config != null || out != null || seed.value != null || !sets.isEmpty()) {
                     throw new InputException("--resume DIR takes no CONFIG, --out, --seed or --set: the run continues with its recorded config");
                 }
                 r = TrainRun.resume(resume, info, progress);
             } else {
                 if (config == null) throw new InputException("train needs CONFIG.yaml, DIR/run.json, or --resume DIR");
-                TrainConfig cfg = TrainConfig.load(config, sets, seed);
+                TrainConfig cfg = TrainConfig.load(config, sets, seed.value);
                 Path dir = out != null ? out : defaultOut(config);
                 AtomicFiles.requireWritableFolder(dir, "--out"); // before loading the data, not after
                 r = TrainRun.start(cfg, dir, info, progress);

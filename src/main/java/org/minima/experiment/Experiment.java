@@ -14,6 +14,8 @@ import java.util.Map;
 import java.util.Set;
 import org.minima.analysis.Grid;
 import org.minima.analysis.Interpolation;
+import org.minima.analysis.HessianAnalysis;
+import org.minima.analysis.SharpnessOptions;
 import org.minima.io.InputException;
 import org.minima.train.TrainConfig;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -57,10 +59,21 @@ public record Experiment(String name, String description, Paper paper, List<Run>
     public record Run(String name, String role, TrainConfig config) {}
 
     /** Keskar's Metric 2.1 at each ε, in the full space and (if {@code subspace} is set) in a random p-subspace. */
-    public record SharpnessSettings(List<String> eps, Integer subspace, int maxIter, Integer examples, long seed) {}
+    public record SharpnessSettings(List<String> eps, Integer subspace, int maxIter, Integer examples, long seed) {
+        /** What {@code minima sharpness} would be given for {@code eps} (a key of {@link #eps()}), in the subspace or the full space. */
+        public SharpnessOptions options(String eps, boolean inSubspace) {
+            return SharpnessOptions.defaults().withEps(Double.parseDouble(eps)).withSubspace(inSubspace ? subspace : null)
+                    .withMaxIter(maxIter).withSeed(seed);
+        }
+    }
 
     /** The top eigenvalues of the Hessian of the training loss (Lanczos). */
-    public record HessianSettings(int top, int maxSteps, double tol, Integer examples, long seed) {}
+    public record HessianSettings(int top, int maxSteps, double tol, Integer examples, long seed) {
+        /** What {@code minima hessian --top top --max-steps maxSteps --tol tol --seed seed} runs. */
+        public HessianAnalysis.Options options() {
+            return HessianAnalysis.Options.defaults().withTop(top).withMaxSteps(maxSteps).withTolerance(tol).withSeed(seed);
+        }
+    }
 
     /** Keskar's Figure 3 for each pair [from, to] of run names. */
     public record InterpolateSettings(List<List<String>> pairs, String alpha, Grid grid, Integer examples) {}
@@ -200,21 +213,23 @@ public record Experiment(String name, String description, Paper paper, List<Run>
             if (!eps.contains(key)) eps.add(key);
         }
         Integer subspace = s.get("subspace") == null ? null : positiveInt(s.get("subspace"), at + ".subspace");
-        int maxIter = s.get("maxIter") == null ? 10 : positiveInt(s.get("maxIter"), at + ".maxIter");
+        SharpnessOptions defaults = SharpnessOptions.defaults();
+        int maxIter = s.get("maxIter") == null ? defaults.maxIter() : positiveInt(s.get("maxIter"), at + ".maxIter");
         Integer examples = examples(s.get("examples"), at + ".examples", quick);
-        long seed = s.get("seed") == null ? 0 : integer(s.get("seed"), at + ".seed");
+        long seed = s.get("seed") == null ? defaults.seed() : integer(s.get("seed"), at + ".seed");
         return new SharpnessSettings(List.copyOf(eps), subspace, maxIter, examples, seed);
     }
 
     private static HessianSettings hessian(Map<String, Object> h, String at, boolean quick) {
         check(h, at, HESSIAN_KEYS);
-        int top = h.get("top") == null ? 1 : positiveInt(h.get("top"), at + ".top");
-        int maxSteps = h.get("maxSteps") == null ? 100 : positiveInt(h.get("maxSteps"), at + ".maxSteps");
+        HessianAnalysis.Options defaults = HessianAnalysis.Options.defaults();
+        int top = h.get("top") == null ? defaults.top() : positiveInt(h.get("top"), at + ".top");
+        int maxSteps = h.get("maxSteps") == null ? defaults.maxSteps() : positiveInt(h.get("maxSteps"), at + ".maxSteps");
         if (quick) maxSteps = Math.min(maxSteps, QUICK_LANCZOS_STEPS);
-        double tol = h.get("tol") == null ? 1e-4 : number(h.get("tol"), at + ".tol");
+        double tol = h.get("tol") == null ? defaults.tolerance() : number(h.get("tol"), at + ".tol");
         if (!(tol > 0)) throw new InputException(at + ".tol: expected a number > 0, got " + h.get("tol"));
         Integer examples = examples(h.get("examples"), at + ".examples", quick);
-        long seed = h.get("seed") == null ? 1 : integer(h.get("seed"), at + ".seed");
+        long seed = h.get("seed") == null ? defaults.seed() : integer(h.get("seed"), at + ".seed");
         return new HessianSettings(top, maxSteps, tol, examples, seed);
     }
 

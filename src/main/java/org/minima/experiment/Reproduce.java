@@ -13,9 +13,13 @@ import java.util.function.Consumer;
 import org.minima.analysis.AnalysisProgress;
 import org.minima.analysis.HessianAnalysis;
 import org.minima.analysis.HessianOperator;
+import org.minima.analysis.ModelAndData;
 import org.minima.analysis.Interpolation;
 import org.minima.analysis.NetworkObjective;
+import org.minima.analysis.ParameterLayout;
+import org.minima.analysis.Score;
 import org.minima.analysis.Sharpness;
+import org.minima.analysis.SharpnessAnalysis;
 import org.minima.analysis.SharpnessOptions;
 import org.minima.data.DataSet;
 import org.minima.data.DataSets;
@@ -30,7 +34,6 @@ import org.minima.train.TrainConfig;
 import org.minima.train.TrainRun;
 import org.minima.train.Trainer;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * {@code reproduce}: trains every run of an {@link Experiment} with {@link TrainRun} (what {@code train} does),
@@ -45,9 +48,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * are always redone.
  */
 public final class Reproduce {
-    /** Examples per forward/backward pass in the analyses (memory against speed; the commands' defaults). */
-    static final int SHARPNESS_CHUNK = 1000;
-    static final int HESSIAN_CHUNK = 500;
 
     /** One run's figures as written to results.json. */
     public record RunResult(Experiment.Run run, Path dir, JsonNode record, HistoryCsv history, JsonNode analyses) {}
@@ -160,6 +160,8 @@ public final class Reproduce {
         Experiment.HessianSettings hs = experiment.analyses().hessian();
         ObjectNode settings = Json.object();
         settings.put("modelEnd", record.path("end").asText());
+        // layout 2: each measurement as the sharpness and hessian commands print it (older caches are measured again)
+        settings.put("layout", 2);
         settings.set("sharpness", ss == null ? null : Json.MAPPER.valueToTree(ss));
         settings.set("hessian", hs == null ? null : Json.MAPPER.valueToTree(hs));
         Path cache = out.resolve("analyses").resolve(r.name() + ".json");
@@ -176,65 +178,52 @@ public final class Reproduce {
             Json.write(cache, a);
             return a;
         }
-        Network net = Network.load(dir, DataType.DOUBLE);
-        INDArray x = net.parameters().dup(); // the minimizer; the objectives write trial points into net
+        ModelDirectory.Loaded model = ModelDirectory.read(dir);
+        Network net = Network.load(model, DataType.DOUBLE);
         if (ss != null) {
             DataSet data = trainingData(r.config(), ss.examples());
-            NetworkObjective f = new NetworkObjective(net, data, SHARPNESS_CHUNK);
-            a.put("sharpnessExamples", data.size());
+            ModelAndData.requireFits(model.spec(), data, dir);
             ObjectNode full = a.putObject("sharpness");
             ObjectNode sub = a.putObject("subspaceSharpness");
             for (String eps : ss.eps()) {
-                Sharpness.Result res = measure(r.name(), f, x, new SharpnessOptions(Double.parseDouble(eps), null, ss.maxIter(), 0, ss.seed()));
-                full.put(eps, res.sharpness());
-                a.put("loss", res.loss());
-                if (ss.subspace() != null) {
-                    sub.put(eps, measure(r.name(), f, x, new SharpnessOptions(Double.parseDouble(eps), ss.subspace(), ss.maxIter(), 0, ss.seed()))
-                            .sharpness());
-                }
+                full.set(eps, measure(r.name(), dir, net, data, ss.options(eps, false)));
+                if (ss.subspace() != null) sub.set(eps, measure(r.name(), dir, net, data, ss.options(eps, true)));
             }
         }
         if (hs != null) {
             DataSet data = trainingData(r.config(), hs.examples());
-            NetworkObjective f = new NetworkObjective(net, data, HESSIAN_CHUNK);
+            ModelAndData.requireFits(model.spec(), data, dir);
             long t0 = System.nanoTime();
             log.accept(r.name() + ": top-" + hs.top() + " Hessian eigenvalues (Lanczos) on " + data.size() + " examples");
-            HessianOperator op = new HessianOperator(f, x.dup());
-            var options = new HessianAnalysis.Options(hs.top(), 0, hs.tol(), hs.maxSteps(), 1, false, null, 0, 0, 80, hs.seed());
-            HessianAnalysis.Result h;
+            HessianAnalysis.Options options = hs.options();
+            HessianAnalysis.Measurement h;
             try (AnalysisProgress.HessianTask bar = progress.hessian(r.name() + ": hessian", options.maxProducts())) {
-                op.setListener(bar);
-                h = HessianAnalysis.run(op, options);
+                h = HessianAnalysis.run(net, data, options, bar);
             }
-            a.put("hessianExamples", data.size());
-            var ev = a.putArray("topEigenvalues");
-            for (double v : h.spectrum().eigenvalues()) ev.add(v);
-            var res = a.putArray("residuals");
-            for (double v : h.spectrum().residuals()) res.add(v);
-            a.put("lanczosSteps", h.spectrum().steps());
-            a.put("converged", h.spectrum().converged());
-            a.put("hvps", h.hvps());
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            a.set("hessian", h.toJson(dir.toString(), seconds));
             log.accept(String.format(java.util.Locale.ROOT, "%s: lambda_max %.6g (%d Hessian-vector products, %.0f s)", r.name(),
-                    h.spectrum().eigenvalues()[0], h.hvps(), (System.nanoTime() - t0) / 1e9));
+                    h.result().spectrum().eigenvalues()[0], h.result().hvps(), seconds));
         }
         Json.write(cache, a);
         return a;
     }
 
-    private Sharpness.Result measure(String name, NetworkObjective f, INDArray x, SharpnessOptions o) {
+    /** One sharpness measurement of the model in {@code dir}, as {@code minima sharpness} writes it. */
+    private ObjectNode measure(String name, Path dir, Network net, DataSet data, SharpnessOptions o) {
         long t0 = System.nanoTime();
-        Sharpness.Result res;
+        SharpnessAnalysis.Result res;
         String task = name + ": sharpness eps " + Experiment.epsKey(o.eps()) + (o.subspace() == null ? "" : " subspace " + o.subspace());
         try (AnalysisProgress.SharpnessTask bar = progress.sharpness(task)) {
-            res = Sharpness.measure(f, x.dup(), o, bar);
+            res = SharpnessAnalysis.run(net, data, o, bar);
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException(name + ": " + e.getMessage(), e);
         }
-        if (!Double.isFinite(res.loss()) || !Double.isFinite(res.maxLoss())) {
-            throw new IllegalStateException(name + ": the loss is not finite (f(x) = " + res.loss() + ", max found = " + res.maxLoss() + ")");
-        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
         log.accept(String.format(java.util.Locale.ROOT, "%s: sharpness eps %s %s = %.6g (%d evaluations, %.0f s)", name, Experiment.epsKey(o.eps()),
-                o.subspace() == null ? "full space" : "subspace " + o.subspace(), res.sharpness(), res.evaluations(),
-                (System.nanoTime() - t0) / 1e9));
-        return res;
+                o.subspace() == null ? "full space" : "subspace " + o.subspace(), res.sharpness().sharpness(), res.sharpness().evaluations(),
+                seconds));
+        return res.toJson(dir.toString(), seconds);
     }
 
     /** Keskar's Figure 3 between two runs' models: plots/interpolation-FROM-TO.{csv,png,svg}, as {@code interpolate} writes them. */
@@ -242,8 +231,7 @@ public final class Reproduce {
         TrainConfig cfg = experiment.runs().stream().filter(r -> r.name().equals(from)).findFirst().orElseThrow().config();
         ModelDirectory.Loaded a = ModelDirectory.read(out.resolve(from));
         ModelDirectory.Loaded b = ModelDirectory.read(out.resolve(to));
-        Interpolation.requireSameModel(a.spec(), b.spec(), "run '" + from + "' (" + out.resolve(from).resolve(ModelDirectory.MODEL_JSON) + ")",
-                "run '" + to + "' (" + out.resolve(to).resolve(ModelDirectory.MODEL_JSON) + ")");
+        ModelAndData.requireSameArchitecture(a.spec(), out.resolve(from), b.spec(), out.resolve(to));
         Network netFrom = Network.load(a, DataType.DOUBLE);
         Network netTo = Network.load(b, DataType.DOUBLE);
         DataSet train = trainingData(cfg, is.examples());

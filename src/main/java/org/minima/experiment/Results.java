@@ -34,14 +34,19 @@ final class Results {
             number(j, "trainAccuracy", fig.path("trainAccuracy"));
             number(j, "testLoss", fig.path("testLoss"));
             number(j, "testAccuracy", fig.path("testAccuracy"));
-            j.set("sharpness", a.has("sharpness") ? a.get("sharpness") : j.objectNode());
-            j.set("subspaceSharpness", a.has("subspaceSharpness") ? a.get("subspaceSharpness") : j.objectNode());
-            if (a.has("topEigenvalues")) j.set("topEigenvalue", a.get("topEigenvalues").get(0));
+            // the analyses hold each measurement as the sharpness and hessian commands print it; here, the figures
+            j.set("sharpness", figures(j, a.path("sharpness")));
+            j.set("subspaceSharpness", figures(j, a.path("subspaceSharpness")));
+            JsonNode h = a.path("hessian");
+            if (h.has("eigenvalues")) j.set("topEigenvalue", h.get("eigenvalues").get(0));
             else j.putNull("topEigenvalue");
-            if (a.has("topEigenvalues")) j.set("topEigenvalues", a.get("topEigenvalues"));
-            if (a.has("loss")) j.set("analysisLoss", a.get("loss"));
-            if (a.has("sharpnessExamples")) j.set("sharpnessExamples", a.get("sharpnessExamples"));
-            if (a.has("hessianExamples")) j.set("hessianExamples", a.get("hessianExamples"));
+            if (h.has("eigenvalues")) j.set("eigenvalues", h.get("eigenvalues"));
+            JsonNode firstSharpness = a.path("sharpness").elements().hasNext() ? a.path("sharpness").elements().next() : null;
+            if (firstSharpness != null) {
+                j.set("analysisLoss", firstSharpness.get("loss"));
+                j.set("sharpnessExamples", firstSharpness.get("examples"));
+            }
+            if (h.has("examples")) j.set("hessianExamples", h.get("examples"));
             j.put("model", r.dir().toString());
         }
         Experiment.SharpnessSettings ss = e.analyses().sharpness();
@@ -54,6 +59,13 @@ final class Results {
             s.put("seed", ss.seed());
         }
         o.set("paper", paper(e.paper()));
+        return o;
+    }
+
+    /** {"1e-3": φ, ...} from {"1e-3": the sharpness JSON, ...}. */
+    private static ObjectNode figures(ObjectNode parent, JsonNode measurements) {
+        ObjectNode o = parent.objectNode();
+        measurements.fields().forEachRemaining(e -> o.set(e.getKey(), e.getValue().get("sharpness")));
         return o;
     }
 

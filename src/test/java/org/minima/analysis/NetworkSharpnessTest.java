@@ -70,7 +70,7 @@ class NetworkSharpnessTest {
         double[] x0 = x.toDoubleVector();
         int n = x0.length;
         Recording rec = new Recording(net);
-        Sharpness.Result res = Sharpness.measure(rec, x, new SharpnessOptions(eps, null, 10, 0, 3), null);
+        Sharpness.Result res = Sharpness.measure(rec, x, SharpnessOptions.defaults().withEps(eps).withSubspace(null).withMaxIter(10).withRestarts(0).withSeed(3), null);
         assertArrayEquals(x0, x.toDoubleVector(), 0.0, "the network's parameters after measuring");
 
         assertEquals(net.value(x), res.loss(), 1e-12, "loss is f(x)");
@@ -111,7 +111,7 @@ class NetworkSharpnessTest {
         INDArray a = RandomSubspace.matrix(n, p, 21, DataType.DOUBLE);
         double[] apx = new org.apache.commons.math3.linear.SingularValueDecomposition(
                 new org.apache.commons.math3.linear.Array2DRowRealMatrix(a.toDoubleMatrix())).getSolver().getInverse().operate(x.toDoubleVector());
-        Sharpness.Result res = Sharpness.measure(net, x, new SharpnessOptions(eps, p, 10, 2, 3), a, null);
+        Sharpness.Result res = Sharpness.measure(net, x, SharpnessOptions.defaults().withEps(eps).withSubspace(p).withMaxIter(10).withRestarts(2).withSeed(3), a, null);
         SplittableRandom rnd = new SplittableRandom(23);
         double best = Double.NEGATIVE_INFINITY;
         for (int k = 0; k < 400; k++) {

@@ -70,7 +70,7 @@ class SharpnessTest {
         double fmax = f.at(corner);
         double expected = 100 * (fmax - fx) / (1 + fx);
 
-        Sharpness.Result res = Sharpness.measure(f, Nd4j.createFromArray(x), new SharpnessOptions(eps, null, 10, 0, 1), null);
+        Sharpness.Result res = Sharpness.measure(f, Nd4j.createFromArray(x), SharpnessOptions.defaults().withEps(eps).withSubspace(null).withMaxIter(10).withRestarts(0).withSeed(1), null);
         assertEquals(fx, res.loss(), 1e-12 * fx, "loss is f(x)");
         assertEquals(fmax, res.maxLoss(), 1e-12 * fmax);
         assertEquals(expected, res.sharpness(), 1e-9 * expected);
@@ -90,7 +90,7 @@ class SharpnessTest {
         double[] corner = new double[n];
         for (int i = 0; i < n; i++) corner[i] = Math.signum(x[i]) * (Math.abs(x[i]) + eps * (Math.abs(x[i]) + 1));
         double fx = f.at(x), fmax = f.at(corner);
-        Sharpness.Result res = Sharpness.measure(f, Nd4j.createFromArray(x).castTo(DataType.FLOAT), new SharpnessOptions(eps, null, 10, 0, 1), null);
+        Sharpness.Result res = Sharpness.measure(f, Nd4j.createFromArray(x).castTo(DataType.FLOAT), SharpnessOptions.defaults().withEps(eps).withSubspace(null).withMaxIter(10).withRestarts(0).withSeed(1), null);
         assertEquals(fx, res.loss(), 1e-6 * fx);
         assertEquals(fmax, res.maxLoss(), 1e-6 * fmax);
     }
@@ -116,7 +116,7 @@ class SharpnessTest {
             for (int i = 0; i < n; i++) w[i] += ay[i];
             best = Math.max(best, f.at(w));
         }
-        Sharpness.Result res = Sharpness.measure(f, Nd4j.createFromArray(x), new SharpnessOptions(eps, p, 10, 0, 1), a, null);
+        Sharpness.Result res = Sharpness.measure(f, Nd4j.createFromArray(x), SharpnessOptions.defaults().withEps(eps).withSubspace(p).withMaxIter(10).withRestarts(0).withSeed(1), a, null);
         assertEquals(best, res.maxLoss(), 1e-12 * best);
         assertEquals(100 * (best - f.at(x)) / (1 + f.at(x)), res.sharpness(), 1e-9 * res.sharpness());
     }
@@ -212,7 +212,7 @@ class SharpnessTest {
             }
             public void hessianVector(INDArray w, INDArray v, INDArray out) { throw new UnsupportedOperationException(); }
         };
-        SharpnessOptions o = new SharpnessOptions(0.8, null, 5, 3, 99);
+        SharpnessOptions o = SharpnessOptions.defaults().withEps(0.8).withSubspace(null).withMaxIter(5).withRestarts(3).withSeed(99);
         Sharpness.Result r1 = Sharpness.measure(f, Nd4j.createFromArray(x), o, null);
         Sharpness.Result r2 = Sharpness.measure(f, Nd4j.createFromArray(x), o, null);
         assertEquals(4, r1.starts().size());

@@ -77,12 +77,18 @@ class ReproduceCommandTest {
         return new Object[] {code, err.toString()};
     }
 
+    /** The tiny experiment of 2 epochs on blobs.csv (written into {@code dir}), reproduced into DIR/out on one thread. */
+    private static Path reproduceTiny(Path dir) throws Exception {
+        Path out = dir.resolve("out");
+        Object[] r = run("reproduce", experiment(dir, csv(dir), 2, "").toString(), "--out", out.toString(), "--quiet", "--threads", "1");
+        assertEquals(0, r[0], (String) r[1]);
+        return out;
+    }
+
     @Test
     void reproduceWritesResultsReportPlotsAndModelsWhoseFiguresMatchIndependentEvaluations(@TempDir Path dir) throws Exception {
-        Path data = csv(dir);
-        Path out = dir.resolve("out");
-        Object[] r = run("reproduce", experiment(dir, data, 2, "").toString(), "--out", out.toString(), "--quiet", "--threads", "1");
-        assertEquals(0, r[0], (String) r[1]);
+        Path out = reproduceTiny(dir);
+        Path data = dir.resolve("blobs.csv");
 
         JsonNode res = Json.read(out.resolve("results.json"));
         assertEquals("tiny", res.get("experiment").asText());
@@ -142,11 +148,29 @@ class ReproduceCommandTest {
         assertEquals(5, Files.readAllLines(out.resolve("plots/interpolation-sb-lb.csv")).size()); // header + 4 values of α
         assertTrue(report.contains("![interpolation-sb-lb.png](plots/interpolation-sb-lb.png)"));
 
-        // Wiring: the experiment's ε, subspace, examples, iterations and seed reach Sharpness as the command's options do
-        Path json = dir.resolve("s.json");
-        assertEquals(0, run("sharpness", "--model", out.resolve("lb").toString(), "--data", data.toString(), "--examples", "60", "--eps", "5e-4",
-                "--subspace", "5", "--max-iter", "3", "--json", json.toString(), "--quiet", "--threads", "1")[0]);
-        assertEquals(Json.read(json).get("sharpness").asDouble(), lb.get("subspaceSharpness").get("5e-4").asDouble(), 0.0);
+        // Wiring: reproduce's analyses/NAME.json holds each measurement as the sharpness and hessian commands print it: run the
+        // commands by hand on a model reproduce trained, with the flags the experiment's keys mean, and compare field by
+        // field (names, order and values; only the wall time differs).
+        JsonNode analyses = Json.read(out.resolve("analyses/sb.json"));
+        String model = out.resolve("sb").toString();
+
+        Path full = dir.resolve("full.json");
+        Path sub = dir.resolve("sub.json");
+        Path hessian = dir.resolve("hessian.json");
+        assertEquals(0, run("sharpness", "--model", model, "--data", data.toString(), "--examples", "60", "--eps", "1e-3", "--max-iter", "3",
+                "--json", full.toString(), "--quiet", "--threads", "1")[0]);
+        assertEquals(0, run("sharpness", "--model", model, "--data", data.toString(), "--examples", "60", "--eps", "5e-4", "--max-iter", "3",
+                "--subspace", "5", "--json", sub.toString(), "--quiet", "--threads", "1")[0]);
+        assertEquals(0, run("hessian", "--model", model, "--data", data.toString(), "--examples", "60", "--top", "1",
+                "--json", hessian.toString(), "--quiet", "--threads", "1")[0]);
+        assertSameMeasurement(Json.read(full), analyses.get("sharpness").get("1e-3"));
+        assertSameMeasurement(Json.read(sub), analyses.get("subspaceSharpness").get("5e-4"));
+        assertSameMeasurement(Json.read(hessian), analyses.get("hessian"));
+
+        // results.json names the eigenvalues as the hessian command does
+        assertEquals(Json.read(hessian).get("eigenvalues"), sb.get("eigenvalues"));
+        assertFalse(sb.has("topEigenvalues"));
+        assertEquals(Json.read(full).get("sharpness"), sb.get("sharpness").get("1e-3"));
     }
 
     /** The largest eigenvalue of the symmetrized finite-difference Hessian, h = 1e-5. */
@@ -171,6 +195,19 @@ class ReproduceCommandTest {
         double max = Double.NEGATIVE_INFINITY;
         for (double v : new EigenDecomposition(new Array2DRowRealMatrix(h)).getRealEigenvalues()) max = Math.max(max, v);
         return max;
+    }
+
+    private static void assertSameMeasurement(JsonNode command, JsonNode reproduce) {
+        assertEquals(iterableNames(command), iterableNames(reproduce));
+        for (String k : iterableNames(command)) {
+            if (!k.equals("seconds")) assertEquals(command.get(k), reproduce.get(k), "field " + k);
+        }
+    }
+
+    private static java.util.List<String> iterableNames(JsonNode o) {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        o.fieldNames().forEachRemaining(names::add);
+        return names;
     }
 
     @Test

@@ -79,5 +79,14 @@ class SharpnessCommandTest {
         assertEquals(2, Main.run("sharpness", "--model", dir.resolve("missing").toString(), "--data", fx[1].toString(), "--quiet"));
         assertEquals(2, Main.run("sharpness", "--model", fx[0].toString(), "--data", fx[1].toString(), "--subspace", "0", "--quiet"));
         assertEquals(2, Main.run("sharpness", "--model", fx[0].toString(), "--data", fx[1].toString(), "--dtype", "int8", "--quiet"));
+        // the shared --chunk and --examples mixins: bad values are bad input, before anything is loaded
+        assertEquals(2, Main.run("sharpness", "--model", fx[0].toString(), "--data", fx[1].toString(), "--chunk", "0", "--quiet"));
+        assertEquals(2, Main.run("hessian", "--model", fx[0].toString(), "--data", fx[1].toString(), "--chunk", "0", "--quiet"));
+        assertEquals(2, Main.run("sharpness", "--model", fx[0].toString(), "--data", fx[1].toString(), "--examples", "0", "--quiet"));
+        // a data set that does not fit the model (5 features, the model takes 4) is bad input for both commands
+        Path wide = dir.resolve("wide.csv");
+        Files.writeString(wide, "1,2,3,4,5,0\n2,3,4,5,6,1\n");
+        assertEquals(2, Main.run("sharpness", "--model", fx[0].toString(), "--data", wide.toString(), "--quiet"));
+        assertEquals(2, Main.run("hessian", "--model", fx[0].toString(), "--data", wide.toString(), "--quiet"));
     }
 }

@@ -1,0 +1,80 @@
+package org.minima.analysis;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Locale;
+import org.minima.data.DataSet;
+import org.minima.io.Json;
+import org.minima.nn.Network;
+import org.minima.nn.Threads;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * What {@code sharpness} measures and {@code reproduce} repeats per run and ε: {@link Sharpness} on a network's
+ * mean inference-mode loss over a data set, and the one JSON both write (docs/sharpness.md). Loads nothing.
+ */
+public final class SharpnessAnalysis {
+    /** The measurement and what the JSON says about how it was made. */
+    public record Result(SharpnessOptions options, Sharpness.Result sharpness, int examples, String data, DataType dtype, int threads) {
+        /**
+         * The JSON of {@code minima sharpness}: the options, the figures, each start, and where they came from.
+         * {@code model} names the model directory; {@code seconds} is the caller's wall time.
+         */
+        public ObjectNode toJson(String model, double seconds) {
+            Sharpness.Result r = sharpness;
+            ObjectNode o = Json.object();
+            o.put("metric", "keskar-sharpness");
+            o.put("eps", options.eps());
+            if (options.subspace() == null) o.putNull("subspace");
+            else o.put("subspace", options.subspace());
+            o.put("maxIter", options.maxIter());
+            o.put("restarts", options.restarts());
+            o.put("loss", r.loss());
+            o.put("maxLoss", r.maxLoss());
+            o.put("sharpness", r.sharpness());
+            o.put("iterations", r.iterations());
+            o.put("evaluations", r.evaluations());
+            ArrayNode starts = o.putArray("starts");
+            for (Sharpness.Start s : r.starts()) {
+                ObjectNode so = starts.addObject();
+                so.put("maxLoss", s.maxLoss());
+                so.put("sharpness", Sharpness.phi(r.loss(), s.maxLoss()));
+                so.put("iterations", s.iterations());
+                so.put("evaluations", s.evaluations());
+                so.put("stop", s.stop().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+            }
+            o.put("examples", examples);
+            o.put("seconds", seconds);
+            o.put("model", model);
+            o.put("data", data);
+            o.put("seed", options.seed());
+            o.put("dtype", dtypeName(dtype));
+            o.put("threads", threads);
+            return o;
+        }
+    }
+
+    private SharpnessAnalysis() {}
+
+    /**
+     * φ at the network's parameters, f the mean inference-mode loss over {@code data} in chunks of
+     * {@code options.chunk()}, in the network's data type. The network's parameters are not changed (the objective
+     * writes its trial points into them, so x is a copy taken first). A non-finite loss is an IllegalStateException.
+     */
+    public static Result run(Network net, DataSet data, SharpnessOptions options, Sharpness.Progress progress) {
+        NetworkObjective f = new NetworkObjective(net, data, options.chunk());
+        INDArray x = net.parameters().dup();
+        Sharpness.Result r = Sharpness.measure(f, x.dup(), options, progress);
+        net.parameters().assign(x);
+        if (!Double.isFinite(r.loss()) || !Double.isFinite(r.maxLoss())) {
+            throw new IllegalStateException("the loss is not finite (f(x) = " + r.loss() + ", max found = " + r.maxLoss() + ")");
+        }
+        return new Result(options, r, data.size(), data.spec(), net.dataType(), Threads.current());
+    }
+
+    /** "float64" or "float32", as the {@code --dtype} option and the JSON name them. */
+    static String dtypeName(DataType t) {
+        return t == DataType.DOUBLE ? "float64" : "float32";
+    }
+}
