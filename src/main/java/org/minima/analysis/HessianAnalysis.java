@@ -150,13 +150,12 @@ public final class HessianAnalysis {
      */
     public static Measurement run(Network net, DataSet data, Options options, HessianOperator.Listener listener) {
         NetworkObjective objective = new NetworkObjective(net, data, options.chunk());
-        INDArray w = net.parameters().dup(); // the objective writes its trial points into net
+        INDArray w = net.parameters(); // read only: the objective evaluates in its own copy of net
         double loss = objective.value(w);
         if (!Double.isFinite(loss)) throw new IllegalStateException("the loss on " + data.spec() + " is " + loss);
-        HessianOperator h = new HessianOperator(objective, w.dup());
+        HessianOperator h = new HessianOperator(objective, w);
         if (listener != null) h.setListener(listener);
         Result result = run(h, options);
-        net.parameters().assign(w);
         return new Measurement(options, loss, result, objective.dimension(), data.size(), data.spec(), net.dataType(), Threads.current());
     }
 

@@ -59,14 +59,12 @@ public final class SharpnessAnalysis {
 
     /**
      * φ at the network's parameters, f the mean inference-mode loss over {@code data} in chunks of
-     * {@code options.chunk()}, in the network's data type. The network's parameters are not changed (the objective
-     * writes its trial points into them, so x is a copy taken first). A non-finite loss is an IllegalStateException.
+     * {@code options.chunk()}, in the network's data type. The network is not changed (the objective evaluates in
+     * its own copy). A non-finite loss is an IllegalStateException.
      */
     public static Result run(Network net, DataSet data, SharpnessOptions options, Sharpness.Progress progress) {
         NetworkObjective f = new NetworkObjective(net, data, options.chunk());
-        INDArray x = net.parameters().dup();
-        Sharpness.Result r = Sharpness.measure(f, x.dup(), options, progress);
-        net.parameters().assign(x);
+        Sharpness.Result r = Sharpness.measure(f, net.parameters(), options, progress);
         if (!Double.isFinite(r.loss()) || !Double.isFinite(r.maxLoss())) {
             throw new IllegalStateException("the loss is not finite (f(x) = " + r.loss() + ", max found = " + r.maxLoss() + ")");
         }

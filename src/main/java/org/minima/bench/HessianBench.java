@@ -70,7 +70,7 @@ public final class HessianBench implements Benchmark {
         DataSet data = DataSets.load("fashion-mnist:train", EXAMPLES);
         Network net = trainedF1(data);
         NetworkObjective obj = new NetworkObjective(net, data, 1000);
-        INDArray w = net.parameters().dup();
+        INDArray w = net.parameters();
         INDArray v = Nd4j.rand(DataType.DOUBLE, w.length()).subi(0.5);
         INDArray hv = Nd4j.create(DataType.DOUBLE, w.length());
         double perHvp = Benchmarks.median(Benchmarks.time(repeats, () -> obj.hessianVector(w, v, hv)));
@@ -112,7 +112,7 @@ public final class HessianBench implements Benchmark {
         Network net = trainedF1(train);
         DataSet data = train.head(examples);
         NetworkObjective f = new NetworkObjective(net, data, 1000);
-        INDArray w = net.parameters().dup();
+        INDArray w = net.parameters();
 
         HessianOperator h = operator(f, w, progress);
         long t0 = System.nanoTime();
@@ -154,7 +154,7 @@ public final class HessianBench implements Benchmark {
         Network net = trainedF1(train);
         DataSet data = train.head(examples);
         NetworkObjective f = new NetworkObjective(net, data, 1000);
-        INDArray w = net.parameters().dup();
+        INDArray w = net.parameters();
         PowerIteration.Result r1 = PowerIteration.run(operator(f, w, progress),
                 new PowerIteration.Options(1, 1000, TOLERANCE, PowerIteration.Stop.RESIDUAL, 1));
         PowerIteration.Result r5 = PowerIteration.run(operator(f, w, progress),

@@ -82,7 +82,7 @@ public final class SharpnessBench implements Benchmark {
     public List<Row> run(int repeats) {
         DataSet data = DataSets.load("fashion-mnist:train", EXAMPLES);
         Network net = HessianBench.trainedF1(data);
-        INDArray x = net.parameters().dup();
+        INDArray x = net.parameters();
         NetworkObjective f = new NetworkObjective(net, data, CHUNK);
         Path model = null;
         String peerMissing = PythonPeer.missing(PEER_SCRIPT);
@@ -176,7 +176,7 @@ public final class SharpnessBench implements Benchmark {
         long cpu0 = processCpuNanos();
         long main0 = threads.getCurrentThreadCpuTime();
         long t0 = System.nanoTime();
-        Sharpness.Result r = Sharpness.measure(timed, net.parameters().dup(), SharpnessOptions.defaults(), null);
+        Sharpness.Result r = Sharpness.measure(timed, net.parameters(), SharpnessOptions.defaults(), null);
         double seconds = (System.nanoTime() - t0) / 1e9;
         double cpu = (processCpuNanos() - cpu0) / 1e9;
         double optimizerCpu = (threads.getCurrentThreadCpuTime() - main0 - timed.threadCpuNanos) / 1e9;
