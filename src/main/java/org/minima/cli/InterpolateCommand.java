@@ -65,13 +65,15 @@ public final class InterpolateCommand implements Callable<Integer> {
             description = "Examples per forward pass (memory versus speed).")
     int chunk;
 
+    @Mixin SharedOptions.BatchNorm bn;
+
     @Override
     public Integer call() {
         Threads.configure(common.threads);
         Grid alphas = Grid.parse(alpha, "--alpha");
         Interpolation.Path p = Interpolation.Path.parse(path, "--path");
         if (chunk < 1) throw new InputException("--chunk " + chunk + ": expected a number > 0");
-        Interpolation.Options options = Interpolation.Options.defaults().withAlphas(alphas).withPath(p).withChunk(chunk);
+        Interpolation.Options options = Interpolation.Options.defaults().withAlphas(alphas).withPath(p).withChunk(chunk).withBatchNorm(bn.value());
         AtomicFiles.requireWritableFolder(out, "--out"); // before the evaluations, not after
 
         ModelDirectory.Loaded a = ModelDirectory.read(from);

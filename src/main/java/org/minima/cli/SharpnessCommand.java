@@ -47,6 +47,8 @@ public final class SharpnessCommand implements Callable<Integer> {
 
     @Mixin SharedOptions.Chunk chunk = new SharedOptions.Chunk(SharpnessOptions.defaults().chunk());
 
+    @Mixin SharedOptions.BatchNorm bn;
+
     @Override
     public Integer call() {
         if (!(eps > 0) || !Double.isFinite(eps)) throw new InputException("--eps " + eps + ", expected a number > 0");
@@ -74,6 +76,6 @@ public final class SharpnessCommand implements Callable<Integer> {
     /** The flags as the analysis' options; no flag given means {@link SharpnessOptions#defaults()}. */
     SharpnessOptions options() {
         return SharpnessOptions.defaults().withEps(eps).withSubspace(subspace).withMaxIter(maxIter).withRestarts(restarts)
-                .withSeed(seed.value).withChunk(chunk.n());
+                .withSeed(seed.value).withChunk(chunk.n()).withBatchNorm(bn.value());
     }
 }

@@ -239,7 +239,7 @@ public final class Reproduce {
         if (is.examples() != null) test = test.head(is.examples());
         log.accept("interpolating " + from + " -> " + to + " at " + is.grid().count() + " points on " + train.size() + " training and "
                 + test.size() + " test examples");
-        Interpolation.Options options = Interpolation.Options.defaults().withAlphas(is.grid());
+        Interpolation.Options options = is.options();
         Interpolation.Result result;
         try (AnalysisProgress.PointsTask bar = progress.interpolation("interpolation " + from + "-" + to, is.grid().count())) {
             result = Interpolation.run(netFrom, netTo, train, test, options, bar);

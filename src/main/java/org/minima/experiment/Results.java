@@ -57,6 +57,20 @@ final class Results {
             else s.put("subspace", ss.subspace());
             s.put("maxIter", ss.maxIter());
             s.put("seed", ss.seed());
+            s.put("bn", ss.bn().key());
+            s.put("bnBatch", ss.bn().batch());
+        }
+        Experiment.HessianSettings hs = e.analyses().hessian();
+        if (hs != null) {
+            ObjectNode s = o.with("settings").putObject("hessian");
+            s.put("bn", hs.bn().key());
+            s.put("bnBatch", hs.bn().batch());
+        }
+        Experiment.InterpolateSettings is = e.analyses().interpolate();
+        if (is != null) {
+            ObjectNode s = o.with("settings").putObject("interpolate");
+            s.put("bn", is.bn().key());
+            s.put("bnBatch", is.bn().batch());
         }
         o.set("paper", paper(e.paper()));
         return o;
