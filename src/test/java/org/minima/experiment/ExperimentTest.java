@@ -53,6 +53,21 @@ class ExperimentTest {
         assertEquals(2, e.analyses().hessian().top());
         assertEquals(25, e.analyses().interpolate().grid().count());
         assertNull(e.paper());
+        assertEquals(org.minima.nn.BatchNormMode.RUNNING, e.analyses().sharpness().bn(), "bn: running by default");
+    }
+
+    @Test
+    void bnAndBnBatchReachEachAnalysisOptions() {
+        String y = BASE.replace("sharpness: {eps: [1e-3, 0.0005], subspace: 100, examples: 10000}",
+                "sharpness: {eps: [1e-3], bn: batch, bnBatch: 500}").replace("hessian: {top: 2}", "hessian: {top: 2, bn: batch}")
+                .replace("interpolate: {pairs: [[a, b]]}", "interpolate: {pairs: [[a, b]], bn: batch, bnBatch: 250}");
+        Experiment e = Experiment.parse(yaml(y), "t.yaml", false, s -> 60000);
+        assertEquals(org.minima.nn.BatchNormMode.batch(500), e.analyses().sharpness().options("1e-3", false).bn());
+        assertEquals(org.minima.nn.BatchNormMode.batch(1000), e.analyses().hessian().options().bn());
+        assertEquals(org.minima.nn.BatchNormMode.batch(250), e.analyses().interpolate().options().bn());
+        org.minima.io.InputException bad = org.junit.jupiter.api.Assertions.assertThrows(org.minima.io.InputException.class,
+                () -> Experiment.parse(yaml(BASE.replace("hessian: {top: 2}", "hessian: {top: 2, bn: train}")), "t.yaml", false, s -> 60000));
+        assertTrue(bad.getMessage().contains("analyses.hessian.bn") && bad.getMessage().contains("running or batch"), bad.getMessage());
     }
 
     @Test
