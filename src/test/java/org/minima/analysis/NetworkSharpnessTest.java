@@ -108,10 +108,11 @@ class NetworkSharpnessTest {
         int p = 5;
         INDArray x = small.network().parameters();
         int n = (int) x.length();
-        INDArray a = RandomSubspace.matrix(n, p, 21, DataType.DOUBLE);
+        RandomSubspace sub = RandomSubspace.generated(n, p, 21, RandomSubspace.Kind.UNIT);
+        INDArray a = Nd4j.create(sub.dense());
         double[] apx = new org.apache.commons.math3.linear.SingularValueDecomposition(
-                new org.apache.commons.math3.linear.Array2DRowRealMatrix(a.toDoubleMatrix())).getSolver().getInverse().operate(x.toDoubleVector());
-        Sharpness.Result res = Sharpness.measure(net, x, SharpnessOptions.defaults().withEps(eps).withSubspace(p).withMaxIter(10).withRestarts(2).withSeed(3), a, null);
+                new org.apache.commons.math3.linear.Array2DRowRealMatrix(sub.dense())).getSolver().getInverse().operate(x.toDoubleVector());
+        Sharpness.Result res = Sharpness.measure(net, x, SharpnessOptions.defaults().withEps(eps).withSubspace(p).withMaxIter(10).withRestarts(2).withSeed(3), sub, null);
         SplittableRandom rnd = new SplittableRandom(23);
         double best = Double.NEGATIVE_INFINITY;
         for (int k = 0; k < 400; k++) {
