@@ -72,8 +72,8 @@ public final class RandomSubspace {
     private final int blockRows;
     /** Column j of A is column j of G times scale[j]. */
     private final double[] scale;
-    /** AᵀA, p×p row-major, float64. */
-    private final double[] gram;
+    /** AᵀA, p×p row-major, float64: at construction for unit columns, else on first use (one pass). */
+    private double[] gram;
 
     private RandomSubspace(long n, int p, Kind kind, long seed, double[] dense, int blockRows) {
         if (p < 1) throw new IllegalArgumentException("subspace dimension must be >= 1, got " + p);
@@ -87,12 +87,17 @@ public final class RandomSubspace {
         this.blockRows = Math.max(1, blockRows);
         this.scale = new double[p];
         java.util.Arrays.fill(scale, 1.0);
-        double[] g = gramOfBlocks();
         if (kind == Kind.UNIT) {
+            double[] g = gram();
             for (int j = 0; j < p; j++) scale[j] = 1.0 / Math.sqrt(g[j * p + j]);
             for (int j = 0; j < p; j++) for (int k = 0; k < p; k++) g[j * p + k] *= scale[j] * scale[k];
         }
-        this.gram = g;
+    }
+
+    /** AᵀA (p×p, row-major), computed by one pass on first use. */
+    private synchronized double[] gram() {
+        if (gram == null) gram = gramOfBlocks();
+        return gram;
     }
 
     /** A generated from {@code seed}: n×p, {@code kind} scaling. One pass over A (the Gram matrix and, for unit, the norms). */
@@ -128,8 +133,9 @@ public final class RandomSubspace {
 
     /** The mean Euclidean norm of A's columns (√ of the Gram diagonal): ≈ √n for gaussian, 1 for unit. */
     public double meanColumnNorm() {
+        double[] g = gram();
         double s = 0;
-        for (int j = 0; j < p; j++) s += Math.sqrt(gram[j * p + j]);
+        for (int j = 0; j < p; j++) s += Math.sqrt(g[j * p + j]);
         return s / p;
     }
 
@@ -214,7 +220,7 @@ public final class RandomSubspace {
      * lose; a generated A with p ≪ n has cond(G) ≈ ((1 + √(p/n))/(1 − √(p/n)))², about 1.03 for F1 at p = 100.
      */
     public double[] pseudoInverseTimes(INDArray x) {
-        SingularValueDecomposition svd = new SingularValueDecomposition(new Array2DRowRealMatrix(square(gram), false));
+        SingularValueDecomposition svd = new SingularValueDecomposition(new Array2DRowRealMatrix(square(gram()), false));
         double[] lambda = svd.getSingularValues();
         double lmax = lambda[0], cut = lmax * Math.max(n, p) * Math.ulp(1.0);
         RealMatrix v = svd.getV();
