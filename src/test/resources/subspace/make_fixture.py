@@ -1,6 +1,8 @@
 """Entries of the subspace matrix A, regenerated from the recipe in docs/sharpness.md (independently of the Java
-code), for RandomSubspaceTest. Run: python3 make_fixture.py > entries.csv  (needs only the standard library)."""
-import math
+code), for RandomSubspaceTest. Run: python3 make_fixture.py > entries.csv  (needs only the standard library, Python >= 3.8)."""
+from statistics import NormalDist
+
+NORMAL = NormalDist()
 
 M64 = (1 << 64) - 1
 GAMMA = 0x9E3779B97F4A7C15
@@ -14,14 +16,10 @@ def mix(z):
 
 def gaussian_entry(seed, i, j):
     """G[i, j]: N(0, 1), keyed by (seed, row i, column j); seed is a signed or unsigned 64-bit integer."""
-    r = mix((seed + GAMMA * (i + 1)) & M64)
-    k = j - (j % 2)  # the pair (k, k + 1) shares one Box-Muller draw
-    b1 = mix((r + GAMMA * (k + 1)) & M64)
-    b2 = mix((r + GAMMA * (k + 2)) & M64)
-    u1 = ((b1 >> 11) + 1) * 2.0 ** -53
-    u2 = (b2 >> 11) * 2.0 ** -53
-    rad = math.sqrt(-2.0 * math.log(u1))
-    return rad * (math.cos(2.0 * math.pi * u2) if j % 2 == 0 else math.sin(2.0 * math.pi * u2))
+    r = mix((seed + GAMMA * (i + 1)) & M64)  # row i's SplitMix64 state
+    b = mix((r + GAMMA * (j + 1)) & M64)     # its output j + 1
+    u = ((b >> 12) + 0.5) * 2.0 ** -52      # in (0, 1), exact
+    return NORMAL.inv_cdf(u)                 # Wichura's AS241
 
 
 if __name__ == "__main__":

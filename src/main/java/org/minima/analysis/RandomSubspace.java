@@ -21,14 +21,15 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@link #transposeTimes} (Aᵀg) and {@link #pseudoInverseTimes} (A⁺x) make one pass over the blocks each.
  *
  * <p>Entries (docs/sharpness.md gives the recipe in Python): row i is the SplitMix64 stream whose state starts at
- * r_i = mix(seed + γ·(i + 1)) (γ = 0x9E3779B97F4A7C15, mix the SplitMix64 finalizer, arithmetic mod 2⁶⁴); the pair of
- * columns (2k, 2k + 1) takes its outputs 2k + 1 and 2k + 2, b₁ = mix(r_i + γ·(2k + 1)), b₂ = mix(r_i + γ·(2k + 2)),
- * as u₁ = ((b₁ ≫ 11) + 1)·2⁻⁵³ ∈ (0, 1] and u₂ = (b₂ ≫ 11)·2⁻⁵³, and Box–Muller gives
- * G[i, 2k] = √(−2 ln u₁)·cos 2πu₂, G[i, 2k + 1] = √(−2 ln u₁)·sin 2πu₂ (StrictMath: fdlibm). {@link Kind#GAUSSIAN}
+ * r_i = mix(seed + γ·(i + 1)) (γ = 0x9E3779B97F4A7C15, mix the SplitMix64 finalizer, arithmetic mod 2⁶⁴); column j
+ * takes its output j + 1, b = mix(r_i + γ·(j + 1)), as u = ((b ≫ 12) + ½)·2⁻⁵² ∈ (0, 1) (exact in float64, and so
+ * is 1 − u), and G[i, j] = Φ⁻¹(u) by Wichura's AS241 ({@link #normalQuantile}, as Python's
+ * {@code statistics.NormalDist().inv_cdf}). {@link Kind#GAUSSIAN}
  * is A = G (independent N(0, 1) entries, columns of norm ≈ √n); {@link Kind#UNIT} scales each column of G to unit
  * norm (the norms from one pass at construction).
  *
- * <p>Cost of a pass: n·p normals (about 15 ns a pair of them per thread) plus 2·n·p flops; the Gram matrix at
+ * <p>Cost of a pass: n·p hashes and normals (10–20 ns each per thread on an idle core, a few times cheaper than
+ * Box–Muller's log, sqrt, sin and cos) plus 2·n·p flops; the Gram matrix at
  * construction adds n·p²/2 multiply-adds. Block boundaries depend on n and p only and block partial sums are added
  * in block order, so every result is bit-identical on any thread count.
  */
@@ -151,7 +152,7 @@ public final class RandomSubspace {
         return out;
     }
 
-    /** Rows [r0, r0 + m) of A into {@code out} (row-major m×p). */
+    /** Rows [r0, r0 + m) of A into {@code out} (row-major m×p). n·p hashes and inverse-CDF normals, ~10–20 ns each. */
     void block(long r0, int m, double[] out) {
         if (dense != null) {
             System.arraycopy(dense, (int) (r0 * p), out, 0, m * p);
@@ -160,18 +161,62 @@ public final class RandomSubspace {
         for (int i = 0; i < m; i++) {
             long r = mix(seed + GAMMA * (r0 + i + 1));
             int base = i * p;
-            for (int j = 0; j < p; j += 2) {
-                long b1 = mix(r + GAMMA * (j + 1));
-                long b2 = mix(r + GAMMA * (j + 2));
-                double u1 = ((b1 >>> 11) + 1) * 0x1.0p-53;
-                double u2 = (b2 >>> 11) * 0x1.0p-53;
-                double rad = StrictMath.sqrt(-2.0 * StrictMath.log(u1));
-                double t = 2.0 * Math.PI * u2;
-                out[base + j] = rad * StrictMath.cos(t) * scale[j];
-                if (j + 1 < p) out[base + j + 1] = rad * StrictMath.sin(t) * scale[j + 1];
+            for (int j = 0; j < p; j++) {
+                double u = ((mix(r + GAMMA * (j + 1)) >>> 12) + 0.5) * 0x1.0p-52;
+                out[base + j] = normalQuantile(u) * scale[j];
             }
         }
     }
+
+    /**
+     * Φ⁻¹(u) for u in (0, 1): Wichura's AS241 (PPND16, relative error about 1e-16), the algorithm and coefficients of
+     * Python's {@code statistics.NormalDist().inv_cdf}; a rational function for |u − ½| ≤ 0.425 (85 % of draws), one
+     * log and one square root in the tails (StrictMath: fdlibm).
+     */
+    static double normalQuantile(double u) {
+        double q = u - 0.5;
+        if (Math.abs(q) <= 0.425) {
+            double r = 0.180625 - q * q;
+            return horner(CENTRAL_NUM, r) * q / horner(CENTRAL_DEN, r);
+        }
+        double r = Math.sqrt(-StrictMath.log(q <= 0.0 ? u : 1.0 - u));
+        double x = r <= 5.0 ? horner(MIDDLE_NUM, r - 1.6) / horner(MIDDLE_DEN, r - 1.6)
+                : horner(TAIL_NUM, r - 5.0) / horner(TAIL_DEN, r - 5.0);
+        return q < 0.0 ? -x : x;
+    }
+
+    /** c₀rⁿ⁻¹ + … + cₙ₋₁ by Horner's rule, in the order Python's statistics module evaluates it. */
+    private static double horner(double[] c, double r) {
+        double e = c[0];
+        for (int k = 1; k < c.length; k++) e = e * r + c[k];
+        return e;
+    }
+
+    // AS241's coefficients, highest power first (Python's statistics module has the same, with the paper's hash sums).
+    private static final double[] CENTRAL_NUM = {
+        2.50908_09287_30122_6727e+3, 3.34305_75583_58812_8105e+4, 6.72657_70927_00870_0853e+4,
+        4.59219_53931_54987_1457e+4, 1.37316_93765_50946_1125e+4, 1.97159_09503_06551_4427e+3,
+        1.33141_66789_17843_7745e+2, 3.38713_28727_96366_6080e+0};
+    private static final double[] CENTRAL_DEN = {
+        5.22649_52788_52854_5610e+3, 2.87290_85735_72194_2674e+4, 3.93078_95800_09271_0610e+4,
+        2.12137_94301_58659_5867e+4, 5.39419_60214_24751_1077e+3, 6.87187_00749_20579_0830e+2,
+        4.23133_30701_60091_1252e+1, 1.0};
+    private static final double[] MIDDLE_NUM = {
+        7.74545_01427_83414_07640e-4, 2.27238_44989_26918_45833e-2, 2.41780_72517_74506_11770e-1,
+        1.27045_82524_52368_38258e+0, 3.64784_83247_63204_60504e+0, 5.76949_72214_60691_40550e+0,
+        4.63033_78461_56545_29590e+0, 1.42343_71107_49683_57734e+0};
+    private static final double[] MIDDLE_DEN = {
+        1.05075_00716_44416_84324e-9, 5.47593_80849_95344_94600e-4, 1.51986_66563_61645_71966e-2,
+        1.48103_97642_74800_74590e-1, 6.89767_33498_51000_04550e-1, 1.67638_48301_83803_84940e+0,
+        2.05319_16266_37758_82187e+0, 1.0};
+    private static final double[] TAIL_NUM = {
+        2.01033_43992_92288_13265e-7, 2.71155_55687_43487_57815e-5, 1.24266_09473_88078_43860e-3,
+        2.65321_89526_57612_30930e-2, 2.96560_57182_85048_91230e-1, 1.78482_65399_17291_33580e+0,
+        5.46378_49111_64114_36990e+0, 6.65790_46435_01103_77720e+0};
+    private static final double[] TAIL_DEN = {
+        2.04426_31033_89939_78564e-15, 1.42151_17583_16445_88870e-7, 1.84631_83175_10054_68180e-5,
+        7.86869_13114_56132_59100e-4, 1.48753_61290_85061_48525e-2, 1.36929_88092_27358_05310e-1,
+        5.99832_20655_58879_37690e-1, 1.0};
 
     /** The SplitMix64 finalizer (Steele, Lea & Flood 2014). */
     static long mix(long z) {

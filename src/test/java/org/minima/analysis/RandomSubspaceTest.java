@@ -21,8 +21,8 @@ class RandomSubspaceTest {
 
     @Test
     void entriesMatchThePythonRecipeOfTheDocs() throws IOException {
-        // entries.csv: make_fixture.py beside it, the recipe of docs/sharpness.md in plain Python (math.log/cos/sin
-        // of the C library against Java's StrictMath: equal to a few ulps).
+        // entries.csv: make_fixture.py beside it, the recipe of docs/sharpness.md in plain Python (its
+        // statistics.NormalDist().inv_cdf, the C library's log, against our AS241 with StrictMath: equal to an ulp).
         String csv;
         try (InputStream in = getClass().getResourceAsStream("/subspace/entries.csv")) {
             csv = new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -42,6 +42,15 @@ class RandomSubspaceTest {
             checked++;
         }
         assertEquals(16, checked);
+    }
+
+    @Test
+    void normalQuantileMatchesPythonsInverseCdfInTheCentreAndBothTails() {
+        // statistics.NormalDist().inv_cdf(u) (Python 3.11), one value per branch of AS241 and the extremes of u.
+        double[][] cases = {{1e-300, -37.0470962993612}, {1e-10, -6.361340902404056}, {0.01, -2.3263478740408408},
+                {0.02, -2.0537489106318225}, {0.3, -0.5244005127080407}, {0.5, 0.0}, {0.9, 1.2815515655446008},
+                {0.975, 1.9599639845400536}, {1 - 0x1.0p-52, 8.125890664701906}};
+        for (double[] c : cases) assertEquals(c[1], RandomSubspace.normalQuantile(c[0]), 2 * Math.ulp(c[1]), "u = " + c[0]);
     }
 
     @Test
