@@ -29,6 +29,14 @@ public final class SharpnessAnalysis {
             o.put("eps", options.eps());
             if (options.subspace() == null) o.putNull("subspace");
             else o.put("subspace", options.subspace());
+            if (options.subspace() == null) {
+                o.putNull("subspaceMatrix");
+                o.putNull("meanColumnNorm");
+            } else {
+                o.put("subspaceMatrix", options.subspaceMatrix().label());
+                o.put("meanColumnNorm", r.meanColumnNorm());
+            }
+            o.put("start", options.start().label());
             o.put("maxIter", options.maxIter());
             o.put("restarts", options.restarts());
             o.put("loss", r.loss());
@@ -36,14 +44,17 @@ public final class SharpnessAnalysis {
             o.put("sharpness", r.sharpness());
             o.put("iterations", r.iterations());
             o.put("evaluations", r.evaluations());
+            diagnostics(o, r, r.bestStart());
             ArrayNode starts = o.putArray("starts");
             for (Sharpness.Start s : r.starts()) {
                 ObjectNode so = starts.addObject();
+                so.put("start", s.at());
                 so.put("maxLoss", s.maxLoss());
                 so.put("sharpness", Sharpness.phi(r.loss(), s.maxLoss()));
                 so.put("iterations", s.iterations());
                 so.put("evaluations", s.evaluations());
                 so.put("stop", s.stop().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+                diagnostics(so, r, s);
             }
             o.put("examples", examples);
             o.put("seconds", seconds);
@@ -54,6 +65,23 @@ public final class SharpnessAnalysis {
             o.put("threads", threads);
             putBatchNorm(o, options.bn());
             return o;
+        }
+
+        /** The note for stderr (not an error) when the best maximizer stayed near the centre; null otherwise. */
+        public String note() {
+            if (!sharpness.stayedNearCentre()) return null;
+            return String.format(Locale.ROOT, "note: the maximizer stayed within %.0f %% of the box on every coordinate (at most %.3g of it):"
+                    + " %d iterations may not have left the centre (try --start corner or --restarts)",
+                    100 * Sharpness.NEAR_CENTRE, sharpness.bestStart().boxMax(), options.maxIter());
+        }
+
+        /** gradientNorm and firstOrder (at the centre, the same for every start) and how far {@code s} went into the box. */
+        private static void diagnostics(ObjectNode o, Sharpness.Result r, Sharpness.Start s) {
+            o.put("gradientNorm", r.gradientNorm());
+            o.put("firstOrder", r.firstOrder());
+            ObjectNode box = o.putObject("boxReached");
+            box.put("max", s.boxMax());
+            box.put("mean", s.boxMean());
         }
     }
 

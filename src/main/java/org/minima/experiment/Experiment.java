@@ -15,6 +15,7 @@ import java.util.Set;
 import org.minima.analysis.Grid;
 import org.minima.analysis.Interpolation;
 import org.minima.analysis.HessianAnalysis;
+import org.minima.analysis.RandomSubspace;
 import org.minima.analysis.SharpnessOptions;
 import org.minima.io.InputException;
 import org.minima.nn.BatchNormMode;
@@ -36,7 +37,7 @@ public record Experiment(String name, String description, Paper paper, List<Run>
     static final Set<String> KEYS = ordered("experiment", "description", "paper", "base", "runs", "analyses");
     static final Set<String> PAPER_KEYS = ordered("table", "network");
     static final Set<String> ANALYSES_KEYS = ordered("sharpness", "hessian", "interpolate");
-    static final Set<String> SHARPNESS_KEYS = ordered("eps", "subspace", "maxIter", "examples", "seed", "bn", "bnBatch");
+    static final Set<String> SHARPNESS_KEYS = ordered("eps", "subspace", "maxIter", "examples", "seed", "bn", "bnBatch", "subspaceMatrix", "start");
     static final Set<String> HESSIAN_KEYS = ordered("top", "maxSteps", "tol", "examples", "seed", "bn", "bnBatch");
     static final Set<String> INTERPOLATE_KEYS = ordered("pairs", "alpha", "examples", "bn", "bnBatch");
 
@@ -60,11 +61,12 @@ public record Experiment(String name, String description, Paper paper, List<Run>
     public record Run(String name, String role, TrainConfig config) {}
 
     /** Keskar's Metric 2.1 at each ε, in the full space and (if {@code subspace} is set) in a random p-subspace. */
-    public record SharpnessSettings(List<String> eps, Integer subspace, int maxIter, Integer examples, long seed, BatchNormMode bn) {
+    public record SharpnessSettings(List<String> eps, Integer subspace, int maxIter, Integer examples, long seed, BatchNormMode bn,
+                                    RandomSubspace.Kind subspaceMatrix, SharpnessOptions.StartAt start) {
         /** What {@code minima sharpness} would be given for {@code eps} (a key of {@link #eps()}), in the subspace or the full space. */
         public SharpnessOptions options(String eps, boolean inSubspace) {
             return SharpnessOptions.defaults().withEps(Double.parseDouble(eps)).withSubspace(inSubspace ? subspace : null)
-                    .withMaxIter(maxIter).withSeed(seed).withBatchNorm(bn);
+                    .withMaxIter(maxIter).withSeed(seed).withBatchNorm(bn).withSubspaceMatrix(subspaceMatrix).withStart(start);
         }
     }
 
@@ -223,7 +225,17 @@ public record Experiment(String name, String description, Paper paper, List<Run>
         int maxIter = s.get("maxIter") == null ? defaults.maxIter() : positiveInt(s.get("maxIter"), at + ".maxIter");
         Integer examples = examples(s.get("examples"), at + ".examples", quick);
         long seed = s.get("seed") == null ? defaults.seed() : integer(s.get("seed"), at + ".seed");
-        return new SharpnessSettings(List.copyOf(eps), subspace, maxIter, examples, seed, batchNorm(s, at, defaults.bn()));
+        RandomSubspace.Kind matrix = defaults.subspaceMatrix();
+        if (s.get("subspaceMatrix") != null) {
+            matrix = RandomSubspace.Kind.parse(String.valueOf(s.get("subspaceMatrix")));
+            if (matrix == null) throw new InputException(at + ".subspaceMatrix: expected gaussian or unit, got " + s.get("subspaceMatrix"));
+        }
+        SharpnessOptions.StartAt start = defaults.start();
+        if (s.get("start") != null) {
+            start = SharpnessOptions.StartAt.parse(String.valueOf(s.get("start")));
+            if (start == null) throw new InputException(at + ".start: expected centre or corner, got " + s.get("start"));
+        }
+        return new SharpnessSettings(List.copyOf(eps), subspace, maxIter, examples, seed, batchNorm(s, at, defaults.bn()), matrix, start);
     }
 
     private static HessianSettings hessian(Map<String, Object> h, String at, boolean quick) {

@@ -223,6 +223,7 @@ public final class Reproduce {
         log.accept(String.format(java.util.Locale.ROOT, "%s: sharpness eps %s %s = %.6g (%d evaluations, %.0f s)", name, Experiment.epsKey(o.eps()),
                 o.subspace() == null ? "full space" : "subspace " + o.subspace(), res.sharpness().sharpness(), res.sharpness().evaluations(),
                 seconds));
+        if (res.note() != null) log.accept(name + ": " + res.note());
         return res.toJson(dir.toString(), seconds);
     }
 

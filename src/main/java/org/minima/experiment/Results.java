@@ -37,6 +37,8 @@ final class Results {
             // the analyses hold each measurement as the sharpness and hessian commands print it; here, the figures
             j.set("sharpness", figures(j, a.path("sharpness")));
             j.set("subspaceSharpness", figures(j, a.path("subspaceSharpness")));
+            JsonNode firstSubspace = a.path("subspaceSharpness").elements().hasNext() ? a.path("subspaceSharpness").elements().next() : null;
+            if (firstSubspace != null) j.set("subspaceMeanColumnNorm", firstSubspace.get("meanColumnNorm"));
             JsonNode h = a.path("hessian");
             if (h.has("eigenvalues")) j.set("topEigenvalue", h.get("eigenvalues").get(0));
             else j.putNull("topEigenvalue");
@@ -57,6 +59,8 @@ final class Results {
             else s.put("subspace", ss.subspace());
             s.put("maxIter", ss.maxIter());
             s.put("seed", ss.seed());
+            s.put("subspaceMatrix", ss.subspaceMatrix().label());
+            s.put("start", ss.start().label());
             s.put("bn", ss.bn().key());
             s.put("bnBatch", ss.bn().batch());
         }

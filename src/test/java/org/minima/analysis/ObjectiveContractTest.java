@@ -105,14 +105,14 @@ class ObjectiveContractTest {
     class SubspaceOfANetwork extends ObjectiveContract {
         final Network net = NetTesting.network(MLP, 9);
         final DataSet set = NetTesting.randomData(12, new int[] {6}, 4, 10);
-        final INDArray a = RandomSubspace.matrix(net.parameterCount(), 4, 11, DataType.DOUBLE);
+        final RandomSubspace a = RandomSubspace.generated(net.parameterCount(), 4, 11, RandomSubspace.Kind.GAUSSIAN, 16);
 
         /** Centred at the network's own parameter vector: the subspace objective must neither write nor keep it. */
         Objective objective() { return new SubspaceObjective(new NetworkObjective(net, set, 12), net.parameters(), a); }
 
         INDArray point() { return gaussian(4, 0.3, 12); }
 
-        List<INDArray> given() { return List.of(net.parameters(), net.buffers(), net.gradient(), net.direction(), a); }
+        List<INDArray> given() { return List.of(net.parameters(), net.buffers(), net.gradient(), net.direction()); }
 
         List<Objective> rechunked() {
             return List.of(new SubspaceObjective(new NetworkObjective(net, set, 5), net.parameters(), a),
