@@ -33,13 +33,32 @@ public final class LockFile implements AutoCloseable {
     /** How long an empty lock file (its creator between create and write) is waited for before judging it. */
     private static final long EMPTY_WAIT_MILLIS = 2_000;
 
+    /** The lock's name in an output folder ({@link #forFolder}); hidden, and gone when the command ends. */
+    public static final String FOLDER_LOCK = ".minima.lock";
+
     private final Path file;
     private final String content;
     private boolean released;
+    /** A folder {@link #forFolder} created for the lock: removed on close when nothing else was put in it. */
+    private Path createdFolder;
 
     private LockFile(Path file, String content) {
         this.file = file;
         this.content = content;
+    }
+
+    /**
+     * One writer per output folder: takes {@code dir/.minima.lock}, creating {@code dir} when missing (call it
+     * after the inputs are validated). {@code what} names the folder for the message (e.g. "--out runs/f1").
+     * On {@link #close} a folder this created and left empty is removed again, so a failed command leaves nothing.
+     */
+    public static LockFile forFolder(Path dir, String what) {
+        Path abs = dir.toAbsolutePath();
+        Path firstMissing = null;
+        for (Path p = abs; p != null && !Files.exists(p); p = p.getParent()) firstMissing = p;
+        LockFile lock = acquire(abs.resolve(FOLDER_LOCK), what);
+        lock.createdFolder = firstMissing;
+        return lock;
     }
 
     /** The lock file this holds. */
@@ -74,6 +93,15 @@ public final class LockFile implements AutoCloseable {
         try {
             // a lock someone took over from us (they judged us dead) is theirs now: leave it
             if (content.equals(readOrNull(file))) Files.deleteIfExists(file);
+            // the folders this lock created, innermost first, while they are empty (nothing written: a failed command)
+            if (createdFolder != null) {
+                for (Path p = file.getParent(); p != null && p.startsWith(createdFolder); p = p.getParent()) {
+                    try (var entries = Files.list(p)) {
+                        if (entries.findAny().isPresent()) break;
+                    }
+                    Files.deleteIfExists(p);
+                }
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot remove lock file " + file + ": " + e.getMessage(), e);
         }

@@ -379,9 +379,7 @@ public final class Network {
             throw new InputException(data.spec() + ": examples have " + data.features() + " features " + Arrays.toString(data.exampleShape())
                     + ", but the model's input " + Arrays.toString(spec.input()) + " needs " + features[0]);
         }
-        if (data.classes() > spec.classes()) {
-            throw new InputException(data.spec() + ": " + data.classes() + " classes, but the model has " + spec.classes() + " outputs");
-        }
+        if (data.classes() > spec.classes()) data.requireLabelsBelow(spec.classes(), "the model");
     }
 
     private int rangeChunk(DataSet data, int from, int to) {
