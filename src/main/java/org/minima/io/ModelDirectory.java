@@ -179,7 +179,7 @@ public final class ModelDirectory {
         if (Files.exists(target)) {
             // in place (a run directory holds more than the model): weights first, tied to model.json by the digest,
             // so a crash between the two files leaves a pair that read() refuses rather than mixes
-            Safetensors.write(dir.resolve(WEIGHTS), ordered, dtype, Map.of("format", "pt", DIGEST_KEY, digest(spec)));
+            Safetensors.write(dir.resolve(WEIGHTS), ordered, dtype, metadata(spec));
             beforeSecondFile.run();
             AtomicFiles.writeString(dir.resolve(MODEL_JSON), ModelJson.toText(spec));
             return;
@@ -187,7 +187,7 @@ public final class ModelDirectory {
         // a new directory: both files into a hidden folder beside it, then one rename; a reader sees all or nothing
         Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
         try {
-            Safetensors.write(tmp.resolve(WEIGHTS), ordered, dtype, Map.of("format", "pt", DIGEST_KEY, digest(spec)));
+            Safetensors.write(tmp.resolve(WEIGHTS), ordered, dtype, metadata(spec));
             beforeSecondFile.run();
             AtomicFiles.writeString(tmp.resolve(MODEL_JSON), ModelJson.toText(spec));
             Files.move(tmp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
@@ -197,6 +197,14 @@ public final class ModelDirectory {
         } finally {
             if (tmp != null) deleteQuietly(tmp);
         }
+    }
+
+    /** The weights' {@code __metadata__}, in a fixed order (Map.of's order changes from run to run: the bytes would). */
+    private static Map<String, String> metadata(ModelSpec spec) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("format", "pt");
+        m.put(DIGEST_KEY, digest(spec));
+        return m;
     }
 
     /** Runs between the two files of a write: tests put a simulated crash here. */
