@@ -27,7 +27,7 @@ class KillAndResumeTest {
     @TempDir Path dir;
 
     static final String CONFIG = "model: {input: [5], classes: 3, layers: [{type: linear, in: 5, out: 16}, {type: relu}, "
-            + "{type: linear, in: 16, out: 3}]}\ndata: {train: DATA}\noptimizer: {name: adam, lr: 0.01}\nbatch: {size: 4}\nepochs: 5\nseed: 7\n";
+            + "{type: linear, in: 16, out: 3}]}\ndata: {train: DATA}\noptimizer: {name: adam, lr: 0.01}\nbatch: {size: 4}\nepochs: 3\nseed: 7\n";
 
     @Test
     void aRunKilledInsideACheckpointWriteOrAtACheckpointResumesToTheWeightsOfAnUninterruptedRun() throws Exception {

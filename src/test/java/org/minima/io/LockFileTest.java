@@ -107,4 +107,17 @@ class LockFileTest {
         assertTrue(e.getMessage().startsWith("unit u is in use by process 1 on host elsewhere.invalid (started 2020-01-01T00:00:00Z)"),
                 e.getMessage());
     }
+
+    @Test
+    void aFolderLockCreatesTheFolderAndRemovesItWhenNothingWasWrittenInIt(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("a/b");
+        try (LockFile l = LockFile.forFolder(out, "--out a/b")) {
+            assertTrue(Files.isRegularFile(out.resolve(LockFile.FOLDER_LOCK)));
+        }
+        assertFalse(Files.exists(dir.resolve("a")), "a failed command leaves nothing");
+        try (LockFile l = LockFile.forFolder(out, "--out a/b")) {
+            Files.writeString(out.resolve("result.csv"), "x\n");
+        }
+        assertTrue(Files.exists(out.resolve("result.csv")) && !Files.exists(out.resolve(LockFile.FOLDER_LOCK)));
+    }
 }
