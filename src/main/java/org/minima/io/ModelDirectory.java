@@ -185,6 +185,7 @@ public final class ModelDirectory {
             return;
         }
         // a new directory: both files into a hidden folder beside it, then one rename; a reader sees all or nothing
+        removeStaleTemporaries(target);
         Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
         try {
             Safetensors.write(tmp.resolve(WEIGHTS), ordered, dtype, metadata(spec));
@@ -205,6 +206,30 @@ public final class ModelDirectory {
         m.put("format", "pt");
         m.put(DIGEST_KEY, digest(spec));
         return m;
+    }
+
+    /**
+     * Removes the hidden {@code .NAME.tmp-PID-*} folders of earlier writes of {@code target} whose process is gone
+     * (killed mid-write); a live writer's stays. Cost: one listing of the parent folder.
+     */
+    private static void removeStaleTemporaries(Path target) {
+        String prefix = "." + target.getFileName() + ".tmp-";
+        Path parent = target.getParent();
+        if (parent == null || !Files.isDirectory(parent)) return;
+        try (var entries = Files.list(parent)) {
+            for (Path p : entries.toList()) {
+                String n = p.getFileName().toString();
+                if (!n.startsWith(prefix)) continue;
+                String[] parts = n.substring(prefix.length()).split("-");
+                try {
+                    if (ProcessHandle.of(Long.parseLong(parts[0])).isEmpty()) deleteQuietly(p);
+                } catch (NumberFormatException ignored) {
+                    // not ours
+                }
+            }
+        } catch (java.io.IOException ignored) {
+            // best effort: a hidden folder is all that can stay
+        }
     }
 
     /** Runs between the two files of a write: tests put a simulated crash here. */

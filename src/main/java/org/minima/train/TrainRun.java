@@ -52,6 +52,7 @@ public final class TrainRun {
 
     /** A new run into {@code dir} (which must not hold a run already). */
     public static Result start(TrainConfig cfg, Path dir, Info info, Trainer.Listener listener) {
+        if (Files.exists(dir.resolve(LockFile.FOLDER_LOCK))) LockFile.forFolder(dir, "--out " + dir).close(); // a live writer: named
         if (Files.exists(dir.resolve(RUN_JSON)) || Checkpoint.find(dir) != null) {
             throw new InputException(dir + ": already holds a run; resume it with 'train --resume " + dir + "' or choose another --out");
         }

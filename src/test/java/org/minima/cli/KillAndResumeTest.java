@@ -58,6 +58,10 @@ class KillAndResumeTest {
         assertTrue(Files.isDirectory(a.resolve("checkpoint")) && Files.exists(a.resolve(".minima.lock")), "killed mid-write, lock left");
         assertEquals(0, resume(a).waitFor(), "resume after the kill inside the write");
         assertArrayEquals(expected, Files.readAllBytes(a.resolve("weights.safetensors")));
+        try (var s = Files.list(a)) {
+            assertEquals(List.of(), s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".")).toList(),
+                    "the killed write's hidden folder and the dead process's lock are gone");
+        }
 
         // just after the first checkpoint is complete
         Path c = dir.resolve("b");
