@@ -341,7 +341,7 @@ public record Experiment(String name, String description, Paper paper, List<Run>
             if (!(o instanceof Map)) throw new InputException(file + ": expected a mapping of experiment keys (" + String.join(", ", KEYS) + ")");
             return TrainConfig.deepCopy(o);
         } catch (YAMLException e) {
-            throw new InputException(file + ": not valid YAML: " + e.getMessage().lines().findFirst().orElse(""));
+            throw TrainConfig.yamlError(file, e);
         } catch (IOException e) {
             throw new InputException(file + ": cannot read: " + e.getMessage());
         }

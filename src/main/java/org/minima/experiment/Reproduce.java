@@ -26,6 +26,7 @@ import org.minima.data.DataSets;
 import org.minima.io.AtomicFiles;
 import org.minima.io.InputException;
 import org.minima.io.Json;
+import org.minima.io.LockFile;
 import org.minima.io.ModelDirectory;
 import org.minima.nn.Network;
 import org.minima.plot.InterpolationPlot;
@@ -78,7 +79,14 @@ public final class Reproduce {
         this.progress = progress;
     }
 
+    /** The output folder held for the whole run (one writer per output; the experiment was checked when loaded). */
     public Outcome run() {
+        try (LockFile lock = LockFile.forFolder(out, "--out " + out)) {
+            return runHeld();
+        }
+    }
+
+    private Outcome runHeld() {
         try {
             Files.createDirectories(out.resolve("plots"));
             Files.createDirectories(out.resolve("analyses"));

@@ -88,6 +88,9 @@ public final class Network {
         firstParam = arch.parameters().get(0).layer();
         parameterCount = pc;
         bufferCount = bc;
+        int es = dtype.width();
+        Memory.require(Memory.times(es, (shared != null ? 1L : 3L) * pc + (shared != null ? 0 : Math.max(bc, 1))),
+                "a network of " + pc + " parameters (" + (shared != null ? "a gradient vector" : "parameter, gradient and direction vectors") + ")", null);
         params = shared != null ? shared.params : Arr.zeros(dtype, pc);
         grads = Arr.zeros(dtype, pc);
         direction = shared != null ? shared.direction : Arr.zeros(dtype, pc);
@@ -415,9 +418,7 @@ public final class Network {
             throw new InputException(data.spec() + ": examples have " + data.features() + " features " + Arrays.toString(data.exampleShape())
                     + ", but the model's input " + Arrays.toString(spec.input()) + " needs " + features[0]);
         }
-        if (data.classes() > spec.classes()) {
-            throw new InputException(data.spec() + ": " + data.classes() + " classes, but the model has " + spec.classes() + " outputs");
-        }
+        if (data.classes() > spec.classes()) data.requireLabelsBelow(spec.classes(), "the model");
     }
 
     private int rangeChunk(DataSet data, int from, int to) {
@@ -446,8 +447,38 @@ public final class Network {
     // ---------------------------------------------------------------- buffers
 
     /** Views for a batch of n rows; grows the blocks when n exceeds the capacity. */
+    /**
+     * Off-heap bytes of the activation buffers for {@code rows} examples at once (each layer boundary's values and
+     * the two ping-pong gradient buffers; with {@code rPass} as much again for the R-operator's), in long with an
+     * overflow marker −1 ({@link Memory#times}). Layers' own scratch (im2col) comes on top; it is checked when made.
+     */
+    public static long activationBytes(Architecture arch, DataType dtype, long rows, boolean rPass) {
+        long perExample = 0, max = 0;
+        long in = 1;
+        for (int d : arch.steps().get(0).inputShape()) in *= d;
+        perExample = in;
+        max = in;
+        for (Architecture.Step s : arch.steps()) {
+            long f = 1;
+            for (int d : s.outputShape()) f *= d; // each fits an int (Architecture checked): no overflow in long
+            perExample += f;
+            max = Math.max(max, f);
+        }
+        long values = Memory.plus(perExample, Memory.times(2, max));
+        if (rPass) values = Memory.times(values, 2);
+        return Memory.times(Memory.times(values, rows), dtype.width());
+    }
+
+    /** Refuses (exit 2) a chunk of {@code rows} examples whose buffers do not fit the free off-heap memory. */
+    private void requireChunk(long rows, boolean rPass) {
+        long bytes = activationBytes(arch, dtype, rows, false); // the R-pass's buffers are as large again
+        Memory.require(bytes, "a chunk of " + rows + " examples through this model (" + (rPass ? "the R-pass's " : "")
+                + "activations of every layer)", "use a smaller --chunk or batch size");
+    }
+
     private void prepare(int n) {
         if (n > capacity) {
+            requireChunk(n, false);
             int L = layers.length, max = 0;
             actBlocks = new Arr[L + 1];
             for (int i = L; i >= 0; i--) {
@@ -484,6 +515,7 @@ public final class Network {
     private void ensureR() {
         int L = layers.length;
         if (rActBlocks == null) {
+            requireChunk(capacity, true);
             int max = 0;
             rActBlocks = new Arr[L + 1];
             for (int i = 0; i <= L; i++) {

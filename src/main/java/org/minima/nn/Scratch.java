@@ -16,7 +16,10 @@ final class Scratch {
 
     /** Slot {@code i} with at least {@code size} values (contents undefined). */
     Arr get(int i, long size) {
-        if (slots[i] == null || slots[i].length < size) slots[i] = Arr.zeros(dtype, size);
+        if (slots[i] == null || slots[i].length < size) {
+            Memory.require(Memory.times(size, dtype.width()), "a layer's scratch buffer of " + size + " values (im2col)", "use a smaller --chunk or batch size");
+            slots[i] = Arr.zeros(dtype, size);
+        }
         return slots[i];
     }
 }
