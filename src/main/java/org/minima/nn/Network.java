@@ -301,6 +301,31 @@ public final class Network {
         return new BatchResult(sum / n, correct);
     }
 
+    /**
+     * The gradient of the summed loss of examples {@code order[from..to)} with respect to the network's input (the
+     * preprocessed values (raw·scale − mean)/std), row-major n × features into {@code out}, for FGSM (Goodfellow et
+     * al. 2015; train/Adversarial). Batch norm uses the batch's own statistics (running statistics neither used nor
+     * changed) and dropout is off, the network of the training step without its randomness. Leaves the parameter
+     * gradient zero. Cost: one forward and one full backward pass (down to the input: one more GEMM for the first
+     * layer than a parameter gradient), about a training step.
+     */
+    public double inputGradient(DataSet data, int[] order, int from, int to, double[] out) {
+        check(data);
+        int n = to - from;
+        if (n <= 0) throw new IllegalArgumentException("empty batch [" + from + ", " + to + ")");
+        if (out.length < (long) n * features[0]) throw new IllegalArgumentException("out holds " + out.length + " values, needs " + (long) n * features[0]);
+        prepare(n);
+        fillInput(data, order, from, n);
+        forward(n, Layer.Mode.BATCH, 0);
+        grads.zero();
+        double sum = top(n, 1.0, true);
+        for (int i = layers.length - 1; i >= 0; i--) layers[i].backward(act[i], act[i + 1], grad[i + 1], grad[i], n, Layer.Mode.BATCH);
+        Arr g = grad[0];
+        for (int k = 0, len = n * features[0]; k < len; k++) out[k] = g.get(k);
+        grads.zero();
+        return sum;
+    }
+
     // ---------------------------------------------------------------- chunks (for NetworkObjective)
 
     /** Inference mode, examples [from, to): summed loss and correct count. Cost: one forward pass. */
