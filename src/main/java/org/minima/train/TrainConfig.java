@@ -36,19 +36,25 @@ public record TrainConfig(
         Stop stop,
         long seed,
         String dtype,
-        String init) {
+        String init,
+        Augment augment,
+        Adversarial adversarial) {
 
-    public static final Set<String> KEYS = ordered("model", "data", "optimizer", "lrPolicy", "batch", "epochs", "stop", "seed", "dtype", "init");
+    public static final Set<String> KEYS = ordered("model", "data", "optimizer", "lrPolicy", "batch", "epochs", "stop", "seed", "dtype", "init", "augment", "adversarial");
     static final Set<String> DATA_KEYS = ordered("train", "test", "trainExamples", "testExamples");
-    static final Set<String> OPTIMIZER_KEYS = ordered("name", "lr", "momentum", "nesterov", "betas", "eps", "weightDecay", "decoupled");
+    static final Set<String> OPTIMIZER_KEYS = ordered("name", "lr", "momentum", "nesterov", "betas", "eps", "weightDecay", "decoupled", "inner", "steps", "lambda");
+    static final Set<String> AUGMENT_KEYS = ordered("translate", "crop", "flip");
+    static final Set<String> ADVERSARIAL_KEYS = ordered("eps", "fraction");
     static final Set<String> BATCH_KEYS = ordered("size", "schedule", "factor", "milestones");
     static final Set<String> STOP_KEYS = ordered("patience", "minDelta");
 
     /** The optimizer and its hyper-parameters. */
     public record OptimizerSpec(String name, double lr, double momentum, boolean nesterov, double beta1, double beta2,
-                                double eps, double weightDecay, boolean decoupled) {
+                                double eps, double weightDecay, boolean decoupled, OptimizerSpec inner, int proximalSteps,
+                                double lambda) {
         /** Allocates the optimizer's state for {@code n} parameters of {@code dtype}. */
         public Optimizer create(long n, org.nd4j.linalg.api.buffer.DataType dtype) {
+            if (name.equals("proximal")) return new Proximal(inner.create(n, dtype), proximalSteps, lambda, n, dtype);
             return name.equals("adam")
                     ? new Adam(n, dtype, beta1, beta2, eps, weightDecay, decoupled)
                     : new Sgd(n, dtype, momentum, nesterov, weightDecay, decoupled);
@@ -207,7 +213,24 @@ public record TrainConfig(
         String dtype = c.string("dtype", "float32");
         if (!dtype.equals("float32") && !dtype.equals("float64")) throw new InputException(c.at("dtype") + ": expected float32 or float64, got " + dtype);
         String init = c.string("init", null);
-        return new TrainConfig(map, model, train, test, trainEx, testEx, opt, lr, batch, epochs, stop, seed, dtype, init);
+        Augment augment = Augment.NONE;
+        if (c.has("augment")) {
+            ConfigMap a = ConfigMap.of(c.raw("augment"), c.at("augment"), AUGMENT_KEYS);
+            long translate = Math.max(a.integer("translate", 0), a.integer("crop", 0)); // a padded crop is a translation
+            if (a.integer("translate", 0) < 0 || a.integer("crop", 0) < 0 || translate > 1000) {
+                throw new InputException(a.where() + ": translate and crop are pixels, integers in [0, 1000]");
+            }
+            augment = new Augment((int) translate, a.bool("flip", false));
+        }
+        Adversarial adversarial = Adversarial.NONE;
+        if (c.has("adversarial")) {
+            ConfigMap a = ConfigMap.of(c.raw("adversarial"), c.at("adversarial"), ADVERSARIAL_KEYS);
+            double eps = a.requirePositive("eps");
+            double fraction = a.positive("fraction", 0.5);
+            if (fraction > 1) throw new InputException(a.at("fraction") + ": expected a fraction of the batch in (0, 1], got " + fraction);
+            adversarial = new Adversarial(eps, fraction);
+        }
+        return new TrainConfig(map, model, train, test, trainEx, testEx, opt, lr, batch, epochs, stop, seed, dtype, init, augment, adversarial);
     }
 
     private static long positiveInt(ConfigMap m, String key) {
@@ -218,7 +241,24 @@ public record TrainConfig(
 
     private static OptimizerSpec optimizer(ConfigMap o) {
         String name = o.requireString("name");
-        if (!name.equals("sgd") && !name.equals("adam")) throw new InputException(o.at("name") + ": expected sgd or adam, got " + name);
+        if (name.equals("proximal")) {
+            // Conservative training: {name: proximal, inner: {name: adam, lr: ...}, steps: 3, lambda: 0.1}
+            for (String k : OPTIMIZER_KEYS) {
+                if (o.has(k) && !List.of("name", "inner", "steps", "lambda").contains(k)) {
+                    throw new InputException(o.at(k) + ": belongs in 'inner'; proximal takes inner, steps, lambda");
+                }
+            }
+            if (!o.has("inner")) throw new InputException(o.where() + ": missing key 'inner' (the inner optimizer, e.g. {name: adam, lr: 0.001})");
+            OptimizerSpec inner = optimizer(ConfigMap.of(o.raw("inner"), o.at("inner"), OPTIMIZER_KEYS));
+            if (inner.name().equals("proximal")) throw new InputException(o.at("inner") + ": expected sgd or adam, got proximal");
+            long steps = o.integer("steps", 3);
+            if (steps < 1 || steps > 1000) throw new InputException(o.at("steps") + ": expected an integer in [1, 1000], got " + steps);
+            double lambda = o.nonNegative("lambda", 0);
+            if (!o.has("lambda")) throw new InputException(o.where() + ": missing key 'lambda' (the proximal weight, e.g. 0.1)");
+            return new OptimizerSpec(name, inner.lr(), 0, false, 0, 0, 0, 0, false, inner, (int) steps, lambda);
+        }
+        for (String k : List.of("inner", "steps", "lambda")) if (o.has(k)) throw new InputException(o.at(k) + ": is a proximal key");
+        if (!name.equals("sgd") && !name.equals("adam")) throw new InputException(o.at("name") + ": expected sgd, adam or proximal, got " + name);
         double lr = o.requirePositive("lr");
         double wd = o.nonNegative("weightDecay", 0);
         boolean decoupled = o.bool("decoupled", false);
@@ -228,7 +268,7 @@ public record TrainConfig(
             if (!(m < 1)) throw new InputException(o.at("momentum") + ": expected a number in [0, 1), got " + m);
             boolean nesterov = o.bool("nesterov", false);
             if (nesterov && m == 0) throw new InputException(o.at("nesterov") + ": Nesterov needs momentum > 0");
-            return new OptimizerSpec(name, lr, m, nesterov, 0, 0, 0, wd, decoupled);
+            return new OptimizerSpec(name, lr, m, nesterov, 0, 0, 0, wd, decoupled, null, 0, 0);
         }
         for (String k : List.of("momentum", "nesterov")) if (o.has(k)) throw new InputException(o.at(k) + ": is an sgd key; adam takes lr, betas, eps, weightDecay, decoupled");
         double b1 = 0.9, b2 = 0.999;
@@ -239,7 +279,7 @@ public record TrainConfig(
             b2 = b.get(1);
             if (!(b1 >= 0 && b1 < 1 && b2 >= 0 && b2 < 1)) throw new InputException(o.at("betas") + ": expected values in [0, 1), got " + b);
         }
-        return new OptimizerSpec(name, lr, 0, false, b1, b2, o.positive("eps", 1e-8), wd, decoupled);
+        return new OptimizerSpec(name, lr, 0, false, b1, b2, o.positive("eps", 1e-8), wd, decoupled, null, 0, 0);
     }
 
     private static BatchSpec batch(ConfigMap b) {

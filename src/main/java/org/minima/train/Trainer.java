@@ -55,6 +55,7 @@ public final class Trainer {
     private final BatchSchedule batches;
     private final Path runDir; // null: no checkpoints or history (tests, benchmarks)
     private final Listener listener;
+    private final Remedies remedies;
 
     public Trainer(TrainConfig cfg, Network net, DataSet train, DataSet test, Path runDir, Listener listener) {
         this.cfg = cfg;
@@ -65,6 +66,7 @@ public final class Trainer {
         this.listener = listener == null ? Listener.NONE : listener;
         this.opt = cfg.optimizer().create(net.parameterCount(), net.dataType());
         this.batches = cfg.batch().resolve(train.size(), "batch");
+        this.remedies = new Remedies(cfg.augment(), cfg.adversarial(), net, train);
     }
 
     public Optimizer optimizer() { return opt; }
@@ -131,10 +133,9 @@ public final class Trainer {
             for (int lo = 0; lo < n; lo += b) {
                 int hi = Math.min(n, lo + b);
                 double lr = rate(epoch, epoch + (double) lo / n);
-                BatchResult r = net.trainStep(train, order, lo, hi, mix(cfg.seed(), steps, 0xD50L), null);
+                // The batch and the update, with the remedies of the config (Remedies: the plain step without them).
+                BatchResult r = remedies.step(net, opt, train, order, lo, hi, cfg.seed(), steps, lr);
                 if (!Double.isFinite(r.loss())) throw diverged("the training loss of a batch", r.loss(), epoch, steps, lr);
-                // One fused pass over parameters, gradient and optimizer state; no allocation.
-                opt.step(net.parameters(), net.gradient(), lr);
                 steps++;
                 listener.batchDone(hi - lo, r.loss());
             }
