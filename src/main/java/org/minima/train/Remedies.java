@@ -27,7 +27,8 @@ final class Remedies {
     Remedies(Augment augment, Adversarial adversarial, Network net, DataSet train) {
         this.augment = augment;
         this.adversarial = adversarial;
-        int[] shape = train.exampleShape().length == 3 ? train.exampleShape() : net.spec().input();
+        int[] shape = image(train.exampleShape()) ? train.exampleShape() : net.spec().input();
+        if (shape.length == 2) shape = new int[] {1, shape[0], shape[1]}; // (H, W): one channel
         if (augment.active() && shape.length != 3) {
             throw new InputException("augment: needs images (C, H, W); the training data " + train.spec() + " and the model's input are "
                     + java.util.Arrays.toString(shape));
@@ -46,6 +47,8 @@ final class Remedies {
         hi = max;
         advStep = adversarial.active() ? Adversarial.rawStep(net.spec().preprocess(), train.features(), c, adversarial.eps()) : null;
     }
+
+    private static boolean image(int[] shape) { return shape.length == 2 || shape.length == 3; }
 
     boolean active() { return augment.active() || adversarial.active(); }
 
