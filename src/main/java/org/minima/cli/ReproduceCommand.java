@@ -1,5 +1,6 @@
 package org.minima.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
@@ -137,7 +138,11 @@ public final class ReproduceCommand implements Callable<Integer> {
     }
 
     private static String state(Reproduce.UnitState s) {
-        if (s.lockedBy() != null) return "running (" + s.lockedBy() + ")";
+        if (s.lockedBy() != null) {
+            JsonNode h = s.lockedBy();
+            return h.has("pid") ? "running (pid " + h.path("pid").asText() + " on " + h.path("host").asText() + " since "
+                    + h.path("acquired").asText(h.path("start").asText()) + ")" : "running (" + h.path("file").asText() + ")";
+        }
         return s.done() ? "done" : "to do";
     }
 
@@ -157,11 +162,7 @@ public final class ReproduceCommand implements Callable<Integer> {
             s.unit().dependsOn().forEach(u.putArray("dependsOn")::add);
             u.put("done", s.done());
             u.put("state", s.lockedBy() != null ? "running" : s.done() ? "done" : "todo");
-            if (s.lockedBy() == null) {
-                u.putNull("lockedBy");
-            } else {
-                u.putObject("lockedBy").put("host", s.lockedBy().host()).put("pid", s.lockedBy().pid()).put("start", s.lockedBy().start());
-            }
+            u.set("lockedBy", s.lockedBy());
             Integer task = assignment == null ? null : assignment.get(s.unit().id());
             if (task == null) u.putNull("task");
             else u.put("task", task);

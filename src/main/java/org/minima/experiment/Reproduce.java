@@ -91,14 +91,27 @@ public final class Reproduce {
         return plan;
     }
 
-    /** A unit's state in {@code --out}: done, being computed (by whom), or to do. */
-    public record UnitState(Plan.Unit unit, boolean done, LockFile.Holder lockedBy) {}
+    /**
+     * A unit's state in {@code --out}: done or not, and {@code lockedBy}, the content of its lock file ({@code host},
+     * {@code pid}, {@code start}) while a process computes it (or left by one that died), else null.
+     */
+    public record UnitState(Plan.Unit unit, boolean done, JsonNode lockedBy) {}
 
     /** Every unit of the plan with its state in {@code --out} (what {@code reproduce --plan} prints); reads files only. */
     public List<UnitState> states() {
         List<UnitState> states = new ArrayList<>();
-        for (Plan.Unit u : plan.units()) states.add(new UnitState(u, done(u), LockFile.holder(lockFile(u))));
+        for (Plan.Unit u : plan.units()) states.add(new UnitState(u, done(u), lockContent(lockFile(u))));
         return states;
+    }
+
+    /** A lock file's JSON; {"file": path} when it cannot be read as JSON (its holder is writing it); null when there is none. */
+    private static JsonNode lockContent(Path file) {
+        if (!Files.isRegularFile(file)) return null;
+        try {
+            return Json.read(file);
+        } catch (RuntimeException e) {
+            return Json.object().put("file", file.toString());
+        }
     }
 
     /**
@@ -166,9 +179,12 @@ public final class Reproduce {
     /** Takes the unit's lock, waiting while another live process holds it (polling every {@link #LOCK_POLL_MILLIS}). */
     private LockFile lock(Plan.Unit u) {
         Path file = lockFile(u);
-        LockFile lock = LockFile.tryAcquire(file);
-        if (lock != null) return lock;
-        log.accept(u.id() + ": being computed by " + LockFile.holder(file) + "; waiting (delete " + file + " if that process is gone)");
+        LockFile lock;
+        try {
+            return LockFile.acquire(file, u.id());
+        } catch (InputException held) {
+            log.accept(held.getMessage() + "; waiting");
+        }
         while ((lock = LockFile.tryAcquire(file)) == null) {
             try {
                 Thread.sleep(LOCK_POLL_MILLIS);

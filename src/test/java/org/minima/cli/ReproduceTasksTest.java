@@ -155,6 +155,35 @@ class ReproduceTasksTest {
     }
 
     @Test
+    void aUnitLockedByAProcessThatIsGoneIsTakenOverAndComputed(@TempDir Path dir) throws Exception {
+        Path exp = experiment(dir);
+        Path out = dir.resolve("out");
+        Process p = new ProcessBuilder("true").start();
+        p.waitFor();
+        // the lock a task killed on this host leaves behind (LockFile's format: host from the kernel, pid, start)
+        String host = Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+        Files.createDirectories(out.resolve("locks"));
+        Files.writeString(out.resolve("locks/training-sb.lock"), "{\"host\":\"" + host + "\",\"pid\":" + p.pid() + ",\"start\":\"\"}");
+        JsonNode plan = Json.parse(ok("reproduce", exp.toString(), "--out", out.toString(), "--plan", "--json"), "plan");
+        assertEquals("running", plan.get("units").get(0).get("state").asText());
+        assertEquals(p.pid(), plan.get("units").get(0).get("lockedBy").get("pid").asLong());
+
+        java.io.PrintStream saved = System.err;
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            assertEquals("training:sb\nanalyses:sb\ntraining:lb2\nanalyses:lb2\n",
+                    ok("reproduce", exp.toString(), "--out", out.toString(), "--quiet", "--threads", "1", "--task", "0", "--tasks", "3"));
+        } finally {
+            System.setErr(saved);
+        }
+        String said = err.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(said.contains("taking over lock " + out.resolve("locks/training-sb.lock")), said);
+        assertTrue(Files.isRegularFile(out.resolve("sb/weights.safetensors")));
+        assertTrue(Files.list(out.resolve("locks")).findAny().isEmpty(), "every lock released");
+    }
+
+    @Test
     void theTaskComesFromSlurmsArrayVariablesCountedFromTheArraysFirstIndex() {
         assertArrayEquals(new Integer[] {null, null}, ReproduceCommand.taskAndTasks(null, null, Map.of()));
         assertArrayEquals(new Integer[] {2, 3}, ReproduceCommand.taskAndTasks(null, null,
