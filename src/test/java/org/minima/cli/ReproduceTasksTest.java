@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,7 +23,6 @@ import org.minima.io.Json;
 import org.minima.nn.Threads;
 import org.minima.train.TrainRun;
 import org.minima.train.Trainer;
-import picocli.CommandLine;
 
 /** reproduce --plan, --task/--tasks: the same bits as one process, and one unit never computed twice. */
 class ReproduceTasksTest {
@@ -70,20 +67,10 @@ class ReproduceTasksTest {
         return f;
     }
 
-    private static Object[] run(String... args) {
-        CommandLine cl = Main.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
-        return new Object[] {code, out.toString(), err.toString()};
-    }
-
     private static String ok(String... args) {
-        Object[] r = run(args);
-        assertEquals(0, r[0], (String) r[2]);
-        return (String) r[1];
+        MainTest.Run r = MainTest.run(args);
+        assertEquals(0, r.exit(), r.err());
+        return r.out();
     }
 
     @Test
@@ -199,12 +186,12 @@ class ReproduceTasksTest {
 
     @Test
     void aTaskWithoutTasksIsAUsageError(@TempDir Path dir) throws Exception {
-        Object[] r = run("reproduce", experiment(dir).toString(), "--out", dir.resolve("o").toString(), "--task", "1");
-        assertEquals(2, r[0]);
-        assertTrue(((String) r[2]).contains("--task needs --tasks N"), (String) r[2]);
-        r = run("reproduce", experiment(dir).toString(), "--out", dir.resolve("o").toString(), "--task", "3", "--tasks", "3", "--quiet");
-        assertEquals(2, r[0]);
-        assertTrue(((String) r[2]).contains("--task 3: expected 0 to 2 (of --tasks 3)"), (String) r[2]);
+        MainTest.Run r = MainTest.run("reproduce", experiment(dir).toString(), "--out", dir.resolve("o").toString(), "--task", "1");
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("--task needs --tasks N"), r.err());
+        r = MainTest.run("reproduce", experiment(dir).toString(), "--out", dir.resolve("o").toString(), "--task", "3", "--tasks", "3", "--quiet");
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("--task 3: expected 0 to 2 (of --tasks 3)"), r.err());
     }
 
     private static List<Integer> tasksOf(JsonNode plan) {

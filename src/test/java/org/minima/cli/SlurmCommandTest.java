@@ -3,35 +3,24 @@ package org.minima.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class SlurmCommandTest {
-
-    private static Object[] run(String... args) {
-        CommandLine cl = Main.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        return new Object[] {cl.execute(args), out.toString(), err.toString()};
-    }
 
     @Test
     void slurmWritesBothScriptsWithThisJvmAndPrintsTheTwoSbatchCommands(@TempDir Path dir) throws Exception {
         Path exp = ReproduceTasksTest.experiment(dir);
         Path out = dir.resolve("out");
-        Object[] r = run("slurm", exp.toString(), "--out", out.toString(), "--tasks", "3", "--cpus-per-task", "1", "--mem", "1G", "--time", "10");
-        assertEquals(0, r[0], (String) r[2]);
+        MainTest.Run r = MainTest.run("slurm", exp.toString(), "--out", out.toString(), "--tasks", "3", "--cpus-per-task", "1", "--mem", "1G",
+                "--time", "10");
+        assertEquals(0, r.exit(), r.err());
         Path array = out.resolve("slurm/array.sbatch");
         Path report = out.resolve("slurm/report.sbatch");
         assertEquals("array=$(sbatch --parsable " + array + ")\nsbatch --dependency=afterok:${array%%;*} --kill-on-invalid-dep=yes " + report
-                + "\n", r[1]);
+                + "\n", r.out());
         assertTrue(Files.isDirectory(out.resolve("slurm/logs")));
         String a = Files.readString(array);
         // run from classes (the test): this JVM's java, its class path and Main
@@ -44,9 +33,9 @@ class SlurmCommandTest {
 
     @Test
     void moreTasksThanTrainingsIsOneClearError(@TempDir Path dir) throws Exception {
-        Object[] r = run("slurm", ReproduceTasksTest.experiment(dir).toString(), "--out", dir.resolve("o").toString(), "--tasks", "5");
-        assertEquals(2, r[0]);
-        assertEquals("minima: error: --tasks 5: the experiment has only 4 trainings to deal out\n", r[2]);
+        MainTest.Run r = MainTest.run("slurm", ReproduceTasksTest.experiment(dir).toString(), "--out", dir.resolve("o").toString(), "--tasks", "5");
+        assertEquals(2, r.exit());
+        assertEquals("minima: error: --tasks 5: the experiment has only 4 trainings to deal out\n", r.err());
         assertTrue(!Files.exists(dir.resolve("o")), "nothing written");
     }
 }
