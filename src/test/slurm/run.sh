@@ -155,6 +155,6 @@ diff <(sed "s|$ONE|OUT|g" "$ONE/results.json") <(sed "s|$OUT|OUT|g" "$OUT/result
   || fail "results.json differs from the one-process run: $(head -c 300 "$T/results.diff" | tr '\n' ' ')"
 cmp -s "$OUT/plots/interpolation-sb1-lb1.csv" "$ONE/plots/interpolation-sb1-lb1.csv" || fail "the interpolation differs from the one-process run"
 
-awk -v a="$T0" -v b="$T1" -v c="$T2" -v d="$T3" 'BEGIN { printf "slurm test: passed: cluster up in %.0f s; 3-task array + report job %.0f s; " \
+awk -v a="$T0" -v b="$T1" -v c="$T2" -v d="$T3" 'BEGIN { printf "slurm test: passed: cluster up in %.1f s; 3-task array + report job %.0f s; " \
   "the same experiment in one process %.0f s; total %.0f s\n", b - a, c - b, d - c, d - a }'
 echo "slurm test: job states: $states"
