@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
             InterpolateCommand.class,
             LandscapeCommand.class,
             ReproduceCommand.class,
+            SlurmCommand.class,
             InfoCommand.class,
             PoliciesCommand.class,
             BenchCommand.class,
