@@ -11,7 +11,9 @@ public final class Benchmarks {
             new F1Benchmark(),
             new HessianBench(),
             new SharpnessBench(),
-            new TrainThroughput());
+            new TrainThroughput("f1"),
+            new TrainThroughput("c1"),
+            new TrainProfile());
 
     private Benchmarks() {}
 

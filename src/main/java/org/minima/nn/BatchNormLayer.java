@@ -114,19 +114,21 @@ final class BatchNormLayer extends Layer {
         return sumDyXhat;
     }
 
-    /** out = a[c]·in + b[c] per channel. */
+    /** out = a[c]·in + b[c] per channel. Rows split over the threads. */
     private void affine(Arr in, double[] a, double[] b, Arr out, int n) {
-        int k = 0;
-        for (int r = 0; r < n; r++) {
-            if (spatial == 1) {
-                for (int c = 0; c < channels; c++, k++) out.set(k, a[c] * in.get(k) + b[c]);
-            } else {
-                for (int c = 0; c < channels; c++) {
-                    double ac = a[c], bc = b[c];
-                    for (int s = 0; s < spatial; s++, k++) out.set(k, ac * in.get(k) + bc);
+        Parallel.range(n, (long) n * inFeatures, (r0, r1) -> {
+            int k = r0 * inFeatures;
+            for (int r = r0; r < r1; r++) {
+                if (spatial == 1) {
+                    for (int c = 0; c < channels; c++, k++) out.set(k, a[c] * in.get(k) + b[c]);
+                } else {
+                    for (int c = 0; c < channels; c++) {
+                        double ac = a[c], bc = b[c];
+                        for (int s = 0; s < spatial; s++, k++) out.set(k, ac * in.get(k) + bc);
+                    }
                 }
             }
-        }
+        });
     }
 
     private void runningStatistics() {
@@ -142,28 +144,31 @@ final class BatchNormLayer extends Layer {
         if (count < 2) {
             throw new IllegalArgumentException("batch norm in training mode needs more than 1 value per channel, got a batch of " + n);
         }
+        // Both passes split by channels, so each sum adds its terms in the same order on one thread.
         double[] sum = new double[channels];
-        int k = 0;
-        for (int r = 0; r < n; r++) {
-            for (int c = 0; c < channels; c++) {
-                double a = 0;
-                for (int s = 0; s < spatial; s++, k++) a += x.get(k);
-                sum[c] += a;
+        Parallel.range(channels, (long) n * inFeatures, (c0, c1) -> {
+            for (int r = 0; r < n; r++) {
+                for (int c = c0, k = r * inFeatures + c0 * spatial; c < c1; c++) {
+                    double a = 0;
+                    for (int s = 0; s < spatial; s++, k++) a += x.get(k);
+                    sum[c] += a;
+                }
             }
-        }
+        });
         for (int c = 0; c < channels; c++) mean[c] = sum[c] / count;
         double[] sq = new double[channels];
-        k = 0;
-        for (int r = 0; r < n; r++) {
-            for (int c = 0; c < channels; c++) {
-                double a = 0, m = mean[c];
-                for (int s = 0; s < spatial; s++, k++) {
-                    double d = x.get(k) - m;
-                    a += d * d;
+        Parallel.range(channels, (long) n * inFeatures, (c0, c1) -> {
+            for (int r = 0; r < n; r++) {
+                for (int c = c0, k = r * inFeatures + c0 * spatial; c < c1; c++) {
+                    double a = 0, m = mean[c];
+                    for (int s = 0; s < spatial; s++, k++) {
+                        double d = x.get(k) - m;
+                        a += d * d;
+                    }
+                    sq[c] += a;
                 }
-                sq[c] += a;
             }
-        }
+        });
         for (int c = 0; c < channels; c++) {
             double biased = sq[c] / count;
             invStd[c] = 1.0 / Math.sqrt(biased + eps);
@@ -196,38 +201,42 @@ final class BatchNormLayer extends Layer {
             p[c] = -a[c] * invStd[c] * sumDyXhat[c] / count;
             q[c] = -a[c] * sumDy[c] / count - p[c] * mean[c];
         }
-        int k = 0;
-        for (int r = 0; r < n; r++) {
-            for (int c = 0; c < channels; c++) {
-                double ac = a[c], pc = p[c], qc = q[c];
-                for (int s = 0; s < spatial; s++, k++) dx.set(k, ac * dy.get(k) + pc * x.get(k) + qc);
+        Parallel.range(n, (long) n * inFeatures, (r0, r1) -> {
+            int k = r0 * inFeatures;
+            for (int r = r0; r < r1; r++) {
+                for (int c = 0; c < channels; c++) {
+                    double ac = a[c], pc = p[c], qc = q[c];
+                    for (int s = 0; s < spatial; s++, k++) dx.set(k, ac * dy.get(k) + pc * x.get(k) + qc);
+                }
             }
-        }
+        });
     }
 
-    /** Per channel, added into the arrays: Σ u into su, Σ u·v into suv. One pass. */
+    /** Per channel, added into the arrays: Σ u into su, Σ u·v into suv. One pass, split by channels. */
     private void sums(Arr u, Arr v, double[] su, double[] suv, int n) {
-        int k = 0;
-        for (int r = 0; r < n; r++) {
-            if (spatial == 1) {
-                for (int c = 0; c < channels; c++, k++) {
-                    double d = u.get(k);
-                    su[c] += d;
-                    suv[c] += d * v.get(k);
+        Parallel.range(channels, (long) n * inFeatures, (c0, c1) -> {
+            for (int r = 0; r < n; r++) {
+                int k = r * inFeatures + c0 * spatial;
+                if (spatial == 1) {
+                    for (int c = c0; c < c1; c++, k++) {
+                        double d = u.get(k);
+                        su[c] += d;
+                        suv[c] += d * v.get(k);
+                    }
+                    continue;
                 }
-                continue;
-            }
-            for (int c = 0; c < channels; c++) {
-                double a = 0, b = 0;
-                for (int s = 0; s < spatial; s++, k++) {
-                    double d = u.get(k);
-                    a += d;
-                    b += d * v.get(k);
+                for (int c = c0; c < c1; c++) {
+                    double a = 0, b = 0;
+                    for (int s = 0; s < spatial; s++, k++) {
+                        double d = u.get(k);
+                        a += d;
+                        b += d * v.get(k);
+                    }
+                    su[c] += a;
+                    suv[c] += b;
                 }
-                su[c] += a;
-                suv[c] += b;
             }
-        }
+        });
     }
 
     @Override

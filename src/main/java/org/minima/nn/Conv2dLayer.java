@@ -81,10 +81,14 @@ final class Conv2dLayer extends Layer {
         take();
         for (int r0 = 0; r0 < n; r0 += group) {
             int g = Math.min(group, n - r0), gh = g * hw;
+            long t = Profile.start();
             im2col(x, r0, g);
+            t = Profile.add("  conv: im2col", t);
             if (g == 1) Blas.gemm(false, false, cout, gh, ckk, 1.0, w2, 0, col, 0, 0.0, y, r0 * outFeatures);
             else Blas.gemm(false, false, cout, gh, ckk, 1.0, w2, 0, col, 0, 0.0, outA, 0);
+            t = Profile.add("  conv: GEMM", t);
             finishOut(outA, y, r0, g, bias);
+            Profile.add("  conv: bias and reorder", t);
         }
     }
 
@@ -93,14 +97,20 @@ final class Conv2dLayer extends Layer {
         take();
         for (int r0 = 0; r0 < n; r0 += group) {
             int g = Math.min(group, n - r0), gh = g * hw;
+            long t = Profile.start();
             Arr d = gather(dy, r0, g, outA);
             int dOff = g == 1 ? r0 * outFeatures : 0;
             addRowSums(dy, r0, g, gbias);
+            t = Profile.add("  conv: bias and reorder", t);
             im2col(x, r0, g);
+            t = Profile.add("  conv: im2col", t);
             Blas.gemm(false, true, cout, ckk, gh, 1.0, d, dOff, col, 0, 1.0, gw2, 0);
+            t = Profile.add("  conv: GEMM", t);
             if (dx != null) {
                 Blas.gemm(true, false, ckk, gh, cout, 1.0, w2, 0, d, dOff, 0.0, dcol, 0);
+                t = Profile.add("  conv: GEMM", t);
                 col2im(dcol, dx, r0, g);
+                Profile.add("  conv: col2im", t);
             }
         }
     }
@@ -152,9 +162,14 @@ final class Conv2dLayer extends Layer {
     /** Adds the bias, and for a group moves the scratch block [cout, g·hw] (example-major columns) to NCHW rows. */
     private void finishOut(Arr scratch, Arr y, int r0, int g, Arr b) {
         int gh = g * hw;
+        Parallel.range(cout, (long) g * outFeatures, (o0, o1) -> finishOut(scratch, y, r0, g, b, gh, o0, o1));
+    }
+
+    /** {@link #finishOut} for the channels [o0, o1). */
+    private void finishOut(Arr scratch, Arr y, int r0, int g, Arr b, int gh, int o0, int o1) {
         for (int e = 0; e < g; e++) {
             int base = (r0 + e) * outFeatures;
-            for (int o = 0; o < cout; o++) {
+            for (int o = o0; o < o1; o++) {
                 double bo = b.get(o);
                 int yi = base + o * hw;
                 if (g == 1) {
@@ -171,32 +186,41 @@ final class Conv2dLayer extends Layer {
     private Arr gather(Arr dy, int r0, int g, Arr scratch) {
         if (g == 1) return dy;
         int gh = g * hw;
-        for (int e = 0; e < g; e++) {
-            int base = (r0 + e) * outFeatures;
-            for (int o = 0; o < cout; o++) {
-                int yi = base + o * hw, si = o * gh + e * hw;
-                for (int p = 0; p < hw; p++) scratch.set(si + p, dy.get(yi + p));
+        Parallel.range(cout, (long) g * outFeatures, (o0, o1) -> {
+            for (int e = 0; e < g; e++) {
+                int base = (r0 + e) * outFeatures;
+                for (int o = o0; o < o1; o++) {
+                    int yi = base + o * hw, si = o * gh + e * hw;
+                    for (int p = 0; p < hw; p++) scratch.set(si + p, dy.get(yi + p));
+                }
             }
-        }
+        });
         return scratch;
     }
 
     /** ∂L/∂b (or its R-version) += per-channel sums of the group's dy. */
     private void addRowSums(Arr dy, int r0, int g, Arr into) {
-        for (int o = 0; o < cout; o++) {
-            double s = 0;
-            for (int e = 0; e < g; e++) {
-                int yi = (r0 + e) * outFeatures + o * hw;
-                for (int p = 0; p < hw; p++) s += dy.get(yi + p);
+        Parallel.range(cout, (long) g * outFeatures, (o0, o1) -> {
+            for (int o = o0; o < o1; o++) {
+                double s = 0;
+                for (int e = 0; e < g; e++) {
+                    int yi = (r0 + e) * outFeatures + o * hw;
+                    for (int p = 0; p < hw; p++) s += dy.get(yi + p);
+                }
+                into.add(o, s);
             }
-            into.add(o, s);
-        }
+        });
     }
 
     /** col[(c·k + i)·k + j][e·hw + oh·wo + ow] = x_e[c][oh·s − pad + i][ow·s − pad + j], 0 in the padding. */
     private void im2col(Arr x, int r0, int g) {
+        Parallel.range(cin, (long) ckk * g * hw, (c0, c1) -> im2col(x, r0, g, c0, c1));
+    }
+
+    /** {@link #im2col} for the input channels [c0, c1) (the rows of col they own). */
+    private void im2col(Arr x, int r0, int g, int c0, int c1) {
         int gh = g * hw;
-        for (int c = 0; c < cin; c++) {
+        for (int c = c0; c < c1; c++) {
             for (int i = 0; i < k; i++) {
                 for (int j = 0; j < k; j++) {
                     int row = ((c * k + i) * k + j) * gh;
@@ -223,10 +247,20 @@ final class Conv2dLayer extends Layer {
 
     /** The adjoint of im2col: dx rows r0..r0+g are overwritten with the sums of their receptive-field entries. */
     private void col2im(Arr dc, Arr dx, int r0, int g) {
+        Parallel.range(cin, (long) ckk * g * hw, (c0, c1) -> col2im(dc, dx, r0, g, c0, c1));
+    }
+
+    /**
+     * {@link #col2im} for the input channels [c0, c1): those values of dx receive only from their own rows of col, in the
+     * same order as one thread would add them.
+     */
+    private void col2im(Arr dc, Arr dx, int r0, int g, int c0, int c1) {
         int gh = g * hw;
-        int from = r0 * inFeatures, to = (r0 + g) * inFeatures;
-        for (int q = from; q < to; q++) dx.set(q, 0.0);
-        for (int c = 0; c < cin; c++) {
+        for (int e = 0; e < g; e++) {
+            int base = (r0 + e) * inFeatures;
+            for (int q = base + c0 * h * w, end = base + c1 * h * w; q < end; q++) dx.set(q, 0.0);
+        }
+        for (int c = c0; c < c1; c++) {
             for (int i = 0; i < k; i++) {
                 for (int j = 0; j < k; j++) {
                     int row = ((c * k + i) * k + j) * gh;

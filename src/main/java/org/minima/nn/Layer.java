@@ -44,6 +44,12 @@ abstract class Layer {
         return p;
     }
 
+    /** A short name of the layer's type, for {@link Profile}'s phases ("LinearLayer" → "linear"). */
+    final String kind() {
+        String c = getClass().getSimpleName();
+        return c.substring(0, c.length() - "Layer".length()).toLowerCase(java.util.Locale.ROOT);
+    }
+
     /** Number of trainable values (weight then bias), the length of this layer's slice of the flat vector. */
     int parameterCount() { return 0; }
 

@@ -277,10 +277,14 @@ public final class Network {
         int n = to - from;
         if (n <= 0) throw new IllegalArgumentException("empty batch [" + from + ", " + to + ")");
         prepare(n);
+        long t = Profile.start();
         fillInput(data, order, from, n);
+        Profile.add("input: gather and scale", t);
         forward(n, Layer.Mode.TRAINING, dropoutSeed);
+        t = Profile.start();
         grads.zero();
         double sum = top(n, 1.0 / n, true);
+        Profile.add("loss: softmax cross-entropy (and zeroing the gradient)", t);
         int correct = correctOut[0];
         backward(n, Layer.Mode.TRAINING);
         if (gradOut != null) gradOut.assign(gradient().reshape(gradOut.shape()));
@@ -342,7 +346,9 @@ public final class Network {
                 blocks[i].forward(act[i], act[i + 1], act[i + 3], n);
                 i += 3;
             } else {
+                long t = Profile.start();
                 layers[i].forward(act[i], act[i + 1], n, mode, seed);
+                Profile.add(layers[i].kind() + " forward", t);
                 i++;
             }
         }
@@ -362,7 +368,9 @@ public final class Network {
                 blocks[b].backward(act[b], act[b + 1], act[b + 3], grad[b + 3], grad[b + 1], b > firstParam ? grad[b] : null, n);
                 i -= 3;
             } else {
+                long t = Profile.start();
                 layers[i].backward(act[i], act[i + 1], grad[i + 1], i > firstParam ? grad[i] : null, n, mode);
+                Profile.add(layers[i].kind() + " backward", t);
                 i--;
             }
         }
@@ -395,12 +403,14 @@ public final class Network {
         int[] y = data.labels();
         int f = features[0];
         Arr x = act[0];
-        for (int r = 0, k = 0; r < n; r++) {
-            int e = order == null ? from + r : order[from + r];
-            labels[r] = y[e];
-            int base = e * f;
-            for (int j = 0; j < f; j++, k++) x.set(k, (raw[base + j] * scale - shift[j]) / div[j]);
-        }
+        Parallel.range(n, (long) n * f, (r0, r1) -> {
+            for (int r = r0, k = r0 * f; r < r1; r++) {
+                int e = order == null ? from + r : order[from + r];
+                labels[r] = y[e];
+                int base = e * f;
+                for (int j = 0; j < f; j++, k++) x.set(k, (raw[base + j] * scale - shift[j]) / div[j]);
+            }
+        });
     }
 
     // ---------------------------------------------------------------- buffers
