@@ -13,12 +13,22 @@ import java.util.SplittableRandom;
  * g·Ho·Wo ≥ 256 columns (small feature maps would give thin, slow GEMMs), within a memory cap.
  * Cost per example: 2·out·in·k²·Ho·Wo flops per GEMM, plus the unrolling (k² copies of the input).
  * The R-operator passes are the same products with V₂ and R{x} (Pearlmutter 1994), as for a linear layer.
+ *
+ * <p>Forward and backward run data-parallel when they can ({@link Parallel#parts}): the groups of examples are cut
+ * into one contiguous part per thread, each part unrolled into its own work arrays with single-threaded GEMMs (the
+ * per-example products are too small for OpenBLAS's threads to pay: C1 ran at about 115 examples per CPU-second on
+ * one thread but far below twice that on two). Output and input-gradient rows are each written by one part; the
+ * weight and bias gradients of part 0 go straight into the gradient, those of parts 1, 2, ... into their own
+ * buffers, added after in that order. So for a given thread count the bits are fixed; another count adds the
+ * examples' contributions in another grouping (as a GEMM's own threads would), which changes the last bits.
  */
 final class Conv2dLayer extends Layer {
     private final int cin, cout, k, stride, pad, h, w, ho, wo, hw, ckk, group;
     private Arr weight, bias, gbias, vbias, w2, gw2, vw2;
-    /** The network's shared work arrays: col and ∂col [ckk, g·hw], two output blocks [cout, g·hw]. */
+    /** The network's shared work arrays, five per part: col and ∂col [ckk, g·hw], two output blocks [cout, g·hw], a gradient. */
     private final Scratch scratch;
+    /** work[p] = {col, ∂col, outA, outB, gradient [cout·ckk + cout] of parts p ≥ 1}; the R-passes use work[0]. */
+    private Arr[][] work = new Arr[0][];
     private Arr col, dcol, outA, outB;
 
     Conv2dLayer(int index, int[] in, int cout, int k, int stride, int pad, Scratch scratch) {
@@ -40,13 +50,29 @@ final class Conv2dLayer extends Layer {
         this.scratch = scratch;
     }
 
-    /** Takes the shared work arrays (they may have grown for another layer since this one last ran). */
+    /** Takes the shared work arrays of part 0 (they may have grown for another layer since this one last ran). */
     private void take() {
+        take(1);
+    }
+
+    /** Takes the shared work arrays of {@code parts} parts (on the calling thread, before any part runs). */
+    private void take(int parts) {
         long c = (long) ckk * group * hw, o = (long) cout * group * hw;
-        col = scratch.get(0, c);
-        dcol = scratch.get(1, c);
-        outA = scratch.get(2, o);
-        outB = scratch.get(3, o);
+        if (work.length < parts) work = new Arr[parts][];
+        for (int p = 0; p < parts; p++) {
+            int s = 5 * p;
+            work[p] = new Arr[] {scratch.get(s, c), scratch.get(s + 1, c), scratch.get(s + 2, o), scratch.get(s + 3, o),
+                    p == 0 ? null : scratch.get(s + 4, parameterCount())};
+        }
+        col = work[0][0];
+        dcol = work[0][1];
+        outA = work[0][2];
+        outB = work[0][3];
+    }
+
+    /** How many parts a pass over n examples runs in (1 inside code that runs its own threads, or for small n). */
+    private int parts(int n) {
+        return Parallel.parts((n + group - 1) / group, (long) n * ckk * hw);
     }
 
     @Override int parameterCount() { return cout * ckk + cout; }
@@ -78,40 +104,56 @@ final class Conv2dLayer extends Layer {
 
     @Override
     void forward(Arr x, Arr y, int n, Mode mode, long seed) {
-        take();
-        for (int r0 = 0; r0 < n; r0 += group) {
-            int g = Math.min(group, n - r0), gh = g * hw;
-            long t = Profile.start();
-            im2col(x, r0, g);
-            t = Profile.add("  conv: im2col", t);
-            if (g == 1) Blas.gemm(false, false, cout, gh, ckk, 1.0, w2, 0, col, 0, 0.0, y, r0 * outFeatures);
-            else Blas.gemm(false, false, cout, gh, ckk, 1.0, w2, 0, col, 0, 0.0, outA, 0);
-            t = Profile.add("  conv: GEMM", t);
-            finishOut(outA, y, r0, g, bias);
-            Profile.add("  conv: bias and reorder", t);
-        }
+        int parts = parts(n), groups = (n + group - 1) / group;
+        take(parts);
+        Parallel.parts(parts, p -> {
+            Arr pcol = work[p][0], pout = work[p][2];
+            for (int q = groups * p / parts, end = groups * (p + 1) / parts; q < end; q++) {
+                int r0 = q * group, g = Math.min(group, n - r0), gh = g * hw;
+                long t = Profile.start();
+                im2col(x, r0, g, pcol);
+                t = Profile.add("  conv: im2col", t);
+                if (g == 1) Blas.gemm(false, false, cout, gh, ckk, 1.0, w2, 0, pcol, 0, 0.0, y, r0 * outFeatures);
+                else Blas.gemm(false, false, cout, gh, ckk, 1.0, w2, 0, pcol, 0, 0.0, pout, 0);
+                t = Profile.add("  conv: GEMM", t);
+                finishOut(pout, y, r0, g, bias);
+                Profile.add("  conv: bias and reorder", t);
+            }
+        });
     }
 
     @Override
     void backward(Arr x, Arr y, Arr dy, Arr dx, int n, Mode mode) {
-        take();
-        for (int r0 = 0; r0 < n; r0 += group) {
-            int g = Math.min(group, n - r0), gh = g * hw;
-            long t = Profile.start();
-            Arr d = gather(dy, r0, g, outA);
-            int dOff = g == 1 ? r0 * outFeatures : 0;
-            addRowSums(dy, r0, g, gbias);
-            t = Profile.add("  conv: bias and reorder", t);
-            im2col(x, r0, g);
-            t = Profile.add("  conv: im2col", t);
-            Blas.gemm(false, true, cout, ckk, gh, 1.0, d, dOff, col, 0, 1.0, gw2, 0);
-            t = Profile.add("  conv: GEMM", t);
-            if (dx != null) {
-                Blas.gemm(true, false, ckk, gh, cout, 1.0, w2, 0, d, dOff, 0.0, dcol, 0);
+        int parts = parts(n), groups = (n + group - 1) / group, wc = cout * ckk;
+        take(parts);
+        Parallel.parts(parts, p -> {
+            Arr pcol = work[p][0], pdcol = work[p][1], pout = work[p][2], pg = work[p][4];
+            Arr gw = p == 0 ? gw2 : pg, gb = p == 0 ? gbias : pg;
+            int gbOff = p == 0 ? 0 : wc;
+            if (p > 0) pg.zero();
+            for (int q = groups * p / parts, end = groups * (p + 1) / parts; q < end; q++) {
+                int r0 = q * group, g = Math.min(group, n - r0), gh = g * hw;
+                long t = Profile.start();
+                Arr d = gather(dy, r0, g, pout);
+                int dOff = g == 1 ? r0 * outFeatures : 0;
+                addRowSums(dy, r0, g, gb, gbOff);
+                t = Profile.add("  conv: bias and reorder", t);
+                im2col(x, r0, g, pcol);
+                t = Profile.add("  conv: im2col", t);
+                Blas.gemm(false, true, cout, ckk, gh, 1.0, d, dOff, pcol, 0, 1.0, gw, 0);
                 t = Profile.add("  conv: GEMM", t);
-                col2im(dcol, dx, r0, g);
-                Profile.add("  conv: col2im", t);
+                if (dx != null) {
+                    Blas.gemm(true, false, ckk, gh, cout, 1.0, w2, 0, d, dOff, 0.0, pdcol, 0);
+                    t = Profile.add("  conv: GEMM", t);
+                    col2im(pdcol, dx, r0, g);
+                    Profile.add("  conv: col2im", t);
+                }
             }
+        });
+        for (int p = 1; p < parts; p++) { // the parts' sums, in a fixed order
+            Arr pg = work[p][4];
+            for (int i = 0; i < wc; i++) gw2.add(i, pg.get(i));
+            for (int o = 0; o < cout; o++) gbias.add(o, pg.get(wc + o));
         }
     }
 
@@ -122,10 +164,10 @@ final class Conv2dLayer extends Layer {
             int g = Math.min(group, n - r0), gh = g * hw;
             Arr out = g == 1 ? ry : outA;
             int oOff = g == 1 ? r0 * outFeatures : 0;
-            im2col(x, r0, g);
+            im2col(x, r0, g, col);
             Blas.gemm(false, false, cout, gh, ckk, 1.0, vw2, 0, col, 0, 0.0, out, oOff);
             if (rx != null) {
-                im2col(rx, r0, g);
+                im2col(rx, r0, g, col);
                 Blas.gemm(false, false, cout, gh, ckk, 1.0, w2, 0, col, 0, 1.0, out, oOff);
             }
             finishOut(outA, ry, r0, g, vbias);
@@ -140,12 +182,12 @@ final class Conv2dLayer extends Layer {
             int off = g == 1 ? r0 * outFeatures : 0;
             Arr d = gather(dy, r0, g, outA);
             Arr rd = gather(rdy, r0, g, outB);
-            addRowSums(rdy, r0, g, gbias);
+            addRowSums(rdy, r0, g, gbias, 0);
             // R{∂L/∂W₂} = R{dY}·colᵀ + dY·R{col}ᵀ
-            im2col(x, r0, g);
+            im2col(x, r0, g, col);
             Blas.gemm(false, true, cout, ckk, gh, 1.0, rd, off, col, 0, 1.0, gw2, 0);
             if (rx != null) {
-                im2col(rx, r0, g);
+                im2col(rx, r0, g, col);
                 Blas.gemm(false, true, cout, ckk, gh, 1.0, d, off, col, 0, 1.0, gw2, 0);
             }
             if (dx != null) {
@@ -199,7 +241,7 @@ final class Conv2dLayer extends Layer {
     }
 
     /** ∂L/∂b (or its R-version) += per-channel sums of the group's dy. */
-    private void addRowSums(Arr dy, int r0, int g, Arr into) {
+    private void addRowSums(Arr dy, int r0, int g, Arr into, int intoOff) {
         Parallel.range(cout, (long) g * outFeatures, (o0, o1) -> {
             for (int o = o0; o < o1; o++) {
                 double s = 0;
@@ -207,18 +249,18 @@ final class Conv2dLayer extends Layer {
                     int yi = (r0 + e) * outFeatures + o * hw;
                     for (int p = 0; p < hw; p++) s += dy.get(yi + p);
                 }
-                into.add(o, s);
+                into.add(intoOff + o, s);
             }
         });
     }
 
     /** col[(c·k + i)·k + j][e·hw + oh·wo + ow] = x_e[c][oh·s − pad + i][ow·s − pad + j], 0 in the padding. */
-    private void im2col(Arr x, int r0, int g) {
-        Parallel.range(cin, (long) ckk * g * hw, (c0, c1) -> im2col(x, r0, g, c0, c1));
+    private void im2col(Arr x, int r0, int g, Arr col) {
+        Parallel.range(cin, (long) ckk * g * hw, (c0, c1) -> im2col(x, r0, g, col, c0, c1));
     }
 
     /** {@link #im2col} for the input channels [c0, c1) (the rows of col they own). */
-    private void im2col(Arr x, int r0, int g, int c0, int c1) {
+    private void im2col(Arr x, int r0, int g, Arr col, int c0, int c1) {
         int gh = g * hw;
         for (int c = c0; c < c1; c++) {
             for (int i = 0; i < k; i++) {

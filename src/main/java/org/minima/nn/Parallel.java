@@ -38,6 +38,67 @@ final class Parallel {
 
     private Parallel() {}
 
+    /** One part of a data-parallel pass. */
+    interface Part {
+        void run(int part);
+    }
+
+    /**
+     * How many parts a data-parallel pass over {@code units} independent pieces of work should have: one per thread, at
+     * most one per unit; 1 when it would not pay ({@code work} values below {@link #MIN_WORK}) or when called inside
+     * other parallel code.
+     */
+    static int parts(int units, long work) {
+        if (serial || WORKER.get() || work < MIN_WORK) return 1;
+        return Math.max(1, Math.min(units, Threads.current()));
+    }
+
+    /**
+     * Runs parts 0..parts−1 of a data-parallel pass, part 0 on the calling thread, with OpenBLAS on one thread so each
+     * part's GEMMs run where they are called, and {@link #range} loops inside a part on the part's thread. One part:
+     * runs it as it is (OpenBLAS's threads then split the GEMMs).
+     */
+    static void parts(int parts, Part body) {
+        if (parts <= 1) {
+            body.run(0);
+            return;
+        }
+        org.nd4j.linalg.factory.Nd4j.factory().blas().setMaxThreads(1);
+        WORKER.set(true);
+        try {
+            Future<?>[] f = new Future<?>[parts - 1];
+            for (int p = 1; p < parts; p++) {
+                int part = p;
+                f[p - 1] = POOL.submit(() -> body.run(part));
+            }
+            join(f, () -> body.run(0));
+        } finally {
+            WORKER.set(false);
+            org.nd4j.linalg.factory.Nd4j.factory().blas().setMaxThreads(Threads.current());
+        }
+    }
+
+    /** Runs {@code first} here, then waits for every future; rethrows the first failure (after all have ended). */
+    private static void join(Future<?>[] f, Runnable first) {
+        RuntimeException failure = null;
+        try {
+            first.run();
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        for (Future<?> x : f) {
+            try {
+                x.get();
+            } catch (ExecutionException e) {
+                if (failure == null) failure = e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                if (failure == null) failure = new IllegalStateException("interrupted", e);
+            }
+        }
+        if (failure != null) throw failure;
+    }
+
     /**
      * Runs {@code body} over [0, n) in at most {@link Threads#current()} contiguous parts, part 0 on the calling thread;
      * {@code work} is the number of values the whole loop touches (to decide whether splitting pays). Returns when
@@ -55,22 +116,6 @@ final class Parallel {
             int from = (int) ((long) n * p / parts), to = (int) ((long) n * (p + 1) / parts);
             f[p - 1] = POOL.submit(() -> body.run(from, to));
         }
-        RuntimeException failure = null;
-        try {
-            body.run(0, (int) ((long) n / parts));
-        } catch (RuntimeException e) {
-            failure = e;
-        }
-        for (Future<?> x : f) {
-            try {
-                x.get();
-            } catch (ExecutionException e) {
-                if (failure == null) failure = e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                if (failure == null) failure = new IllegalStateException("interrupted", e);
-            }
-        }
-        if (failure != null) throw failure;
+        join(f, () -> body.run(0, (int) ((long) n / parts)));
     }
 }

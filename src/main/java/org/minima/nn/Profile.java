@@ -10,6 +10,8 @@ import java.util.Map;
  */
 public final class Profile {
     private static boolean on;
+    /** The thread that turned recording on: only its phases are recorded (data-parallel parts time part 0). */
+    private static Thread owner;
     private static final Map<String, long[]> NANOS = new LinkedHashMap<>();
 
     private Profile() {}
@@ -17,6 +19,7 @@ public final class Profile {
     /** Turns recording on or off and clears what was recorded. */
     public static void enable(boolean enabled) {
         on = enabled;
+        owner = Thread.currentThread();
         NANOS.clear();
     }
 
@@ -34,12 +37,12 @@ public final class Profile {
 
     /** A start time for {@link #add}, or 0 when off. */
     static long start() {
-        return on ? System.nanoTime() : 0;
+        return on && Thread.currentThread() == owner ? System.nanoTime() : 0;
     }
 
     /** Adds the time since {@code t0} (from {@link #start}) to {@code phase}; returns the new start for the next phase. */
     static long add(String phase, long t0) {
-        if (!on) return 0;
+        if (!on || Thread.currentThread() != owner) return 0;
         long now = System.nanoTime();
         NANOS.computeIfAbsent(phase, k -> new long[1])[0] += now - t0;
         return now;
