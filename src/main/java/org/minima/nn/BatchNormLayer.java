@@ -180,18 +180,63 @@ final class BatchNormLayer extends Layer {
 
     @Override
     void backward(Arr x, Arr y, Arr dy, Arr dx, int n, Mode mode) {
+        backwardMasked(x, dy, null, dx, n, mode);
+    }
+
+    /**
+     * Training mode, this layer and the ReLU after it as one (F1's and C1's blocks): y3 = max(BN(x), 0), written
+     * straight into the ReLU's output; the batch norm's own output is never stored. Each value is the same expression,
+     * rounded where the layers' arrays would round it, as the two layers' passes, so the bits are theirs (tested).
+     * Saves one write and one read pass over the activations (of the six the two layers make).
+     */
+    void forwardRelu(Arr x, Arr y3, int n) {
+        batchStatistics(x, n);
+        double[][] ab = coefficients();
+        double[] a = ab[0], b = ab[1];
+        boolean f64 = x.nd.dataType() == org.nd4j.linalg.api.buffer.DataType.DOUBLE;
+        Parallel.range(n, (long) n * inFeatures, (r0, r1) -> {
+            int k = r0 * inFeatures;
+            for (int r = r0; r < r1; r++) {
+                for (int c = 0; c < channels; c++) {
+                    double ac = a[c], bc = b[c];
+                    for (int s = 0; s < spatial; s++, k++) {
+                        double v = ac * x.get(k) + bc;
+                        y3.set(k, Math.max(f64 ? v : (float) v, 0.0));
+                    }
+                }
+            }
+        });
+    }
+
+    /**
+     * Training mode, from d3 = ∂L/∂y3 of {@link #forwardRelu} (the same batch): the ReLU's mask applied on the fly,
+     * the parameter gradients added and ∂L/∂x written into dx (which may be d3's memory: each value is read before it
+     * is written). Two passes where the two layers make three; the same bits as theirs.
+     */
+    void backwardRelu(Arr x, Arr y3, Arr d3, Arr dx, int n) {
+        backwardMasked(x, d3, y3, dx, n, Mode.TRAINING);
+    }
+
+    /** d·[y &gt; 0] exactly as {@link ReluLayer} computes its mask for each precision (y ≥ +0 is a ReLU output). */
+    static double relu(double d, double y, boolean f64) {
+        return f64 ? d * Long.signum(Double.doubleToRawLongBits(y)) : d * Math.signum(y);
+    }
+
+    /** Backward from dy, or when {@code mask != null} from dy·[mask &gt; 0] (a ReLU's output after this layer). */
+    private void backwardMasked(Arr x, Arr dy, Arr mask, Arr dx, int n, Mode mode) {
         // Σ dy and Σ dy·x̂ per channel: they are ∂L/∂β and ∂L/∂γ, and training mode needs them for ∂L/∂x too.
         // Σ dy·x̂ = invStd·(Σ dy·x − μ·Σ dy), so one pass reads dy and x once.
         double[] sumDy = new double[channels], sumDyX = new double[channels];
-        sums(dy, x, sumDy, sumDyX, n);
+        sums(dy, mask, x, sumDy, sumDyX, n);
         double[] sumDyXhat = addParameterGradients(sumDy, sumDyX);
         if (dx == null) return;
         double[] a = new double[channels], zero = new double[channels];
         for (int c = 0; c < channels; c++) a[c] = gamma.get(c) * invStd[c];
         if (mode == Mode.INFERENCE) {
-            affine(dy, a, zero, dx, n); // affine per channel: ∂L/∂x = dy·γ·invStd
+            affine(dy, a, zero, dx, n); // affine per channel: ∂L/∂x = dy·γ·invStd (never masked: inference is unfused here)
             return;
         }
+        boolean f64 = x.nd.dataType() == org.nd4j.linalg.api.buffer.DataType.DOUBLE;
         // Ioffe & Szegedy 2015, §3 (the batch statistics depend on x):
         // ∂L/∂x = γ·invStd·(dy − mean(dy) − x̂·mean(dy·x̂)) = a·dy + p·x + q per channel, with
         // p = −a·invStd·mean(dy·x̂) and q = −a·mean(dy) − p·μ.
@@ -206,7 +251,11 @@ final class BatchNormLayer extends Layer {
             for (int r = r0; r < r1; r++) {
                 for (int c = 0; c < channels; c++) {
                     double ac = a[c], pc = p[c], qc = q[c];
-                    for (int s = 0; s < spatial; s++, k++) dx.set(k, ac * dy.get(k) + pc * x.get(k) + qc);
+                    if (mask == null) {
+                        for (int s = 0; s < spatial; s++, k++) dx.set(k, ac * dy.get(k) + pc * x.get(k) + qc);
+                    } else {
+                        for (int s = 0; s < spatial; s++, k++) dx.set(k, ac * relu(dy.get(k), mask.get(k), f64) + pc * x.get(k) + qc);
+                    }
                 }
             }
         });
@@ -214,12 +263,18 @@ final class BatchNormLayer extends Layer {
 
     /** Per channel, added into the arrays: Σ u into su, Σ u·v into suv. One pass, split by channels. */
     private void sums(Arr u, Arr v, double[] su, double[] suv, int n) {
+        sums(u, null, v, su, suv, n);
+    }
+
+    /** As {@link #sums(Arr, Arr, double[], double[], int)} with u·[mask &gt; 0] for u when {@code mask != null}. */
+    private void sums(Arr u, Arr mask, Arr v, double[] su, double[] suv, int n) {
+        boolean f64 = u.nd.dataType() == org.nd4j.linalg.api.buffer.DataType.DOUBLE;
         Parallel.range(channels, (long) n * inFeatures, (c0, c1) -> {
             for (int r = 0; r < n; r++) {
                 int k = r * inFeatures + c0 * spatial;
                 if (spatial == 1) {
                     for (int c = c0; c < c1; c++, k++) {
-                        double d = u.get(k);
+                        double d = mask == null ? u.get(k) : relu(u.get(k), mask.get(k), f64);
                         su[c] += d;
                         suv[c] += d * v.get(k);
                     }
@@ -228,7 +283,7 @@ final class BatchNormLayer extends Layer {
                 for (int c = c0; c < c1; c++) {
                     double a = 0, b = 0;
                     for (int s = 0; s < spatial; s++, k++) {
-                        double d = u.get(k);
+                        double d = mask == null ? u.get(k) : relu(u.get(k), mask.get(k), f64);
                         a += d;
                         b += d * v.get(k);
                     }

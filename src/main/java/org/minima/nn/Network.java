@@ -42,6 +42,8 @@ public final class Network {
     /** blocks[i]: layers i..i+2 are linear → 1-D batch norm → ReLU, run as one in inference mode; else null. */
     private final LinearBatchNormRelu[] blocks;
     private final boolean fuseBlocks;
+    /** bnRelu[i]: layer i is batch norm and i+1 a ReLU, run as one in training mode ({@link BatchNormLayer#forwardRelu}). */
+    private final boolean[] bnRelu;
     /** Features per example at each layer boundary: features[0] is the input, features[L] the logits. */
     private final int[] features;
     /** Index of the first layer with parameters (layers below it need no backward pass); L if none. */
@@ -77,6 +79,8 @@ public final class Network {
                 i += 2;
             }
         }
+        bnRelu = new boolean[L];
+        for (int i = 0; i + 1 < L; i++) bnRelu[i] = fuseBlocks && layers[i] instanceof BatchNormLayer && layers[i + 1] instanceof ReluLayer;
         features = new int[L + 1];
         features[0] = spec.inputSize();
         int first = L, pc = 0, bc = 0;
@@ -345,6 +349,12 @@ public final class Network {
             if (mode == Layer.Mode.INFERENCE && blocks[i] != null) {
                 blocks[i].forward(act[i], act[i + 1], act[i + 3], n);
                 i += 3;
+            } else if (mode == Layer.Mode.TRAINING && bnRelu[i]) {
+                // the batch norm's output act[i + 1] is not formed: only the ReLU would read it
+                long t = Profile.start();
+                ((BatchNormLayer) layers[i]).forwardRelu(act[i], act[i + 2], n);
+                Profile.add("batchnorm+relu forward", t);
+                i += 2;
             } else {
                 long t = Profile.start();
                 layers[i].forward(act[i], act[i + 1], n, mode, seed);
@@ -367,6 +377,12 @@ public final class Network {
                 // grad[b + 1] and grad[b + 3] are the same ping-pong buffer: the block writes ∂L/∂y1 over ∂L/∂y3.
                 blocks[b].backward(act[b], act[b + 1], act[b + 3], grad[b + 3], grad[b + 1], b > firstParam ? grad[b] : null, n);
                 i -= 3;
+            } else if (mode == Layer.Mode.TRAINING && i >= 1 && bnRelu[i - 1]) {
+                // grad[i + 1] and grad[i - 1] are the same ping-pong buffer: ∂L/∂x is written over ∂L/∂y3, value by value.
+                long t = Profile.start();
+                ((BatchNormLayer) layers[i - 1]).backwardRelu(act[i - 1], act[i + 1], grad[i + 1], i - 1 > firstParam ? grad[i - 1] : null, n);
+                Profile.add("batchnorm+relu backward", t);
+                i -= 2;
             } else {
                 long t = Profile.start();
                 layers[i].backward(act[i], act[i + 1], grad[i + 1], i > firstParam ? grad[i] : null, n, mode);
