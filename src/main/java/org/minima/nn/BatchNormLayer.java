@@ -140,7 +140,17 @@ final class BatchNormLayer extends Layer {
 
     /** Batch mean and biased variance (two passes, for accuracy), and the running-average update. */
     private void batchStatistics(Arr x, int n) {
+        batchStatistics(x, n, null);
+    }
+
+    /**
+     * As {@link #batchStatistics(Arr, int)}; with {@code bias != null} the first pass first adds bias[c] to each value
+     * of x and stores it (the linear layer's bias, {@link #forwardRelu(Arr, Arr, int, double[])}): x then holds what
+     * the linear layer's own bias pass would have left, and the sums read the same values.
+     */
+    private void batchStatistics(Arr x, int n, double[] bias) {
         long count = (long) n * spatial;
+        boolean f64 = x.nd.dataType() == org.nd4j.linalg.api.buffer.DataType.DOUBLE;
         if (count < 2) {
             throw new IllegalArgumentException("batch norm in training mode needs more than 1 value per channel, got a batch of " + n);
         }
@@ -150,7 +160,16 @@ final class BatchNormLayer extends Layer {
             for (int r = 0; r < n; r++) {
                 for (int c = c0, k = r * inFeatures + c0 * spatial; c < c1; c++) {
                     double a = 0;
-                    for (int s = 0; s < spatial; s++, k++) a += x.get(k);
+                    if (bias == null) {
+                        for (int s = 0; s < spatial; s++, k++) a += x.get(k);
+                    } else {
+                        for (int s = 0; s < spatial; s++, k++) {
+                            double v = x.get(k) + bias[c];
+                            if (!f64) v = (float) v;
+                            x.set(k, v);
+                            a += v;
+                        }
+                    }
                     sum[c] += a;
                 }
             }
@@ -180,7 +199,7 @@ final class BatchNormLayer extends Layer {
 
     @Override
     void backward(Arr x, Arr y, Arr dy, Arr dx, int n, Mode mode) {
-        backwardMasked(x, dy, null, dx, n, mode);
+        backwardMasked(x, dy, null, dx, n, mode, null);
     }
 
     /**
@@ -190,7 +209,15 @@ final class BatchNormLayer extends Layer {
      * Saves one write and one read pass over the activations (of the six the two layers make).
      */
     void forwardRelu(Arr x, Arr y3, int n) {
-        batchStatistics(x, n);
+        forwardRelu(x, y3, n, null);
+    }
+
+    /**
+     * As {@link #forwardRelu(Arr, Arr, int)} after a linear layer that left out its bias ({@link LinearLayer#forwardWithoutBias}):
+     * the bias is added in the first statistics pass (one read and write pass fewer; the same bits).
+     */
+    void forwardRelu(Arr x, Arr y3, int n, double[] bias) {
+        batchStatistics(x, n, bias);
         double[][] ab = coefficients();
         double[] a = ab[0], b = ab[1];
         boolean f64 = x.nd.dataType() == org.nd4j.linalg.api.buffer.DataType.DOUBLE;
@@ -214,7 +241,16 @@ final class BatchNormLayer extends Layer {
      * is written). Two passes where the two layers make three; the same bits as theirs.
      */
     void backwardRelu(Arr x, Arr y3, Arr d3, Arr dx, int n) {
-        backwardMasked(x, d3, y3, dx, n, Mode.TRAINING);
+        backwardMasked(x, d3, y3, dx, n, Mode.TRAINING, null);
+    }
+
+    /**
+     * As {@link #backwardRelu(Arr, Arr, Arr, Arr, int)} for a 1-D batch norm after a linear layer: also adds the
+     * column sums of dx (the linear layer's bias gradient) into {@code dxColumnSums}, in the pass that writes dx, which
+     * is then split by columns (the sums add the rows in order, the same bits as the linear layer's own pass).
+     */
+    void backwardRelu(Arr x, Arr y3, Arr d3, Arr dx, int n, double[] dxColumnSums) {
+        backwardMasked(x, d3, y3, dx, n, Mode.TRAINING, dxColumnSums);
     }
 
     /** d·[y &gt; 0] exactly as {@link ReluLayer} computes its mask for each precision (y ≥ +0 is a ReLU output). */
@@ -223,7 +259,7 @@ final class BatchNormLayer extends Layer {
     }
 
     /** Backward from dy, or when {@code mask != null} from dy·[mask &gt; 0] (a ReLU's output after this layer). */
-    private void backwardMasked(Arr x, Arr dy, Arr mask, Arr dx, int n, Mode mode) {
+    private void backwardMasked(Arr x, Arr dy, Arr mask, Arr dx, int n, Mode mode, double[] dxColumnSums) {
         // Σ dy and Σ dy·x̂ per channel: they are ∂L/∂β and ∂L/∂γ, and training mode needs them for ∂L/∂x too.
         // Σ dy·x̂ = invStd·(Σ dy·x − μ·Σ dy), so one pass reads dy and x once.
         double[] sumDy = new double[channels], sumDyX = new double[channels];
@@ -245,6 +281,20 @@ final class BatchNormLayer extends Layer {
         for (int c = 0; c < channels; c++) {
             p[c] = -a[c] * invStd[c] * sumDyXhat[c] / count;
             q[c] = -a[c] * sumDy[c] / count - p[c] * mean[c];
+        }
+        if (dxColumnSums != null) { // 1-D only: split by columns, each column's sum over the rows in order
+            Parallel.range(channels, (long) n * inFeatures, (c0, c1) -> {
+                for (int r = 0; r < n; r++) {
+                    for (int c = c0, k = r * channels + c0; c < c1; c++, k++) {
+                        double d = mask == null ? dy.get(k) : relu(dy.get(k), mask.get(k), f64);
+                        double g = a[c] * d + p[c] * x.get(k) + q[c];
+                        if (!f64) g = (float) g;
+                        dx.set(k, g);
+                        dxColumnSums[c] += g;
+                    }
+                }
+            });
+            return;
         }
         Parallel.range(n, (long) n * inFeatures, (r0, r1) -> {
             int k = r0 * inFeatures;

@@ -349,6 +349,15 @@ public final class Network {
             if (mode == Layer.Mode.INFERENCE && blocks[i] != null) {
                 blocks[i].forward(act[i], act[i + 1], act[i + 3], n);
                 i += 3;
+            } else if (mode == Layer.Mode.TRAINING && linearBnRelu(i)) {
+                // linear → 1-D batch norm → ReLU: the bias is added in batch norm's first pass
+                long t = Profile.start();
+                LinearLayer linear = (LinearLayer) layers[i];
+                linear.forwardWithoutBias(act[i], act[i + 1]);
+                t = Profile.add("  linear: GEMM", t);
+                ((BatchNormLayer) layers[i + 1]).forwardRelu(act[i + 1], act[i + 3], n, linear.biasValues());
+                Profile.add("linear bias+batchnorm+relu forward", t);
+                i += 3;
             } else if (mode == Layer.Mode.TRAINING && bnRelu[i]) {
                 // the batch norm's output act[i + 1] is not formed: only the ReLU would read it
                 long t = Profile.start();
@@ -364,6 +373,11 @@ public final class Network {
         }
     }
 
+    /** Layers i, i+1, i+2 are linear → 1-D batch norm → ReLU (run as one in training mode)? */
+    private boolean linearBnRelu(int i) {
+        return i + 1 < layers.length && bnRelu[i + 1] && layers[i] instanceof LinearLayer && ((BatchNormLayer) layers[i + 1]).oneDimensional();
+    }
+
     /** Loss at the top; with {@code withGrad}, scale·∂(summed loss)/∂logits into grad[L]. */
     private double top(int n, double gradScale, boolean withGrad) {
         int L = layers.length;
@@ -376,6 +390,17 @@ public final class Network {
             if (mode == Layer.Mode.INFERENCE && b >= 0 && blocks[b] != null) {
                 // grad[b + 1] and grad[b + 3] are the same ping-pong buffer: the block writes ∂L/∂y1 over ∂L/∂y3.
                 blocks[b].backward(act[b], act[b + 1], act[b + 3], grad[b + 3], grad[b + 1], b > firstParam ? grad[b] : null, n);
+                i -= 3;
+            } else if (mode == Layer.Mode.TRAINING && b >= 0 && linearBnRelu(b)) {
+                long t = Profile.start();
+                LinearLayer linear = (LinearLayer) layers[b];
+                double[] biasGradient = new double[features[b + 1]];
+                // grad[b + 1] and grad[b + 3] are the same ping-pong buffer: ∂L/∂y1 is written over ∂L/∂y3, value by value
+                ((BatchNormLayer) layers[b + 1]).backwardRelu(act[b + 1], act[b + 3], grad[b + 3], grad[b + 1], n, biasGradient);
+                linear.addBiasGradient(biasGradient);
+                t = Profile.add("linear bias+batchnorm+relu backward", t);
+                linear.backwardWithoutBias(act[b], grad[b + 1], b > firstParam ? grad[b] : null);
+                Profile.add("  linear: GEMM", t);
                 i -= 3;
             } else if (mode == Layer.Mode.TRAINING && i >= 1 && bnRelu[i - 1]) {
                 // grad[i + 1] and grad[i - 1] are the same ping-pong buffer: ∂L/∂x is written over ∂L/∂y3, value by value.
