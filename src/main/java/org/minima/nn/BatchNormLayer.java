@@ -157,6 +157,22 @@ final class BatchNormLayer extends Layer {
         // Both passes split by channels, so each sum adds its terms in the same order on one thread.
         double[] sum = new double[channels];
         Parallel.range(channels, (long) n * inFeatures, (c0, c1) -> {
+            if (spatial == 1) { // 1-D: a tight loop along the row (sum[c] += x is sum[c] += 0 + x: the sum is never −0)
+                for (int r = 0; r < n; r++) {
+                    int k = r * channels;
+                    if (bias == null) {
+                        for (int c = c0; c < c1; c++) sum[c] += x.get(k + c);
+                    } else {
+                        for (int c = c0; c < c1; c++) {
+                            double v = x.get(k + c) + bias[c];
+                            if (!f64) v = (float) v;
+                            x.set(k + c, v);
+                            sum[c] += v;
+                        }
+                    }
+                }
+                return;
+            }
             for (int r = 0; r < n; r++) {
                 for (int c = c0, k = r * inFeatures + c0 * spatial; c < c1; c++) {
                     double a = 0;
@@ -177,6 +193,16 @@ final class BatchNormLayer extends Layer {
         for (int c = 0; c < channels; c++) mean[c] = sum[c] / count;
         double[] sq = new double[channels];
         Parallel.range(channels, (long) n * inFeatures, (c0, c1) -> {
+            if (spatial == 1) {
+                for (int r = 0; r < n; r++) {
+                    int k = r * channels;
+                    for (int c = c0; c < c1; c++) {
+                        double dv = x.get(k + c) - mean[c];
+                        sq[c] += dv * dv;
+                    }
+                }
+                return;
+            }
             for (int r = 0; r < n; r++) {
                 for (int c = c0, k = r * inFeatures + c0 * spatial; c < c1; c++) {
                     double a = 0, m = mean[c];
@@ -222,6 +248,12 @@ final class BatchNormLayer extends Layer {
         double[] a = ab[0], b = ab[1];
         boolean f64 = x.nd.dataType() == org.nd4j.linalg.api.buffer.DataType.DOUBLE;
         Parallel.range(n, (long) n * inFeatures, (r0, r1) -> {
+            if (spatial == 1 && !f64) { // F1's case as a tight loop
+                for (int k = r0 * channels, r = r0; r < r1; r++, k += channels) {
+                    for (int c = 0; c < channels; c++) y3.set(k + c, Math.max((float) (a[c] * x.get(k + c) + b[c]), 0f));
+                }
+                return;
+            }
             int k = r0 * inFeatures;
             for (int r = r0; r < r1; r++) {
                 for (int c = 0; c < channels; c++) {
@@ -251,6 +283,16 @@ final class BatchNormLayer extends Layer {
      */
     void backwardRelu(Arr x, Arr y3, Arr d3, Arr dx, int n, double[] dxColumnSums) {
         backwardMasked(x, d3, y3, dx, n, Mode.TRAINING, dxColumnSums);
+    }
+
+    /**
+     * [y &gt; 0] as 1 or 0 for a float32 ReLU output y ≥ +0, without a branch or {@code Math.signum} (which costs
+     * several times more here): the same factor as {@code Math.signum(y)} for every y but NaN (after which training
+     * has diverged anyway).
+     */
+    static int positive(double y) {
+        int b = Float.floatToRawIntBits((float) y);
+        return (b | -b) >>> 31;
     }
 
     /** d·[y &gt; 0] exactly as {@link ReluLayer} computes its mask for each precision (y ≥ +0 is a ReLU output). */
@@ -285,6 +327,14 @@ final class BatchNormLayer extends Layer {
         if (dxColumnSums != null) { // 1-D only: split by columns, each column's sum over the rows in order
             Parallel.range(channels, (long) n * inFeatures, (c0, c1) -> {
                 for (int r = 0; r < n; r++) {
+                    if (mask != null && !f64) { // F1's case as a tight loop
+                        for (int c = c0, k = r * channels + c0; c < c1; c++, k++) {
+                            float g = (float) (a[c] * (dy.get(k) * positive(mask.get(k))) + p[c] * x.get(k) + q[c]);
+                            dx.set(k, g);
+                            dxColumnSums[c] += g;
+                        }
+                        continue;
+                    }
                     for (int c = c0, k = r * channels + c0; c < c1; c++, k++) {
                         double d = mask == null ? dy.get(k) : relu(dy.get(k), mask.get(k), f64);
                         double g = a[c] * d + p[c] * x.get(k) + q[c];
@@ -320,6 +370,16 @@ final class BatchNormLayer extends Layer {
     private void sums(Arr u, Arr mask, Arr v, double[] su, double[] suv, int n) {
         boolean f64 = u.nd.dataType() == org.nd4j.linalg.api.buffer.DataType.DOUBLE;
         Parallel.range(channels, (long) n * inFeatures, (c0, c1) -> {
+            if (spatial == 1 && mask != null && !f64) { // F1's case as a tight loop
+                for (int r = 0; r < n; r++) {
+                    for (int c = c0, k = r * channels + c0; c < c1; c++, k++) {
+                        double d = u.get(k) * positive(mask.get(k));
+                        su[c] += d;
+                        suv[c] += d * v.get(k);
+                    }
+                }
+                return;
+            }
             for (int r = 0; r < n; r++) {
                 int k = r * inFeatures + c0 * spatial;
                 if (spatial == 1) {

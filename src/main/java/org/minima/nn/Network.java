@@ -465,7 +465,8 @@ public final class Network {
                 // A fused block's batch-norm output shares the ReLU output's memory: only the ReLU reads it, value by
                 // value before writing that value (in place), and inference mode never forms it (saves n·features
                 // values a block, and their page faults on first touch).
-                boolean shared = i >= 2 && i + 1 <= L && blocks[i - 2] != null;
+                // The same holds for any batch norm → ReLU pair (training runs them as one and never forms it).
+                boolean shared = i >= 2 && i + 1 <= L && blocks[i - 2] != null || i >= 1 && i + 1 <= L && bnRelu[i - 1];
                 actBlocks[i] = shared ? actBlocks[i + 1] : Arr.zeros(dtype, (long) n * features[i]);
                 max = Math.max(max, features[i]);
             }
