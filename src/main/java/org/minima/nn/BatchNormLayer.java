@@ -260,7 +260,7 @@ final class BatchNormLayer extends Layer {
                     double ac = a[c], bc = b[c];
                     for (int s = 0; s < spatial; s++, k++) {
                         double v = ac * x.get(k) + bc;
-                        y3.set(k, Math.max(f64 ? v : (float) v, 0.0));
+                        y3.set(k, f64 ? Math.max(v, 0.0) : Math.max((float) v, 0f));
                     }
                 }
             }
@@ -297,7 +297,7 @@ final class BatchNormLayer extends Layer {
 
     /** d·[y &gt; 0] exactly as {@link ReluLayer} computes its mask for each precision (y ≥ +0 is a ReLU output). */
     static double relu(double d, double y, boolean f64) {
-        return f64 ? d * Long.signum(Double.doubleToRawLongBits(y)) : d * Math.signum(y);
+        return f64 ? d * Long.signum(Double.doubleToRawLongBits(y)) : d * positive(y);
     }
 
     /** Backward from dy, or when {@code mask != null} from dy·[mask &gt; 0] (a ReLU's output after this layer). */

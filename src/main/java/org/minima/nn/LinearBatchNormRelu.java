@@ -48,7 +48,7 @@ final class LinearBatchNormRelu {
                     double v = stored(y1.get(k) + bias[j], f64); // what the next layer would read back
                     y1.set(k, v);
                     double u = stored(a[j] * v + c[j], f64);
-                    y3.set(k, Math.max(u, 0.0));
+                    y3.set(k, f64 ? Math.max(u, 0.0) : Math.max((float) u, 0f)); // float max: faster, same value
                 }
             }
         });
@@ -73,7 +73,7 @@ final class LinearBatchNormRelu {
             for (int j = 0; j < f; j++, k++) {
                 double y = y3.get(k);
                 // ReLU's mask, as ReluLayer spells it for each precision (branch-free)
-                double d2 = d3.get(k) * (f64 ? Long.signum(Double.doubleToRawLongBits(y)) : Math.signum(y));
+                double d2 = d3.get(k) * (f64 ? Long.signum(Double.doubleToRawLongBits(y)) : BatchNormLayer.positive(y));
                 sumD2[j] += d2;
                 sumD2Y1[j] += d2 * y1.get(k);
                 double g = stored(a[j] * d2 + 0.0, f64); // + 0.0 as BatchNormLayer's affine map with a zero shift
