@@ -199,7 +199,7 @@ public final class TrainThroughput implements Benchmark {
             for (int s = 0; s < k; s++) {
                 if (pos + b > order.length) pos = 0;
                 net.trainStep(data, order, pos, pos + b, s, null);
-                long t = System.nanoTime();
+                long t = Profile.now();
                 opt.step(net.parameters(), net.gradient(), 1e-3);
                 Profile.record("Adam", t);
                 pos += b;

@@ -256,11 +256,12 @@ final class BatchNormLayer extends Layer {
             }
             int k = r0 * inFeatures;
             for (int r = r0; r < r1; r++) {
-                for (int c = 0; c < channels; c++) {
+                for (int c = 0; c < channels; c++, k += spatial) {
                     double ac = a[c], bc = b[c];
-                    for (int s = 0; s < spatial; s++, k++) {
-                        double v = ac * x.get(k) + bc;
-                        y3.set(k, f64 ? Math.max(v, 0.0) : Math.max((float) v, 0f));
+                    if (f64) {
+                        for (int i = k, end = k + spatial; i < end; i++) y3.set(i, Math.max(ac * x.get(i) + bc, 0.0));
+                    } else { // C1's case: a tight loop, float max (several times faster than the double one, same value)
+                        for (int i = k, end = k + spatial; i < end; i++) y3.set(i, Math.max((float) (ac * x.get(i) + bc), 0f));
                     }
                 }
             }
@@ -349,12 +350,15 @@ final class BatchNormLayer extends Layer {
         Parallel.range(n, (long) n * inFeatures, (r0, r1) -> {
             int k = r0 * inFeatures;
             for (int r = r0; r < r1; r++) {
-                for (int c = 0; c < channels; c++) {
+                for (int c = 0; c < channels; c++, k += spatial) {
                     double ac = a[c], pc = p[c], qc = q[c];
+                    int end = k + spatial;
                     if (mask == null) {
-                        for (int s = 0; s < spatial; s++, k++) dx.set(k, ac * dy.get(k) + pc * x.get(k) + qc);
+                        for (int i = k; i < end; i++) dx.set(i, ac * dy.get(i) + pc * x.get(i) + qc);
+                    } else if (!f64) { // C1's case: a tight loop
+                        for (int i = k; i < end; i++) dx.set(i, ac * (dy.get(i) * positive(mask.get(i))) + pc * x.get(i) + qc);
                     } else {
-                        for (int s = 0; s < spatial; s++, k++) dx.set(k, ac * relu(dy.get(k), mask.get(k), f64) + pc * x.get(k) + qc);
+                        for (int i = k; i < end; i++) dx.set(i, ac * relu(dy.get(i), mask.get(i), true) + pc * x.get(i) + qc);
                     }
                 }
             }
@@ -390,12 +394,26 @@ final class BatchNormLayer extends Layer {
                     }
                     continue;
                 }
-                for (int c = c0; c < c1; c++) {
+                for (int c = c0; c < c1; c++, k += spatial) {
                     double a = 0, b = 0;
-                    for (int s = 0; s < spatial; s++, k++) {
-                        double d = mask == null ? u.get(k) : relu(u.get(k), mask.get(k), f64);
-                        a += d;
-                        b += d * v.get(k);
+                    if (mask == null) {
+                        for (int i = k, end = k + spatial; i < end; i++) {
+                            double d = u.get(i);
+                            a += d;
+                            b += d * v.get(i);
+                        }
+                    } else if (!f64) { // C1's case: a tight loop
+                        for (int i = k, end = k + spatial; i < end; i++) {
+                            double d = u.get(i) * positive(mask.get(i));
+                            a += d;
+                            b += d * v.get(i);
+                        }
+                    } else {
+                        for (int i = k, end = k + spatial; i < end; i++) {
+                            double d = relu(u.get(i), mask.get(i), true);
+                            a += d;
+                            b += d * v.get(i);
+                        }
                     }
                     su[c] += a;
                     suv[c] += b;

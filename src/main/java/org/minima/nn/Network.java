@@ -354,7 +354,7 @@ public final class Network {
                 long t = Profile.start();
                 LinearLayer linear = (LinearLayer) layers[i];
                 linear.forwardWithoutBias(act[i], act[i + 1]);
-                t = Profile.add("  linear: GEMM", t);
+                t = Profile.add("linear GEMM (in linear+batchnorm+relu)", t);
                 ((BatchNormLayer) layers[i + 1]).forwardRelu(act[i + 1], act[i + 3], n, linear.biasValues());
                 Profile.add("linear bias+batchnorm+relu forward", t);
                 i += 3;
@@ -400,7 +400,7 @@ public final class Network {
                 linear.addBiasGradient(biasGradient);
                 t = Profile.add("linear bias+batchnorm+relu backward", t);
                 linear.backwardWithoutBias(act[b], grad[b + 1], b > firstParam ? grad[b] : null);
-                Profile.add("  linear: GEMM", t);
+                Profile.add("linear GEMM (in linear+batchnorm+relu)", t);
                 i -= 3;
             } else if (mode == Layer.Mode.TRAINING && i >= 1 && bnRelu[i - 1]) {
                 // grad[i + 1] and grad[i - 1] are the same ping-pong buffer: ∂L/∂x is written over ∂L/∂y3, value by value.
