@@ -266,25 +266,36 @@ final class Conv2dLayer extends Layer {
             for (int i = 0; i < k; i++) {
                 for (int j = 0; j < k; j++) {
                     int row = ((c * k + i) * k + j) * gh;
+                    int lo = validFrom(j), hi = validTo(j);
                     for (int e = 0; e < g; e++) {
                         int xb = (r0 + e) * inFeatures + c * h * w;
                         int ci = row + e * hw;
-                        for (int oh = 0; oh < ho; oh++) {
+                        for (int oh = 0; oh < ho; oh++, ci += wo) {
                             int ih = oh * stride - pad + i;
                             if (ih < 0 || ih >= h) {
-                                for (int ow = 0; ow < wo; ow++) col.set(ci++, 0.0);
+                                for (int ow = 0; ow < wo; ow++) col.set(ci + ow, 0.0);
                                 continue;
                             }
-                            int xr = xb + ih * w;
-                            for (int ow = 0; ow < wo; ow++) {
-                                int iw = ow * stride - pad + j;
-                                col.set(ci++, iw >= 0 && iw < w ? x.get(xr + iw) : 0.0);
-                            }
+                            // the padding columns, then the inside without a test per value
+                            for (int ow = 0; ow < lo; ow++) col.set(ci + ow, 0.0);
+                            for (int ow = hi; ow < wo; ow++) col.set(ci + ow, 0.0);
+                            int xr = xb + ih * w - pad + j;
+                            for (int ow = lo; ow < hi; ow++) col.set(ci + ow, x.get(xr + ow * stride));
                         }
                     }
                 }
             }
         }
+    }
+
+    /** The first output column ow whose input column ow·stride − pad + j is inside the image (≥ 0). */
+    private int validFrom(int j) {
+        return Math.min(wo, Math.max(0, -Math.floorDiv(j - pad, stride)));
+    }
+
+    /** One past the last output column whose input column is inside the image (&lt; w); at least {@link #validFrom}. */
+    private int validTo(int j) {
+        return Math.max(validFrom(j), Math.min(wo, Math.floorDiv(w - 1 + pad - j, stride) + 1));
     }
 
     /** The adjoint of im2col: dx rows r0..r0+g are overwritten with the sums of their receptive-field entries. */
@@ -306,20 +317,15 @@ final class Conv2dLayer extends Layer {
             for (int i = 0; i < k; i++) {
                 for (int j = 0; j < k; j++) {
                     int row = ((c * k + i) * k + j) * gh;
+                    int lo = validFrom(j), hi = validTo(j);
                     for (int e = 0; e < g; e++) {
                         int xb = (r0 + e) * inFeatures + c * h * w;
                         int ci = row + e * hw;
-                        for (int oh = 0; oh < ho; oh++) {
+                        for (int oh = 0; oh < ho; oh++, ci += wo) {
                             int ih = oh * stride - pad + i;
-                            if (ih < 0 || ih >= h) {
-                                ci += wo;
-                                continue;
-                            }
-                            int xr = xb + ih * w;
-                            for (int ow = 0; ow < wo; ow++, ci++) {
-                                int iw = ow * stride - pad + j;
-                                if (iw >= 0 && iw < w) dx.add(xr + iw, dc.get(ci));
-                            }
+                            if (ih < 0 || ih >= h) continue;
+                            int xr = xb + ih * w - pad + j;
+                            for (int ow = lo; ow < hi; ow++) dx.add(xr + ow * stride, dc.get(ci + ow));
                         }
                     }
                 }
