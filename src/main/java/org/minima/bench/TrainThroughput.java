@@ -146,10 +146,15 @@ public final class TrainThroughput implements Benchmark {
      * DL4J (F1 only), each timing {@link #steps} steps after a warm-up; reports the median rate of each.
      */
     public List<Figures> run(DataSet train, int rounds, boolean withTorch) {
+        return run(train, batches(), rounds, withTorch);
+    }
+
+    /** As {@link #run(DataSet, int, boolean)} for the given batch sizes. */
+    public List<Figures> run(DataSet train, int[] batchSizes, int rounds, boolean withTorch) {
         double peak = GemmBenchmark.peak(DataType.FLOAT, 5);
         double flops = model.equals("f1") ? F1_TRAIN_FLOPS : C1_TRAIN_FLOPS;
         List<Figures> out = new ArrayList<>();
-        for (int b : batches()) {
+        for (int b : batchSizes) {
             int steps = steps(b), warm = Math.max(1, steps / 4);
             Ours ours = new Ours(train, model, b);
             Dl4j dl4j = model.equals("f1") ? new Dl4j(train, b) : null;
@@ -257,11 +262,16 @@ public final class TrainThroughput implements Benchmark {
         }
     }
 
-    /** Without the bench command: {@code java -cp minima.jar org.minima.bench.TrainThroughput [threads] [f1|c1] [rounds]}. */
+    /**
+     * Without the bench command: {@code java -cp minima.jar org.minima.bench.TrainThroughput [threads] [f1|c1] [rounds]
+     * [B1,B2,...]} (default: 2 threads, f1, 3 rounds, the entry's batch sizes).
+     */
     public static void main(String[] args) {
         Threads.configure(args.length > 0 ? Integer.parseInt(args[0]) : 2);
         TrainThroughput t = new TrainThroughput(args.length > 1 ? args[1] : "f1");
+        int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+        int[] batches = args.length > 3 ? java.util.Arrays.stream(args[3].split(",")).mapToInt(Integer::parseInt).toArray() : t.batches();
         boolean torch = PythonPeer.missing(PEER_SCRIPT) == null;
-        for (Figures f : t.run(t.data(), args.length > 2 ? Integer.parseInt(args[2]) : 3, torch)) System.out.println(f.asMap());
+        for (Figures f : t.run(t.data(), batches, rounds, torch)) System.out.println(f.asMap());
     }
 }
