@@ -60,6 +60,10 @@ public final class ModelDirectory {
      * tensor is an error. {@code file} names the source in messages.
      */
     public static Map<String, Tensor> check(Architecture arch, Map<String, Tensor> stored, String file) {
+        Map<String, Tensor> prefixed = withLayersPrefix(stored, file);
+        // messages name a tensor as the file does
+        java.util.function.UnaryOperator<String> shown = prefixed == stored ? n -> n : n -> n.substring("layers.".length());
+        stored = prefixed;
         Map<String, Tensor> out = new LinkedHashMap<>();
         Map<String, long[]> all = arch.allTensors();
         for (Architecture.Entry e : arch.tensors()) {
@@ -68,14 +72,14 @@ public final class ModelDirectory {
             Tensor t = stored.get(name);
             String layer = "layers[" + e.layer() + "] " + arch.spec().layers().get(e.layer()).describe();
             if (t == null) {
-                throw new InputException(file + ": tensor " + name + " is missing, but model.json says " + layer + " needs it with shape "
-                        + Arrays.toString(need));
+                throw new InputException(file + ": tensor " + shown.apply(name) + " is missing, but model.json says " + layer + " needs it with shape "
+                        + Arrays.toString(need) + " (" + NAMING + ")");
             }
             if (!Arrays.equals(t.shape(), need)) {
-                throw new InputException(file + ": tensor " + name + " has shape " + Arrays.toString(t.shape()) + ", but model.json says "
+                throw new InputException(file + ": tensor " + shown.apply(name) + " has shape " + Arrays.toString(t.shape()) + ", but model.json says "
                         + layer + " needs " + Arrays.toString(need));
             }
-            if (t.dtype().equals("I64")) throw new InputException(file + ": tensor " + name + " has dtype I64, expected F32 or F64");
+            if (t.dtype().equals("I64")) throw new InputException(file + ": tensor " + shown.apply(name) + " has dtype I64, expected F32 or F64");
             out.put(name, t);
         }
         for (String name : stored.keySet()) {
@@ -83,10 +87,35 @@ public final class ModelDirectory {
             int dot = name.lastIndexOf('.');
             boolean tracked = name.endsWith(".num_batches_tracked") && all.containsKey(name.substring(0, dot) + ".running_mean");
             if (!tracked) {
-                throw new InputException(file + ": tensor " + name + " is not used by model.json (expected only "
-                        + String.join(", ", all.keySet()) + ")");
+                throw new InputException(file + ": tensor " + shown.apply(name) + " is not used by model.json (expected only "
+                        + String.join(", ", all.keySet().stream().map(shown).toList()) + ")");
             }
         }
+        return out;
+    }
+
+    private static final String NAMING = "names expected as a module holding the layers in self.layers, e.g. layers.0.weight,"
+            + " or as a bare nn.Sequential's state_dict, e.g. 0.weight";
+
+    /**
+     * The tensors under this tool's names ({@code layers.0.weight}). Two namings are accepted, decided by the
+     * keys present: every key starting with {@code layers.} (a module keeping its {@code nn.Sequential} in
+     * {@code self.layers}), or every key starting with a layer index (a bare {@code nn.Sequential}'s
+     * {@code state_dict}: {@code 0.weight}), which gets the prefix. A mix is refused, naming a key of each.
+     */
+    static Map<String, Tensor> withLayersPrefix(Map<String, Tensor> stored, String file) {
+        String prefixed = null, bare = null;
+        for (String name : stored.keySet()) {
+            if (name.startsWith("layers.")) prefixed = prefixed == null ? name : prefixed;
+            else if (!name.isEmpty() && Character.isDigit(name.charAt(0))) bare = bare == null ? name : bare;
+            else throw new InputException(file + ": tensor " + name + " has neither naming (" + NAMING + ")");
+        }
+        if (bare == null) return stored;
+        if (prefixed != null) {
+            throw new InputException(file + ": tensors " + prefixed + " and " + bare + " mix two namings; use one (" + NAMING + ")");
+        }
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (Map.Entry<String, Tensor> e : stored.entrySet()) out.put("layers." + e.getKey(), e.getValue());
         return out;
     }
 
