@@ -81,7 +81,7 @@ public final class Interpolation {
 
     /** The curve: one {@link Point} per α, in grid order. */
     public record Result(Options options, List<Point> points) {
-        /** {@code interpolation.csv}: {@code alpha,train_loss,train_accuracy,test_loss,test_accuracy}, full precision. */
+        /** {@code interpolation.csv}: {@code alpha,trainLoss,trainAccuracy,testLoss,testAccuracy}, full precision. */
         public String csv() {
             return Interpolation.csv(points);
         }
@@ -149,9 +149,9 @@ public final class Interpolation {
         Nd4j.getBlasWrapper().level1().axpy(out.length(), b, y, out);
     }
 
-    /** The CSV body: {@code alpha,train_loss,train_accuracy,test_loss,test_accuracy}, full precision. */
+    /** The CSV body: {@code alpha,trainLoss,trainAccuracy,testLoss,testAccuracy}, full precision. */
     public static String csv(List<Point> points) {
-        StringBuilder sb = new StringBuilder("alpha,train_loss,train_accuracy,test_loss,test_accuracy\n");
+        StringBuilder sb = new StringBuilder("alpha,trainLoss,trainAccuracy,testLoss,testAccuracy\n");
         for (Point p : points) {
             sb.append(p.alpha()).append(',').append(p.train().loss()).append(',').append(p.train().accuracy())
                     .append(',').append(p.test().loss()).append(',').append(p.test().accuracy()).append('\n');
