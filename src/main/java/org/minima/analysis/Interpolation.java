@@ -158,4 +158,29 @@ public final class Interpolation {
         }
         return sb.toString();
     }
+
+    /** The points of an {@link #csv} text (what {@code plot} redraws); {@code where} names it in messages. */
+    public static List<Point> readCsv(String text, String where) {
+        String[] lines = text.strip().split("\\R");
+        String header = "alpha,trainLoss,trainAccuracy,testLoss,testAccuracy";
+        if (!lines[0].strip().equals(header)) {
+            throw new InputException(where + ": header '" + lines[0].strip() + "', expected " + header + " (an interpolation.csv)");
+        }
+        List<Point> points = new java.util.ArrayList<>();
+        for (int i = 1; i < lines.length; i++) {
+            String[] f = lines[i].split(",");
+            if (f.length != 5) throw new InputException(where + ": line " + (i + 1) + " has " + f.length + " fields, expected 5");
+            double[] v = new double[5];
+            for (int k = 0; k < 5; k++) {
+                try {
+                    v[k] = Double.parseDouble(f[k].strip());
+                } catch (NumberFormatException e) {
+                    throw new InputException(where + ": line " + (i + 1) + ", column " + (k + 1) + ": '" + f[k].strip() + "' is not a number");
+                }
+            }
+            points.add(new Point(v[0], new Score(v[1], v[2]), new Score(v[3], v[4])));
+        }
+        if (points.isEmpty()) throw new InputException(where + ": no rows after the header");
+        return points;
+    }
 }

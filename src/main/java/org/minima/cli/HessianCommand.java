@@ -125,7 +125,7 @@ public final class HessianCommand implements Callable<Integer> {
         SpectralDensity.Density d = result.result().density();
         if (d != null && plot != null) {
             try {
-                DensityPlot.write(plot, "Hessian spectral density: " + model.dir.getFileName() + " on " + data.spec,
+                DensityPlot.write(plot, "Hessian spectral density: " + model.dir.getFileName() + " on " + data.spec + ", " + m.data().size() + " examples",
                         d.grid(), d.values(), s == null ? null : s.eigenvalues());
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot write " + plot + ": " + e.getMessage(), e);

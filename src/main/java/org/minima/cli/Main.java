@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
             InfoCommand.class,
             PoliciesCommand.class,
             BenchCommand.class,
+            PlotCommand.class,
         })
 public final class Main implements Runnable {
     public static final int EXIT_OK = 0;

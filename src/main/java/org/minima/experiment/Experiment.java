@@ -37,7 +37,7 @@ public record Experiment(String name, String description, Paper paper, List<Run>
     static final Set<String> ANALYSES_KEYS = ordered("sharpness", "hessian", "interpolate");
     static final Set<String> SHARPNESS_KEYS = ordered("eps", "subspace", "maxIter", "examples", "seed");
     static final Set<String> HESSIAN_KEYS = ordered("top", "maxSteps", "tol", "examples", "seed");
-    static final Set<String> INTERPOLATE_KEYS = ordered("pairs", "alpha", "examples");
+    static final Set<String> INTERPOLATE_KEYS = ordered("pairs", "alpha", "examples", "linearLoss");
 
     /** Base keys a run replaces whole instead of merging key by key (a policy's parameters depend on its name). */
     static final Set<String> REPLACED_WHOLE = Set.of("model", "lrPolicy");
@@ -76,7 +76,7 @@ public record Experiment(String name, String description, Paper paper, List<Run>
     }
 
     /** Keskar's Figure 3 for each pair [from, to] of run names. */
-    public record InterpolateSettings(List<List<String>> pairs, String alpha, Grid grid, Integer examples) {}
+    public record InterpolateSettings(List<List<String>> pairs, String alpha, Grid grid, Integer examples, boolean linearLoss) {}
 
     /** Each analysis, or null when the file does not ask for it. */
     public record Analyses(SharpnessSettings sharpness, HessianSettings hessian, InterpolateSettings interpolate) {}
@@ -252,7 +252,9 @@ public record Experiment(String name, String description, Paper paper, List<Run>
         }
         String alpha = m.get("alpha") == null ? Interpolation.Options.defaults().alphas().toString() : String.valueOf(m.get("alpha"));
         Grid grid = Grid.parse(alpha, at + ".alpha");
-        return new InterpolateSettings(List.copyOf(pairs), alpha, grid, examples(m.get("examples"), at + ".examples", quick));
+        Object linear = m.getOrDefault("linearLoss", org.minima.plot.InterpolationPlot.LINEAR_LOSS);
+        if (!(linear instanceof Boolean)) throw new InputException(at + ".linearLoss: expected true or false, got " + linear);
+        return new InterpolateSettings(List.copyOf(pairs), alpha, grid, examples(m.get("examples"), at + ".examples", quick), (Boolean) linear);
     }
 
     /**
