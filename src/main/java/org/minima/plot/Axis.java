@@ -79,12 +79,12 @@ public final class Axis {
         return (v - lo) / (hi - lo);
     }
 
-    /** A tick label ({@link Style#tick}): plain numbers with as many decimals as the step needs; 10ⁿ beyond 10⁵ or below 10⁻³. */
+    /** A tick label ({@link Style#tick}): plain numbers with as many decimals as the step needs; 10ⁿ beyond 10⁵ or below 10⁻⁴. */
     public String label(double v) {
-        if (log) return Style.tick(v);
+        if (log) return hi / lo > 1e4 ? Style.power(v) : Style.tick(v); // one form on an axis spanning decades
         if (Math.abs(v) < step * 1e-6) v = 0;
         double top = Math.max(Math.abs(lo), Math.abs(hi));
-        if (top >= 1e5 || top < 1e-3) return Style.tick(v);
+        if (top >= 1e5 || top < 1e-4) return Style.tick(v);
         int decimals = Math.max(0, (int) Math.ceil(-Math.log10(step) - 1e-9));
         return String.format(java.util.Locale.ROOT, "%." + decimals + "f", v);
     }

@@ -12,7 +12,7 @@ import org.knowm.xchart.style.XYStyler;
 
 /**
  * The one look of every figure, written once: the size (820 × 560, written at 2× as PNG: 1640 × 1120, and as
- * SVG), the fonts, the colours, the tick labels (plain numbers; 10ⁿ on log axes and for huge or tiny values,
+ * SVG), the fonts, the colours, the tick labels (plain numbers; 10ⁿ on log axes spanning decades and for huge or tiny values,
  * never {@code 1.0E-3}) and the legend (inside the plot, top right for XChart, one row under the plot for
  * {@link LineChart}). {@link #chart} gives an XChart chart in this look, {@link #figure} makes it a
  * {@link Figure} (PNG and SVG from one drawing); the Java2D charts read the same constants.
@@ -75,7 +75,10 @@ public final class Style {
     public static XYChart logY(XYChart chart) {
         chart.getStyler().setyAxisTickLabelsFormattingFunction(t -> {
             double r = Math.rint(t);
-            return Math.abs(t - r) < 1e-9 ? (r == 0 ? "1" : power((int) r)) : number(Math.pow(10, t));
+            if (Math.abs(t - r) < 1e-9) return power((int) r);
+            double frac = t - Math.floor(t);
+            if (Math.abs(frac - 0.5) < 1e-6) return ""; // XChart's half-decade steps: a mark, no √10 label
+            return new java.math.BigDecimal(Math.pow(10, t)).round(new java.math.MathContext(3)).stripTrailingZeros().toPlainString();
         });
         return chart;
     }
@@ -109,28 +112,34 @@ public final class Style {
         return sb.toString();
     }
 
-    /**
-     * A tick label: a plain number ({@code 0.02}, {@code 1500}, at most 6 significant digits) between 10⁻³ and
-     * 10⁵; beyond, {@code 10ⁿ} for a power of ten and {@code m×10ⁿ} otherwise ({@code 5×10¹³}).
-     */
-    public static String tick(double v) {
-        if (v == 0 || !Double.isFinite(v)) return v == 0 ? "0" : String.valueOf(v);
-        double a = Math.abs(v);
-        if (a >= 1e-3 && a < 1e5) {
-            String s = new java.math.BigDecimal(v).round(new java.math.MathContext(6)).stripTrailingZeros().toPlainString();
-            return s.equals("-0") ? "0" : s;
-        }
-        int e = (int) Math.floor(Math.log10(a) + 1e-9);
+    /** {@code v} as {@code 10ⁿ} or {@code m×10ⁿ} whatever its size (the ticks of a log axis spanning decades). */
+    public static String power(double v) {
+        if (v == 0 || !Double.isFinite(v)) return tick(v);
+        int e = (int) Math.floor(Math.log10(Math.abs(v)) + 1e-9);
         double m = v / Math.pow(10, e);
         if (Math.abs(Math.abs(m) - 1) < 1e-6) return (v < 0 ? "−" : "") + power(e);
         String ms = new java.math.BigDecimal(m).round(new java.math.MathContext(3)).stripTrailingZeros().toPlainString();
         return ms.replace('-', '−') + "×" + power(e);
     }
 
+    /**
+     * A tick label: a plain number ({@code 0.02}, {@code 1500}, at most 6 significant digits) between 10⁻⁴ and
+     * 10⁵ (from 10⁻⁴); beyond, {@code 10ⁿ} for a power of ten and {@code m×10ⁿ} otherwise ({@code 5×10¹³}).
+     */
+    public static String tick(double v) {
+        if (v == 0 || !Double.isFinite(v)) return v == 0 ? "0" : String.valueOf(v);
+        double a = Math.abs(v);
+        if (a >= 1e-4 && a < 1e5) {
+            String s = new java.math.BigDecimal(v).round(new java.math.MathContext(6)).stripTrailingZeros().toPlainString();
+            return s.equals("-0") ? "0" : s;
+        }
+        return power(v);
+    }
+
     /** {@link #tick} for a number in running text (titles, legends): 4 significant digits. */
     public static String number(double v) {
         if (!Double.isFinite(v)) return String.valueOf(v);
-        if (v != 0 && Double.isFinite(v) && (Math.abs(v) < 1e-3 || Math.abs(v) >= 1e5)) return tick(Double.parseDouble(String.format(Locale.ROOT, "%.3e", v)));
+        if (v != 0 && Double.isFinite(v) && (Math.abs(v) < 1e-4 || Math.abs(v) >= 1e5)) return tick(Double.parseDouble(String.format(Locale.ROOT, "%.3e", v)));
         return new java.math.BigDecimal(v).round(new java.math.MathContext(4)).stripTrailingZeros().toPlainString();
     }
 }
