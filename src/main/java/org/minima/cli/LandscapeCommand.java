@@ -8,6 +8,7 @@ import org.minima.analysis.Grid;
 import org.minima.analysis.LandscapeAnalysis;
 import org.minima.analysis.ModelAndData;
 import org.minima.io.AtomicFiles;
+import org.minima.io.DirectionFiles;
 import org.minima.io.InputException;
 import org.minima.nn.Threads;
 import org.minima.plot.LandscapePlot;
@@ -79,7 +80,13 @@ public final class LandscapeCommand implements Callable<Integer> {
 
         String title = (directions == null ? "filter-normalized random direction" + (dims == 2 ? "s" : "") + ", seed " + seed.value
                 : "directions from " + directions.getFileName()) + " — " + name(model.dir);
-        List<Path> figures = LandscapePlot.of(g, dims, result.table(), title, logLoss).write(out.resolve("landscape.png"));
+        title += ", " + data.spec + ", " + m.data().size() + " examples";
+        List<String> axes = new java.util.ArrayList<>(List.of("direction 1", "direction 2"));
+        if (directions != null) {
+            List<Path> files = DirectionFiles.files(directions, dims, "--directions " + directions);
+            for (int k = 0; k < dims; k++) axes.set(k, DirectionFiles.label(files.get(k), k + 1));
+        }
+        List<Path> figures = LandscapePlot.of(g, dims, result.table(), title, logLoss, axes).write(out.resolve("landscape.png"));
 
         PrintWriter w = spec.commandLine().getOut();
         w.println(result.csv());

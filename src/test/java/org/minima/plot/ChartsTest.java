@@ -41,7 +41,8 @@ class ChartsTest {
             }
         }
         assertEquals("5×10¹³", Style.tick(5e13));
-        assertEquals("10⁻⁴", Style.tick(1e-4));
+        assertEquals("10⁻⁵", Style.tick(1e-5));
+        assertEquals("0.0001", Style.tick(1e-4));
         assertEquals("0.02", Style.tick(0.02));
         assertEquals("10000", Style.tick(1e4));
         assertEquals("10⁵", Style.tick(1e5));
@@ -101,9 +102,9 @@ class ChartsTest {
         double[] levels = c.levels();
         assertArrayEquals(new double[] {-0.8, -0.6, -0.4, -0.2, 0, 0.2, 0.4, 0.6, 0.8}, levels, 1e-12);
         BufferedImage img = decode(c.png(1));
-        // plot area: x from 80, square of side min(760-230, 640-30-70) = 530 starting at y = 30
+        // plot area: x from 80, square of side min(820-230, 560-30-70) = 460 starting at y = 30
         double x0 = 80;
-        double side = 530;
+        double side = 460;
         int py = 30 + 100;
         int level = 5; // L = 0.2
         double lx = x0 + (levels[level] + 1) / 2 * side;
