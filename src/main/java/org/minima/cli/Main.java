@@ -26,6 +26,8 @@ import picocli.CommandLine.Command;
             PoliciesCommand.class,
             BenchCommand.class,
             PlotCommand.class,
+            InstallCommand.class,
+            picocli.AutoComplete.GenerateCompletion.class,
         })
 public final class Main implements Runnable {
     public static final int EXIT_OK = 0;
@@ -64,6 +66,9 @@ public final class Main implements Runnable {
         if (ex instanceof CommandLine.UnmatchedArgumentException u && cl.getParent() == null
                 && !u.getUnmatched().isEmpty() && !u.getUnmatched().get(0).startsWith("-")) {
             msg = "unknown command '" + u.getUnmatched().get(0) + "', expected one of " + String.join(", ", cl.getSubcommands().keySet());
+        }
+        if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
+            msg += "; did you mean " + String.join(" or ", u.getSuggestions().subList(0, Math.min(2, u.getSuggestions().size()))) + "?";
         }
         err.println("minima: error: " + msg + " (see '" + cl.getCommandSpec().qualifiedName() + " --help')");
         err.flush();

@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code plot}: draws Figure 3 again from an interpolation.csv, without evaluating anything. */
-@Command(name = "plot", mixinStandardHelpOptions = true, sortOptions = true,
+@Command(name = "plot", mixinStandardHelpOptions = true,
         description = "Redraw Figure 3 (PNG and SVG) from an interpolation.csv that interpolate or reproduce wrote.")
 public final class PlotCommand implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
