@@ -56,6 +56,7 @@ public final class Main implements Runnable {
         cl.setExecutionExceptionHandler(Main::handleException);
         cl.setParameterExceptionHandler(Main::handleParameterException);
         for (CommandLine sub : cl.getSubcommands().values()) sub.getCommandSpec().versionProvider(new Version());
+        cl.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(true); // as install: not a research command
         return cl;
     }
 
