@@ -401,7 +401,9 @@ public final class Reproduce {
         result.writeCsv(plots.resolve(base + ".csv"));
         List<Path> written = new ArrayList<>();
         written.add(plots.resolve(base + ".csv"));
-        written.addAll(new InterpolationPlot(result.points(), options.path(), from, to, false).chart().write(plots.resolve(base + ".png")));
+        String about = experiment.name() + " on " + train.spec() + " / " + test.spec() + ", " + train.size() + " + " + test.size() + " examples";
+        written.addAll(new InterpolationPlot(result.points(), options.path(), from, to, !is.linearLoss(), about).chart()
+                .write(plots.resolve(base + ".png")));
         return written;
     }
 
