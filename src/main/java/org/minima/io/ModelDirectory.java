@@ -169,11 +169,15 @@ public final class ModelDirectory {
      * {@code state_dict}: {@code 0.weight}), which gets the prefix. A mix is refused, naming a key of each.
      */
     static <V> Map<String, V> withLayersPrefix(Map<String, V> stored, String file) {
-        String prefixed = null, bare = null;
+        String prefixed = null, bare = null, neither = null;
         for (String name : stored.keySet()) {
             if (name.startsWith("layers.")) prefixed = prefixed == null ? name : prefixed;
             else if (!name.isEmpty() && Character.isDigit(name.charAt(0))) bare = bare == null ? name : bare;
-            else throw new InputException(file + ": tensor " + name + " has neither naming (" + NAMING + ")");
+            else neither = neither == null ? name : neither;
+        }
+        // a stray tensor beside a named set is reported by the check as not used; a file with no named one is refused here
+        if (prefixed == null && bare == null && neither != null) {
+            throw new InputException(file + ": tensor " + neither + " has neither naming (" + NAMING + ")");
         }
         if (bare == null) return stored;
         if (prefixed != null) {

@@ -149,7 +149,12 @@ class ModelDirectoryTest {
         assertTrue(error(handMade(MODEL, mixed)).contains("tensors layers.0.weight and 3.bias mix two namings"));
         Map<String, Tensor> other = tensors("F32");
         other.put("net.0.weight", other.remove("layers.0.weight"));
-        assertTrue(error(handMade(MODEL, other)).contains("tensor net.0.weight has neither naming (names expected as"));
+        // a stray name beside a named set: the needed tensor is missing, with both namings in the message
+        String stray = error(handMade(MODEL, other));
+        assertTrue(stray.contains("tensor layers.0.weight is missing") && stray.contains("names expected as"), stray);
+        Map<String, Tensor> foreign = new java.util.LinkedHashMap<>();
+        tensors("F32").forEach((k, v) -> foreign.put("net." + k.substring("layers.".length()), v));
+        assertTrue(error(handMade(MODEL, foreign)).contains("has neither naming (names expected as"), "no tensor in either naming");
     }
 
     @Test
