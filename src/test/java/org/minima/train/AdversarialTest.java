@@ -66,20 +66,10 @@ class AdversarialTest {
         }
     }
 
-    private static void writeCsv(Path file, DataSet d) throws IOException {
-        StringBuilder sb = new StringBuilder();
-        float[] x = d.rawFeatures();
-        for (int i = 0; i < d.size(); i++) {
-            for (int j = 0; j < d.features(); j++) sb.append(Float.toString(x[i * d.features() + j])).append(',');
-            sb.append(d.label(i)).append('\n');
-        }
-        Files.writeString(file, sb.toString());
-    }
-
     @Test
     void allThreeRemediesTogetherResumeBitForBit() throws IOException {
         Path csv = tmp.resolve("halves.csv");
-        writeCsv(csv, AugmentTest.halves(48));
+        TrainerTest.writeCsv(csv, AugmentTest.halves(48));
         Map<String, Object> raw = AugmentTest.imageConfig(
                 Map.of("name", "proximal", "inner", Map.of("name", "adam", "lr", 0.01), "steps", 2, "lambda", 0.5), 3);
         raw.put("model", Map.of("input", List.of(1, 4, 4), "classes", 2, "preprocess", Map.of("scale", 1.0 / 255),
@@ -92,18 +82,7 @@ class AdversarialTest {
         Path whole = tmp.resolve("whole");
         TrainRun.start(TrainConfig.parse(raw, "t"), whole, info, null);
         Path broken = tmp.resolve("broken");
-        class Interrupt extends RuntimeException {}
-        Trainer.Listener stopAfter1 = new Trainer.Listener() {
-            @Override
-            public void epochDone(History.Row row) {
-                if (row.epoch() == 1) throw new Interrupt();
-            }
-        };
-        try {
-            TrainRun.start(TrainConfig.parse(raw, "t"), broken, info, stopAfter1);
-        } catch (Interrupt expected) {
-            // the run stopped after its first checkpoint
-        }
+        TrainerTest.startInterrupted(raw, broken, info, 1);
         TrainRun.resume(broken, info, null);
         Map<String, Tensor> a = ModelDirectory.read(whole).tensors(), c = ModelDirectory.read(broken).tensors();
         assertEquals(a.keySet(), c.keySet());

@@ -104,7 +104,7 @@ class TrainerTest {
         assertFalse(Arrays.equals(w[0], w[2]));
     }
 
-    private static void writeCsv(Path file, DataSet d) throws IOException {
+    static void writeCsv(Path file, DataSet d) throws IOException {
         StringBuilder sb = new StringBuilder();
         float[] x = d.rawFeatures();
         for (int i = 0; i < d.size(); i++) {
@@ -121,6 +121,18 @@ class TrainerTest {
         return m;
     }
 
+    /** Starts the run of {@code raw} in {@code dir} and interrupts it after epoch {@code after} (its checkpoint written). */
+    static void startInterrupted(Map<String, Object> raw, Path dir, TrainRun.Info info, int after) {
+        class Interrupt extends RuntimeException {}
+        Trainer.Listener stop = new Trainer.Listener() {
+            @Override
+            public void epochDone(History.Row row) {
+                if (row.epoch() == after) throw new Interrupt();
+            }
+        };
+        assertThrows(Interrupt.class, () -> TrainRun.start(TrainConfig.parse(raw, "t"), dir, info, stop));
+    }
+
     @Test
     void resumeAfterAnInterruptionEqualsTheUninterruptedRunBitForBit() throws IOException {
         Path csv = tmp.resolve("blobs.csv");
@@ -133,14 +145,7 @@ class TrainerTest {
         TrainRun.start(TrainConfig.parse(raw, "t"), whole, info, null);
 
         Path broken = tmp.resolve("broken");
-        class Interrupt extends RuntimeException {}
-        Trainer.Listener stopAfter2 = new Trainer.Listener() {
-            @Override
-            public void epochDone(History.Row row) {
-                if (row.epoch() == 2) throw new Interrupt();
-            }
-        };
-        assertThrows(Interrupt.class, () -> TrainRun.start(TrainConfig.parse(raw, "t"), broken, info, stopAfter2));
+        startInterrupted(raw, broken, info, 2);
         assertFalse(Files.exists(broken.resolve(ModelDirectory.WEIGHTS)));
         TrainRun.Result r = TrainRun.resume(broken, info, null);
         assertEquals(4, r.epochs());
