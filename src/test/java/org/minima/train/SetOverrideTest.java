@@ -22,7 +22,7 @@ class SetOverrideTest {
     @Test
     void aBadSetKeyOrValueIsBlamedOnTheSetAndABadFileOnTheFile() throws Exception {
         Path good = Path.of("experiments/f1-sb.yaml");
-        assertEquals("--set optimizer.lrr: optimizer: unknown key 'lrr'; allowed keys: name, lr, momentum, nesterov, betas, eps, weightDecay, decoupled",
+        assertEquals("--set optimizer.lrr: optimizer: unknown key 'lrr'; allowed keys: name, lr, momentum, nesterov, betas, eps, weightDecay, decoupled, inner, steps, lambda",
                 error(good, "optimizer.lr=0.01", "optimizer.lrr=0.1"));
         assertTrue(error(good, "epochs=many").startsWith("--set epochs: "), error(good, "epochs=many"));
         Path bad = dir.resolve("bad.yaml");
