@@ -35,8 +35,11 @@ public final class PoliciesCommand implements Callable<Integer> {
         for (LrPolicies.Entry e : LrPolicies.CATALOGUE) {
             out.println();
             out.println("  " + e.name() + ":  " + e.formula());
+            if (!e.torch().isEmpty()) out.println("      PyTorch: torch.optim.lr_scheduler." + e.torch() + "; its parameter names are accepted too");
             for (LrPolicies.Param p : e.params()) {
-                out.printf("      %-11s %s (default: %s)%n", p.key(), p.meaning(), p.fallback());
+                String torch = e.torchName(p.key());
+                String key = torch == null || torch.equals(p.key()) ? p.key() : p.key() + " (" + torch + ")";
+                out.printf("      %-22s %s (default: %s)%n", key, p.meaning(), p.fallback());
             }
         }
         out.println();
