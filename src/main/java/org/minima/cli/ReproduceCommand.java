@@ -7,6 +7,8 @@ import org.minima.analysis.AnalysisProgress;
 import org.minima.experiment.Experiment;
 import org.minima.io.AtomicFiles;
 import org.minima.experiment.Reproduce;
+import org.minima.experiment.Study;
+import org.minima.experiment.StudyReport;
 import org.minima.nn.Threads;
 import org.minima.train.TrainRun;
 import picocli.CommandLine.Command;
@@ -36,10 +38,15 @@ public final class ReproduceCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default: runs/<experiment file name>, with -quick for --quick).")
     Path out;
 
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "Overrides a key of the experiment file, e.g. --set base.epochs=6 --set base.data.trainExamples=10000.")
+    java.util.List<String> sets = new java.util.ArrayList<>();
+
     @Override
     public Integer call() {
         Threads.configure(common.threads);
-        Experiment e = Experiment.load(file, quick);
+        if (Study.isStudy(file)) return study();
+        Experiment e = Experiment.load(file, quick, sets);
         Path dir = out != null ? out : defaultOut(file, quick);
         AtomicFiles.requireWritableFolder(dir, "--out");
         TrainProgress progress = new TrainProgress(common.quiet);
@@ -49,6 +56,27 @@ public final class ReproduceCommand implements Callable<Integer> {
                     line -> {
                         if (!common.quiet) System.err.println("reproduce: " + line);
                     }, analysisProgress(common.quiet)).run();
+        } finally {
+            progress.close();
+        }
+        PrintWriter w = spec.commandLine().getOut();
+        w.println(o.report());
+        w.println(o.results());
+        w.flush();
+        return Main.EXIT_OK;
+    }
+
+    /** A study file (arms × optimizers × seeds): trained and summarized by {@link Study}. */
+    private int study() {
+        Study st = Study.load(file, sets, quick);
+        Path dir = out != null ? out : defaultOut(file, quick);
+        AtomicFiles.requireWritableFolder(dir, "--out");
+        TrainProgress progress = new TrainProgress(common.quiet);
+        StudyReport.Outcome o;
+        try {
+            o = st.run(dir, new TrainRun.Info(Version.version(), Version.commit(), Threads.current()), progress, line -> {
+                if (!common.quiet) System.err.println("reproduce: " + line);
+            });
         } finally {
             progress.close();
         }
