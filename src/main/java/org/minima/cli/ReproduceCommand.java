@@ -45,44 +45,33 @@ public final class ReproduceCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Threads.configure(common.threads);
-        if (Study.isStudy(file)) return study();
-        Experiment e = Experiment.load(file, quick, sets);
+        // a study file (arms × optimizers × seeds) is trained and summarized by Study, an experiment by Reproduce
+        Study study = Study.isStudy(file) ? Study.load(file, sets, quick) : null;
+        Experiment e = study == null ? Experiment.load(file, quick, sets) : null;
         Path dir = out != null ? out : defaultOut(file, quick);
         AtomicFiles.requireWritableFolder(dir, "--out");
+        TrainRun.Info info = new TrainRun.Info(Version.version(), Version.commit(), Threads.current());
+        java.util.function.Consumer<String> log = line -> {
+            if (!common.quiet) System.err.println("reproduce: " + line);
+        };
         TrainProgress progress = new TrainProgress(common.quiet);
-        Reproduce.Outcome o;
+        Path report, results;
         try {
-            o = new Reproduce(e, dir, new TrainRun.Info(Version.version(), Version.commit(), Threads.current()), progress,
-                    line -> {
-                        if (!common.quiet) System.err.println("reproduce: " + line);
-                    }, analysisProgress(common.quiet)).run();
+            if (study != null) {
+                StudyReport.Outcome o = study.run(dir, info, progress, log);
+                report = o.report();
+                results = o.results();
+            } else {
+                Reproduce.Outcome o = new Reproduce(e, dir, info, progress, log, analysisProgress(common.quiet)).run();
+                report = o.report();
+                results = o.results();
+            }
         } finally {
             progress.close();
         }
         PrintWriter w = spec.commandLine().getOut();
-        w.println(o.report());
-        w.println(o.results());
-        w.flush();
-        return Main.EXIT_OK;
-    }
-
-    /** A study file (arms × optimizers × seeds): trained and summarized by {@link Study}. */
-    private int study() {
-        Study st = Study.load(file, sets, quick);
-        Path dir = out != null ? out : defaultOut(file, quick);
-        AtomicFiles.requireWritableFolder(dir, "--out");
-        TrainProgress progress = new TrainProgress(common.quiet);
-        StudyReport.Outcome o;
-        try {
-            o = st.run(dir, new TrainRun.Info(Version.version(), Version.commit(), Threads.current()), progress, line -> {
-                if (!common.quiet) System.err.println("reproduce: " + line);
-            });
-        } finally {
-            progress.close();
-        }
-        PrintWriter w = spec.commandLine().getOut();
-        w.println(o.report());
-        w.println(o.results());
+        w.println(report);
+        w.println(results);
         w.flush();
         return Main.EXIT_OK;
     }

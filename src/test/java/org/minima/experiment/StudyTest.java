@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.minima.io.InputException;
@@ -87,19 +86,9 @@ class StudyTest {
         assertTrue(s.arms().stream().anyMatch(Study.Arm::rangeTest));
     }
 
-    /** 90 examples of three separable blobs in 4 features, labels 0..2. */
+    /** 90 examples of three blobs in 4 features (the last two noise), labels 0..2. */
     private static Path csv(Path dir) throws Exception {
-        double[][] centers = {{0, 4}, {4, -2}, {-4, -2}};
-        SplittableRandom r = new SplittableRandom(7);
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < 90; i++) {
-            int c = i % 3;
-            sb.append(centers[c][0] + 1.5 * r.nextGaussian()).append(',').append(centers[c][1] + 1.5 * r.nextGaussian()).append(',')
-                    .append(r.nextGaussian()).append(',').append(r.nextGaussian()).append(',').append(c).append('\n');
-        }
-        Path f = dir.resolve("blobs.csv");
-        Files.writeString(f, sb);
-        return f;
+        return org.minima.data.Blobs.write(dir, 1.5);
     }
 
     private static final String MODEL = "{input: [4], classes: 3, layers: [{type: linear, in: 4, out: 6}, {type: batchnorm, features: 6}, "
