@@ -156,6 +156,7 @@ public final class StudyReport {
 
     private static String pct(JsonNode stat) {
         if (stat.path("n").asInt() == 0) return "diverged";
+        if (stat.path("n").asInt() == 1) return String.format(Locale.ROOT, "%.2f", 100 * stat.path("mean").asDouble()); // one run: no std
         return String.format(Locale.ROOT, "%.2f ± %.2f", 100 * stat.path("mean").asDouble(), 100 * stat.path("std").asDouble());
     }
 
