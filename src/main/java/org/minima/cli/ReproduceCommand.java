@@ -16,6 +16,8 @@ import org.minima.io.AtomicFiles;
 import org.minima.io.InputException;
 import org.minima.io.Json;
 import org.minima.experiment.Reproduce;
+import org.minima.experiment.Study;
+import org.minima.experiment.StudyReport;
 import org.minima.nn.Threads;
 import org.minima.train.TrainRun;
 import picocli.CommandLine;
@@ -59,6 +61,10 @@ public final class ReproduceCommand implements Callable<Integer> {
     @Option(names = "--tasks", paramLabel = "N", description = "The number of tasks the trainings are dealt to (default: $SLURM_ARRAY_TASK_COUNT).")
     Integer tasks;
 
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "Overrides a key of the experiment file, e.g. --set base.epochs=6 --set base.data.trainExamples=10000.")
+    java.util.List<String> sets = new java.util.ArrayList<>();
+
     @Override
     public Integer call() {
         Integer[] t = taskAndTasks(task, tasks, System.getenv());
@@ -66,10 +72,13 @@ public final class ReproduceCommand implements Callable<Integer> {
         if (t[0] != null && t[1] == null) throw new CommandLine.ParameterException(spec.commandLine(), "--task needs --tasks N");
         if (t[1] != null && t[0] == null && !plan) throw new CommandLine.ParameterException(spec.commandLine(), "--tasks needs --task I");
         Threads.configure(common.threads);
-        Experiment e = Experiment.load(file, quick);
+        // a study file (arms × optimizers × seeds) is trained and summarized by Study, an experiment by Reproduce
+        Study study = Study.isStudy(file) ? Study.load(file, sets, quick) : null;
+        Experiment e = study == null ? Experiment.load(file, quick, sets) : null;
         Path dir = out != null ? out : defaultOut(file, quick);
         PrintWriter w = spec.commandLine().getOut();
         TrainRun.Info info = new TrainRun.Info(Version.version(), Version.commit(), Threads.current());
+        if (plan && study != null) throw new InputException(file + ": --plan lists an experiment's units; a study file has none");
         if (plan) {
             Reproduce r = new Reproduce(e, dir, info, org.minima.train.Trainer.Listener.NONE, line -> { }, AnalysisProgress.NONE);
             Map<String, Integer> assignment = t[1] == null ? null : r.plan().assignment(t[1]);
@@ -78,15 +87,21 @@ public final class ReproduceCommand implements Callable<Integer> {
             return Main.EXIT_OK;
         }
         AtomicFiles.requireWritableFolder(dir, "--out");
+        java.util.function.Consumer<String> log = line -> {
+            if (!common.quiet) System.err.println("reproduce: " + line);
+        };
         TrainProgress progress = new TrainProgress(common.quiet);
         try {
-            Reproduce r = new Reproduce(e, dir, info, progress, line -> {
-                if (!common.quiet) System.err.println("reproduce: " + line);
-            }, analysisProgress(common.quiet));
-            if (t[0] != null) {
+            if (study != null) {
+                if (t[0] != null) throw new InputException(file + ": a study file runs in one process; --task and --tasks are for experiments");
+                StudyReport.Outcome o = study.run(dir, info, progress, log);
+                w.println(o.report());
+                w.println(o.results());
+            } else if (t[0] != null) {
+                Reproduce r = new Reproduce(e, dir, info, progress, log, analysisProgress(common.quiet));
                 for (Plan.Unit u : r.runTask(t[0], t[1])) w.println(u.id());
             } else {
-                Reproduce.Outcome o = r.run();
+                Reproduce.Outcome o = new Reproduce(e, dir, info, progress, log, analysisProgress(common.quiet)).run();
                 w.println(o.report());
                 w.println(o.results());
             }

@@ -91,8 +91,15 @@ public record Experiment(String name, String description, Paper paper, List<Run>
 
     /** Reads and checks an experiment file; with {@code quick}, shrinks it as {@link #QUICK_NOTE} says. */
     public static Experiment load(Path file, boolean quick) {
+        return load(file, quick, List.of());
+    }
+
+    /** As {@link #load(Path, boolean)}, with {@code --set KEY=VALUE} overrides of the file's keys applied first. */
+    public static Experiment load(Path file, boolean quick, List<String> sets) {
         Map<String, Integer> sizes = new java.util.HashMap<>();
-        return parse(readMap(file), file.getFileName().toString(), quick,
+        Map<String, Object> map = readMap(file);
+        for (String s : sets) TrainConfig.applySet(map, s);
+        return parse(map, file.getFileName().toString(), quick,
                 spec -> sizes.computeIfAbsent(spec, s -> org.minima.data.DataSets.load(s).size()));
     }
 
@@ -173,7 +180,7 @@ public record Experiment(String name, String description, Paper paper, List<Run>
 
     /** The --quick shrink of one run's config (in place). */
     @SuppressWarnings("unchecked")
-    private static void shrink(Map<String, Object> config, java.util.function.ToIntFunction<String> sizeOf) {
+    static void shrink(Map<String, Object> config, java.util.function.ToIntFunction<String> sizeOf) {
         Object epochs = config.get("epochs");
         if (epochs instanceof Number n && n.doubleValue() > QUICK_EPOCHS) config.put("epochs", QUICK_EPOCHS);
         if (config.get("data") instanceof Map<?, ?> d) {
@@ -315,7 +322,7 @@ public record Experiment(String name, String description, Paper paper, List<Run>
         return TrainConfig.deepCopy(value);
     }
 
-    private static double number(Object v, String where) {
+    static double number(Object v, String where) {
         if (v instanceof Number n) return n.doubleValue();
         try {
             return Double.parseDouble(String.valueOf(v).strip()); // YAML 1.1 reads 1e-3 (no dot) as a string

@@ -8,7 +8,8 @@ import org.minima.io.InputException;
 import org.minima.train.History;
 
 /** The columns of a run's {@code history.csv} ({@link History#HEADER}) that the report and the curves use. */
-public record HistoryCsv(double[] epochs, int[] batches, long[] steps, double[] trainLoss, double[] testAccuracy) {
+public record HistoryCsv(double[] epochs, int[] batches, long[] steps, double[] trainLoss, double[] testAccuracy, double[] lr,
+                         double[] noiseScale, double[] testLoss, double[] seconds) {
 
     public static HistoryCsv read(Path file) {
         List<String> lines;
@@ -21,7 +22,8 @@ public record HistoryCsv(double[] epochs, int[] batches, long[] steps, double[] 
             throw new InputException(file + ": expected the header " + History.HEADER);
         }
         int n = lines.size() - 1;
-        HistoryCsv h = new HistoryCsv(new double[n], new int[n], new long[n], new double[n], new double[n]);
+        HistoryCsv h = new HistoryCsv(new double[n], new int[n], new long[n], new double[n], new double[n], new double[n], new double[n],
+                new double[n], new double[n]);
         for (int i = 0; i < n; i++) {
             String[] c = lines.get(i + 1).split(",", -1); // epoch,step,lr,batch,noiseScale,trainLoss,trainAccuracy,testLoss,testAccuracy,seconds
             if (c.length != 10) throw new InputException(file + ": line " + (i + 2) + " has " + c.length + " columns, expected 10");
@@ -30,8 +32,18 @@ public record HistoryCsv(double[] epochs, int[] batches, long[] steps, double[] 
             h.batches[i] = Integer.parseInt(c[3]);
             h.trainLoss[i] = Double.parseDouble(c[5]);
             h.testAccuracy[i] = c[8].isEmpty() ? Double.NaN : Double.parseDouble(c[8]);
+            h.lr[i] = Double.parseDouble(c[2]);
+            h.noiseScale[i] = Double.parseDouble(c[4]);
+            h.testLoss[i] = c[7].isEmpty() ? Double.NaN : Double.parseDouble(c[7]);
+            h.seconds[i] = Double.parseDouble(c[9]);
         }
         return h;
+    }
+
+    /** No epochs (a run that diverged in its first epoch). */
+    public static HistoryCsv empty() {
+        return new HistoryCsv(new double[0], new int[0], new long[0], new double[0], new double[0], new double[0], new double[0],
+                new double[0], new double[0]);
     }
 
     /** The batch size of the first epoch (a schedule may grow it later). */

@@ -18,8 +18,30 @@ public final class LrPolicies {
     /** One parameter: its key, what it is, and its default ("required" when there is none). */
     public record Param(String key, String meaning, String fallback) {}
 
-    /** One policy: its config name, formula, parameters, and an example (for `policies --plot`). */
-    public record Entry(String name, String formula, List<Param> params, Map<String, Object> example) {}
+    /**
+     * One policy: its config name, formula, parameters, an example (for `policies --plot`), its
+     * {@code torch.optim.lr_scheduler} counterpart ("" if none) and the PyTorch parameter names it accepts as
+     * aliases (PyTorch name → our key; the same value, so a PyTorch user's numbers mean the same here).
+     */
+    public record Entry(String name, String formula, List<Param> params, Map<String, Object> example, String torch,
+                        Map<String, String> aliases) {
+        public Entry(String name, String formula, List<Param> params, Map<String, Object> example) {
+            this(name, formula, params, example, "", Map.of());
+        }
+
+        /** This entry with PyTorch's counterpart and aliases, given as pairs (torch name, our key, ...). */
+        Entry torch(String counterpart, String... pairs) {
+            Map<String, String> a = new java.util.LinkedHashMap<>();
+            for (int i = 0; i < pairs.length; i += 2) a.put(pairs[i], pairs[i + 1]);
+            return new Entry(name, formula, params, example, counterpart, a);
+        }
+
+        /** The PyTorch name of our key {@code key}, or null. */
+        public String torchName(String key) {
+            for (Map.Entry<String, String> e : aliases.entrySet()) if (e.getValue().equals(key)) return e.getKey();
+            return null;
+        }
+    }
 
     private static final Param LR = new Param("lr", "base rate k0 (k1 where the formula starts high)", "optimizer.lr");
     private static final Param WARMUP = new Param("warmup", "epochs of linear warm-up before the policy starts", "0");
@@ -30,40 +52,58 @@ public final class LrPolicies {
     private static final Param END = new Param("end", "final rate k0", "0");
     private static final Param LENGTH = new Param("length", "l: epochs over which it anneals", "the run's epochs (after warm-up)");
 
+    /** PyTorch's CyclicLR names for the cyclic policies' keys. */
+    private static final String[] CYCLIC = {"base_lr", "lr", "max_lr", "max", "step_size_up", "halfCycle"};
+
     public static final List<Entry> CATALOGUE = List.of(
             new Entry("fixed", "k0", List.of(LR), Map.of()),
             new Entry("step", "k0 · γ^⌊t/l⌋", List.of(LR, new Param("gamma", "decay factor γ", "0.1"),
-                    new Param("every", "l: epochs between steps", "required")), Map.of("gamma", 0.5, "every", 5)),
+                    new Param("every", "l: epochs between steps", "required")), Map.of("gamma", 0.5, "every", 5))
+                    .torch("StepLR", "step_size", "every", "gamma", "gamma"),
             new Entry("multistep", "k0 · γ^i, i = milestones ≤ t", List.of(LR, new Param("gamma", "decay factor γ", "0.1"),
                     new Param("milestones", "epochs at which the rate is multiplied by γ", "required")),
-                    Map.of("gamma", 0.2, "milestones", List.of(6, 12, 16))),
-            new Entry("exponential", "k0 · γ^t", List.of(LR, GAMMA), Map.of("gamma", 0.85)),
+                    Map.of("gamma", 0.2, "milestones", List.of(6, 12, 16))).torch("MultiStepLR", "milestones", "milestones", "gamma", "gamma"),
+            new Entry("exponential", "k0 · γ^t", List.of(LR, GAMMA), Map.of("gamma", 0.85)).torch("ExponentialLR", "gamma", "gamma"),
             new Entry("inverse", "k0 · (1 + γt)^(−p)", List.of(LR, GAMMA, new Param("power", "p", "required")),
                     Map.of("gamma", 0.5, "power", 1.0)),
             new Entry("polynomial", "(k1 − k0)(1 − t/l)^p + k0; k1 = lr, k0 = end", List.of(LR, END,
-                    new Param("power", "p", "1"), LENGTH), Map.of("power", 2.0)),
+                    new Param("power", "p", "1"), LENGTH), Map.of("power", 2.0)).torch("PolynomialLR (end 0)", "total_iters", "length", "power", "power"),
             new Entry("sigmoid", "k0 / (1 + e^(−γ(t − l)))", List.of(LR, GAMMA, new Param("center", "l: epoch of the midpoint", "required")),
                     Map.of("gamma", -0.8, "center", 10)),
             new Entry("triangular", "(k1 − k0)·(2/π)|asin(sin(πt/2l))| + k0", List.of(LR, MAX, HALF),
-                    Map.of("lr", 2e-4, "max", 1e-3, "halfCycle", 2.5)),
+                    Map.of("lr", 2e-4, "max", 1e-3, "halfCycle", 2.5)).torch("CyclicLR mode=triangular", CYCLIC),
             new Entry("triangular2", "TRI term ÷ 2^⌊t/2l⌋", List.of(LR, MAX, HALF),
-                    Map.of("lr", 2e-4, "max", 1e-3, "halfCycle", 2.5)),
+                    Map.of("lr", 2e-4, "max", 1e-3, "halfCycle", 2.5)).torch("CyclicLR mode=triangular2", CYCLIC),
             new Entry("triangular-exponential", "TRI term × γ^t", List.of(LR, MAX, HALF, GAMMA),
-                    Map.of("lr", 2e-4, "max", 1e-3, "halfCycle", 2.5, "gamma", 0.9)),
+                    Map.of("lr", 2e-4, "max", 1e-3, "halfCycle", 2.5, "gamma", 0.9))
+                    .torch("CyclicLR mode=exp_range", "base_lr", "lr", "max_lr", "max", "step_size_up", "halfCycle", "gamma", "gamma"),
             new Entry("sine", "(k1 − k0)·|sin(πt/2l)| + k0", List.of(LR, MAX, HALF),
                     Map.of("lr", 2e-4, "max", 1e-3, "halfCycle", 2.5)),
             new Entry("sine2", "SIN term ÷ 2^⌊t/2l⌋", List.of(LR, MAX, HALF),
                     Map.of("lr", 2e-4, "max", 1e-3, "halfCycle", 2.5)),
             new Entry("sine-exponential", "SIN term × γ^t", List.of(LR, MAX, HALF, GAMMA),
                     Map.of("lr", 2e-4, "max", 1e-3, "halfCycle", 2.5, "gamma", 0.9)),
-            new Entry("cosine", "(k1 − k0)·½(1 + cos(πt/l)) + k0; k1 = lr, k0 = end", List.of(LR, END, LENGTH), Map.of()),
+            new Entry("cosine", "(k1 − k0)·½(1 + cos(πt/l)) + k0; k1 = lr, k0 = end", List.of(LR, END, LENGTH), Map.of())
+                    .torch("CosineAnnealingLR", "T_max", "length", "eta_min", "end"),
             new Entry("cosine-restarts", "k0 + ½(k1 − k0)(1 + cos(π·T_cur/T_i)), T_i = T0·mult^i; k1 = lr, k0 = end",
                     List.of(LR, END, new Param("period", "T0: epochs of the first cycle", "required"),
-                            new Param("mult", "growth of each period", "1")), Map.of("period", 3, "mult", 2)),
+                            new Param("mult", "growth of each period", "1")), Map.of("period", 3, "mult", 2))
+                    .torch("CosineAnnealingWarmRestarts", "T_0", "period", "T_mult", "mult", "eta_min", "end"),
             new Entry("one-cycle", "cosine up from lr/div to lr over pctStart·l, then down to lr/(div·finalDiv) at l",
                     List.of(LR, LENGTH, new Param("pctStart", "fraction of l spent rising", "0.3"),
                             new Param("div", "initial rate = lr/div", "25"),
-                            new Param("finalDiv", "final rate = lr/(div·finalDiv)", "1e4")), Map.of()),
+                            new Param("finalDiv", "final rate = lr/(div·finalDiv)", "1e4")), Map.of())
+                    .torch("OneCycleLR (anneal_strategy=cos)", "max_lr", "lr", "total_steps", "length", "pct_start", "pctStart",
+                            "div_factor", "div", "final_div_factor", "finalDiv"),
+            new Entry("reduce-on-plateau", "k0 · γ^c, c = cuts so far: a cut after patience+1 epochs in a row without loss < best·(1 − threshold)",
+                    List.of(LR, new Param("gamma", "decay factor γ", "0.1"),
+                            new Param("patience", "epochs without improvement that are tolerated", "10"),
+                            new Param("threshold", "relative improvement that counts", "1e-4"),
+                            new Param("cooldown", "epochs after a cut that count as not bad", "0"),
+                            new Param("min", "the lowest rate", "0"),
+                            new Param("monitor", "the loss watched: train or test", "train")),
+                    Map.of()).torch("ReduceLROnPlateau (mode=min, threshold_mode=rel)", "factor", "gamma", "patience", "patience",
+                            "threshold", "threshold", "cooldown", "cooldown", "min_lr", "min"),
             new Entry("piecewise", "pieces[i] over [until_{i−1}, until_i), each on its own time t − start",
                     List.of(new Param("pieces", "list of policies, each with 'until' (epoch) but the last", "required")),
                     Map.of("pieces", List.of(Map.of("name", "fixed", "until", 5, "lr", 1e-3),
@@ -97,6 +137,7 @@ public final class LrPolicies {
         String name = String.valueOf(nameValue);
         Entry entry = CATALOGUE.stream().filter(e -> e.name().equals(name)).findFirst()
                 .orElseThrow(() -> new InputException(where + ".name: unknown policy '" + name + "'; one of " + String.join(", ", names())));
+        value = renameAliases(entry, raw, where);
         Set<String> allowed = new LinkedHashSet<>();
         allowed.add("name");
         for (Param p : entry.params()) allowed.add(p.key());
@@ -109,6 +150,20 @@ public final class LrPolicies {
         double inner = Math.max(span - warm, 0);
         LrPolicy p = build(name, c, lr, inner);
         return warm > 0 ? new LrPolicy.Warmup(warm, c.nonNegative("warmupFrom", 0), p) : p;
+    }
+
+    /** The mapping with PyTorch's names replaced by ours; both names of one parameter is an error. */
+    private static Map<String, Object> renameAliases(Entry entry, Map<?, ?> raw, String where) {
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        for (Map.Entry<?, ?> e : raw.entrySet()) out.put(String.valueOf(e.getKey()), e.getValue());
+        for (Map.Entry<String, String> a : entry.aliases().entrySet()) {
+            if (a.getKey().equals(a.getValue()) || !out.containsKey(a.getKey())) continue;
+            if (out.containsKey(a.getValue())) {
+                throw new InputException(where + ": '" + a.getKey() + "' is PyTorch's name for '" + a.getValue() + "'; give one of them");
+            }
+            out.put(a.getValue(), out.remove(a.getKey()));
+        }
+        return out;
     }
 
     private static LrPolicy build(String name, ConfigMap c, double lr, double span) {
@@ -148,6 +203,17 @@ public final class LrPolicies {
                 double pct = c.number("pctStart", 0.3);
                 if (!(pct > 0 && pct < 1)) throw new InputException(c.at("pctStart") + ": expected a number in (0, 1), got " + pct);
                 yield new LrPolicy.OneCycle(lr, length, pct, c.positive("div", 25), c.positive("finalDiv", 1e4));
+            }
+            case "reduce-on-plateau" -> {
+                long patience = c.integer("patience", 10), cooldown = c.integer("cooldown", 0);
+                if (patience < 0) throw new InputException(c.at("patience") + ": expected an integer >= 0, got " + patience);
+                if (cooldown < 0) throw new InputException(c.at("cooldown") + ": expected an integer >= 0, got " + cooldown);
+                double gamma = c.positive("gamma", 0.1);
+                if (!(gamma < 1)) throw new InputException(c.at("gamma") + ": expected a factor in (0, 1), got " + gamma);
+                String monitor = c.string("monitor", "train");
+                if (!monitor.equals("train") && !monitor.equals("test")) throw new InputException(c.at("monitor") + ": expected train or test, got " + monitor);
+                yield new LrPolicy.ReduceOnPlateau(lr, gamma, (int) patience, c.nonNegative("threshold", 1e-4), (int) cooldown,
+                        c.nonNegative("min", 0), monitor.equals("test"));
             }
             case "piecewise" -> piecewise(c, lr, span);
             default -> throw new IllegalStateException(name);

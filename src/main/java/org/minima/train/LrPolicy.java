@@ -15,6 +15,15 @@ public sealed interface LrPolicy {
     /** The learning rate at time t ≥ 0 (epochs). */
     double rate(double t);
 
+    /**
+     * Called by the trainer after each epoch with that epoch's inference-mode training and test loss (NaN
+     * without a test set). Only state-based policies ({@link ReduceOnPlateau}) use it; the others ignore it.
+     */
+    default void epochEnded(double trainLoss, double testLoss) {}
+
+    /** Forgets what {@link #epochEnded} was told: the trainer calls it before it replays a run's history. */
+    default void restart() {}
+
     /** FIX: k0. */
     record Fixed(double k0) implements LrPolicy {
         public double rate(double t) { return k0; }
@@ -130,6 +139,73 @@ public sealed interface LrPolicy {
      */
     record Warmup(double w, double from, LrPolicy inner) implements LrPolicy {
         public double rate(double t) { return t < w ? from + (inner.rate(0) - from) * t / w : inner.rate(t - w); }
+
+        @Override public void epochEnded(double trainLoss, double testLoss) { inner.epochEnded(trainLoss, testLoss); }
+
+        @Override public void restart() { inner.restart(); }
+    }
+
+    /**
+     * Reduce on plateau (state-based, LRBench++; PyTorch's ReduceLROnPlateau in mode "min", threshold mode
+     * "rel"): the rate starts at k0 and is multiplied by γ (not below {@code min}) after an epoch that is the
+     * (patience+1)-th in a row whose monitored loss did not fall below best·(1 − threshold); after a cut,
+     * {@code cooldown} epochs count as not bad. A cut takes effect from the next epoch. {@code monitorTest}
+     * watches the test loss instead of the training loss. The state is the run's: {@link #restart()} and a
+     * replay of the history restore it on resume.
+     */
+    final class ReduceOnPlateau implements LrPolicy {
+        private final double k0, gamma, min, threshold;
+        private final int patience, cooldown;
+        private final boolean monitorTest;
+        private double current, best;
+        private int bad, cooling;
+
+        public ReduceOnPlateau(double k0, double gamma, int patience, double threshold, int cooldown, double min, boolean monitorTest) {
+            this.k0 = k0;
+            this.gamma = gamma;
+            this.patience = patience;
+            this.threshold = threshold;
+            this.cooldown = cooldown;
+            this.min = min;
+            this.monitorTest = monitorTest;
+            restart();
+        }
+
+        public double rate(double t) { return current; }
+
+        @Override
+        public void restart() {
+            current = k0;
+            best = Double.POSITIVE_INFINITY;
+            bad = 0;
+            cooling = 0;
+        }
+
+        @Override
+        public void epochEnded(double trainLoss, double testLoss) {
+            double loss = monitorTest ? testLoss : trainLoss;
+            if (loss < best * (1 - threshold)) {
+                best = loss;
+                bad = 0;
+            } else {
+                bad++;
+            }
+            if (cooling > 0) {
+                cooling--;
+                bad = 0;
+            }
+            if (bad > patience) {
+                current = Math.max(current * gamma, min);
+                cooling = cooldown;
+                bad = 0;
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "ReduceOnPlateau[k0=" + k0 + ", gamma=" + gamma + ", patience=" + patience + ", threshold=" + threshold
+                    + ", cooldown=" + cooldown + ", min=" + min + ", monitor=" + (monitorTest ? "test" : "train") + "]";
+        }
     }
 
     /**
@@ -151,5 +227,10 @@ public sealed interface LrPolicy {
             }
             return pieces.get(pieces.size() - 1).rate(t - start);
         }
+
+        /** A state-based piece watches the losses from the start of the run, not of its piece. */
+        @Override public void epochEnded(double trainLoss, double testLoss) { pieces.forEach(p -> p.epochEnded(trainLoss, testLoss)); }
+
+        @Override public void restart() { pieces.forEach(LrPolicy::restart); }
     }
 }

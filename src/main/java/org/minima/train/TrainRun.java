@@ -110,7 +110,7 @@ public final class TrainRun {
     }
 
     /** The starting point: the weights of {@code init}, or PyTorch's initialization drawn from the seed. */
-    private static void initialize(TrainConfig cfg, Network net) {
+    static void initialize(TrainConfig cfg, Network net) {
         if (cfg.init() == null) {
             net.initialize(cfg.seed());
             return;

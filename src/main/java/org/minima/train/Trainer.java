@@ -124,6 +124,9 @@ public final class Trainer {
         long seen = 0;
         Checkpoint.State state = from;
         if (cfg.stop().patience() > 0 && bad >= cfg.stop().patience()) return new Outcome(from, "loss-stopped-improving", 0, 0);
+        // A state-based policy (reduce-on-plateau) is rebuilt from the losses of the epochs already done.
+        cfg.lrPolicy().restart();
+        for (History.Row r : rows) cfg.lrPolicy().epochEnded(r.trainLoss(), r.testLoss());
         for (; epoch < cfg.epochs(); epoch++) {
             long t0 = System.nanoTime();
             int b = batches.size(epoch);
@@ -149,6 +152,7 @@ public final class Trainer {
             History.Row row = new History.Row(epoch + 1, steps, lr0, b, BatchSchedule.noiseScale(lr0, n, b, opt.noiseMomentum()),
                     tr.loss(), tr.accuracy(), te == null ? Double.NaN : te.loss(), te == null ? Double.NaN : te.accuracy(), seconds);
             rows.add(row);
+            cfg.lrPolicy().epochEnded(row.trainLoss(), row.testLoss());
             // Keskar et al. 2017 §2.2: train "until the loss ceases to improve": patience on the training loss
             if (tr.loss() < best - cfg.stop().minDelta()) {
                 best = tr.loss();

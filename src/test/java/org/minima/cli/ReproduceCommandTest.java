@@ -10,7 +10,6 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.SplittableRandom;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.EigenDecomposition;
 import org.junit.jupiter.api.Test;
@@ -27,19 +26,9 @@ import picocli.CommandLine;
 
 class ReproduceCommandTest {
 
-    /** 90 examples of three separable blobs in 4 features (the last two noise), labels 0..2. */
+    /** 90 examples of three blobs in 4 features (the last two noise), labels 0..2. */
     private static Path csv(Path dir) throws Exception {
-        double[][] centers = {{0, 4}, {4, -2}, {-4, -2}};
-        SplittableRandom r = new SplittableRandom(7);
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < 90; i++) {
-            int c = i % 3;
-            sb.append(centers[c][0] + 0.8 * r.nextGaussian()).append(',').append(centers[c][1] + 0.8 * r.nextGaussian()).append(',')
-                    .append(r.nextGaussian()).append(',').append(r.nextGaussian()).append(',').append(c).append('\n');
-        }
-        Path f = dir.resolve("blobs.csv");
-        Files.writeString(f, sb);
-        return f;
+        return org.minima.data.Blobs.write(dir, 0.8);
     }
 
     /** A tiny experiment: SB (batch 8) and LB (half the set), 2 epochs, every analysis; {@code extra} is spliced into run lb. */

@@ -1,0 +1,303 @@
+package org.minima.experiment;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.awt.Color;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.minima.io.AtomicFiles;
+import org.minima.io.Json;
+import org.minima.plot.LineChart;
+import org.minima.train.BatchSchedule;
+import org.minima.train.LrPolicy;
+import org.minima.train.TrainConfig;
+import org.minima.train.TrainRun;
+
+/**
+ * The figures of a {@link Study}: per group (arm, or arm-optimizer) the mean ± sample std over seeds of the final
+ * and best test accuracy, updates and seconds, the epochs and seconds to the target accuracy, the accuracy at each
+ * rate scale; a ranking by mean final test accuracy; results.json, report.md, and plots of the test accuracy
+ * against epochs and updates, the learning rate and the noise scale against epochs.
+ */
+public final class StudyReport {
+    /** What was written. */
+    public record Outcome(Path results, Path report, List<Path> plots, ObjectNode json) {}
+
+    /** Mean and sample standard deviation (n − 1; 0 for one value) of the finite values, and how many there were. */
+    public record Stat(double mean, double std, int n) {
+        static Stat of(List<Double> values) {
+            double sum = 0, sq = 0;
+            int n = 0;
+            for (double v : values) if (Double.isFinite(v)) { sum += v; n++; }
+            double mean = n == 0 ? Double.NaN : sum / n;
+            for (double v : values) if (Double.isFinite(v)) sq += (v - mean) * (v - mean);
+            return new Stat(mean, n > 1 ? Math.sqrt(sq / (n - 1)) : n == 1 ? 0 : Double.NaN, n);
+        }
+
+        ObjectNode json() {
+            ObjectNode o = Json.object();
+            o.put("mean", mean);
+            o.put("std", std);
+            o.put("n", n);
+            return o;
+        }
+    }
+
+    /** One run's figures: final (NaN when diverged) and best test accuracy, updates, seconds (with its range test), target. */
+    record Figures(double finalAccuracy, double bestAccuracy, double updates, double seconds, double epochToTarget, double secondsToTarget) {
+        static Figures of(Study.Done d, Double target) {
+            HistoryCsv h = d.history();
+            int n = h.epochs().length;
+            double best = Double.NaN, secs = 0, epochTo = Double.NaN, secsTo = Double.NaN;
+            for (int i = 0; i < n; i++) {
+                secs += h.seconds()[i];
+                if (!(h.testAccuracy()[i] <= best)) best = h.testAccuracy()[i];
+                if (target != null && Double.isNaN(epochTo) && h.testAccuracy()[i] >= target) {
+                    epochTo = h.epochs()[i];
+                    secsTo = secs;
+                }
+            }
+            double rt = d.rangeTest() == null ? 0 : d.rangeTest().path("seconds").asDouble();
+            double last = d.status().equals("complete") && n > 0 ? h.testAccuracy()[n - 1] : Double.NaN;
+            long rtSteps = d.rangeTest() == null ? 0 : d.rangeTest().path("steps").asLong();
+            return new Figures(last, best, n == 0 ? 0 : h.steps()[n - 1] + rtSteps, secs + rt, epochTo, Double.isNaN(secsTo) ? secsTo : secsTo + rt);
+        }
+    }
+
+    private StudyReport() {}
+
+    static Outcome write(Study s, List<Study.Done> done, Path out, TrainRun.Info info) {
+        Map<String, List<Study.Done>> groups = new LinkedHashMap<>();
+        for (String g : s.groups()) groups.put(g, new ArrayList<>());
+        for (Study.Done d : done) groups.get(d.run().group()).add(d);
+
+        ObjectNode json = Json.object();
+        json.put("study", s.name());
+        json.put("description", s.description());
+        json.put("file", s.file());
+        json.set("sets", Json.MAPPER.valueToTree(s.sets()));
+        json.put("quick", s.quick());
+        if (s.target() != null) json.put("target", s.target());
+        json.put("threads", info.threads());
+        json.put("gitCommit", info.gitCommit());
+        ArrayNode groupArray = json.putArray("groups");
+        for (Map.Entry<String, List<Study.Done>> e : groups.entrySet()) groupArray.add(group(e.getKey(), e.getValue(), s));
+        List<JsonNode> ranked = new ArrayList<>();
+        groupArray.forEach(ranked::add);
+        ranked.sort(Comparator.comparingDouble((JsonNode g) -> {
+            double m = g.path("finalAccuracy").path("mean").asDouble(Double.NaN);
+            return Double.isNaN(m) ? Double.POSITIVE_INFINITY : -m;
+        }));
+        for (int i = 0; i < ranked.size(); i++) ((ObjectNode) ranked.get(i)).put("rank", i + 1);
+        ArrayNode runs = json.putArray("runs");
+        for (Study.Done d : done) {
+            Figures f = Figures.of(d, s.target());
+            ObjectNode r = runs.addObject();
+            r.put("name", d.run().name());
+            r.put("group", d.run().group());
+            r.put("seed", d.run().seed());
+            r.put("scale", d.run().scale());
+            r.put("status", d.status());
+            r.put("lr", d.config().optimizer().lr());
+            r.put("finalAccuracy", f.finalAccuracy());
+            r.put("bestAccuracy", f.bestAccuracy());
+            r.put("updates", f.updates());
+            r.put("seconds", f.seconds());
+            if (d.rangeTest() != null) r.put("rangeTestLr", d.rangeTest().path("suggestedLr").asDouble());
+        }
+        List<Path> plots = plots(s, groups, out.resolve("plots"));
+        Path results = out.resolve("results.json");
+        Json.write(results, json);
+        Path report = out.resolve("report.md");
+        AtomicFiles.writeString(report, markdown(s, json, ranked, plots, out));
+        return new Outcome(results, report, plots, json);
+    }
+
+    private static ObjectNode group(String name, List<Study.Done> runs, Study s) {
+        List<Figures> base = new ArrayList<>();
+        Map<Double, List<Figures>> scaled = new LinkedHashMap<>();
+        int diverged = 0;
+        for (Study.Done d : runs) {
+            Figures f = Figures.of(d, s.target());
+            if (d.run().scale() == 1) {
+                base.add(f);
+                if (!d.status().equals("complete")) diverged++;
+            } else {
+                scaled.computeIfAbsent(d.run().scale(), k -> new ArrayList<>()).add(f);
+            }
+        }
+        ObjectNode g = Json.object();
+        g.put("name", name);
+        g.put("lr", runs.get(0).config().optimizer().lr());
+        g.put("seeds", base.size());
+        g.put("diverged", diverged);
+        g.set("finalAccuracy", Stat.of(base.stream().map(Figures::finalAccuracy).toList()).json());
+        g.set("bestAccuracy", Stat.of(base.stream().map(Figures::bestAccuracy).toList()).json());
+        g.set("updates", Stat.of(base.stream().map(Figures::updates).toList()).json());
+        g.set("seconds", Stat.of(base.stream().map(Figures::seconds).toList()).json());
+        if (s.target() != null) {
+            Stat e = Stat.of(base.stream().map(Figures::epochToTarget).toList());
+            g.put("reachedTarget", e.n());
+            g.set("epochsToTarget", e.json());
+            g.set("secondsToTarget", Stat.of(base.stream().map(Figures::secondsToTarget).toList()).json());
+        }
+        ObjectNode sc = g.putObject("scales");
+        for (Map.Entry<Double, List<Figures>> e : scaled.entrySet()) {
+            sc.set(Study.scaleName(e.getKey()), Stat.of(e.getValue().stream().map(Figures::finalAccuracy).toList()).json());
+        }
+        return g;
+    }
+
+    private static String pct(JsonNode stat) {
+        if (stat.path("n").asInt() == 0) return "diverged";
+        if (stat.path("n").asInt() == 1) return String.format(Locale.ROOT, "%.2f", 100 * stat.path("mean").asDouble()); // one run: no std
+        return String.format(Locale.ROOT, "%.2f ± %.2f", 100 * stat.path("mean").asDouble(), 100 * stat.path("std").asDouble());
+    }
+
+    private static String num(JsonNode stat, String format) {
+        if (stat.path("n").asInt() == 0) return "–";
+        return String.format(Locale.ROOT, format, stat.path("mean").asDouble());
+    }
+
+    static String markdown(Study s, ObjectNode json, List<JsonNode> ranked, List<Path> plots, Path out) {
+        StringBuilder md = new StringBuilder();
+        md.append("# ").append(s.name()).append("\n\n");
+        if (!s.description().isEmpty()) md.append(s.description()).append("\n\n");
+        StringBuilder cmd = new StringBuilder("java -jar target/minima.jar reproduce " + s.file());
+        for (String set : s.sets()) cmd.append(" --set '").append(set).append("'");
+        if (s.quick()) cmd.append(" --quick");
+        md.append("Command: `").append(cmd).append(" --out DIR --threads ").append(json.path("threads").asInt()).append("`  \n");
+        md.append("Seeds: ").append(s.seeds()).append(s.scales().isEmpty() ? "" : "; rate scales " + s.scales() + " with seeds " + s.scaleSeeds())
+                .append("; git commit ").append(json.path("gitCommit").asText()).append(".\n\n");
+        boolean target = s.target() != null;
+        md.append("| rank | group | lr | final test acc. (%) | best test acc. (%) |");
+        if (target) md.append(String.format(Locale.ROOT, " epochs to %.0f%% | seconds to %.0f%% |", 100 * s.target(), 100 * s.target()));
+        md.append(" updates | seconds |");
+        for (double sc : s.scales()) md.append(" acc. at lr × ").append(Study.scaleName(sc)).append(" (%) |");
+        md.append("\n|");
+        int cols = 7 + (target ? 2 : 0) + s.scales().size();
+        md.append("---|".repeat(cols)).append("\n");
+        for (JsonNode g : ranked) {
+            md.append("| ").append(g.path("rank").asInt()).append(" | ").append(g.path("name").asText())
+                    .append(String.format(Locale.ROOT, " | %.3g | ", g.path("lr").asDouble()))
+                    .append(pct(g.path("finalAccuracy"))).append(g.path("diverged").asInt() > 0 ? " (" + g.path("diverged").asInt() + " diverged)" : "")
+                    .append(" | ").append(pct(g.path("bestAccuracy"))).append(" | ");
+            if (target) {
+                int reached = g.path("reachedTarget").asInt();
+                if (reached == 0) md.append("not reached | not reached | ");
+                else md.append(num(g.path("epochsToTarget"), "%.1f")).append(reached < g.path("seeds").asInt() ? " (" + reached + "/" + g.path("seeds").asInt() + " seeds)" : "")
+                        .append(" | ").append(num(g.path("secondsToTarget"), "%.0f")).append(" | ");
+            }
+            md.append(num(g.path("updates"), "%.0f")).append(" | ").append(num(g.path("seconds"), "%.0f")).append(" |");
+            for (double sc : s.scales()) md.append(" ").append(pct(g.path("scales").path(Study.scaleName(sc)))).append(" |");
+            md.append("\n");
+        }
+        md.append("\nMean ± sample std over the seeds; accuracies of the last epoch; updates = optimizer steps (with a range test's);"
+                + " seconds = wall time of the epochs (training and the two evaluations), mean per seed.\n\n");
+        for (Path p : plots) {
+            if (p.toString().endsWith(".png")) md.append("![").append(p.getFileName()).append("](").append(out.relativize(p)).append(")\n\n");
+        }
+        md.append("## Runs\n\n| run | status | lr | final test acc. (%) | best (%) | updates | seconds |\n|---|---|---|---|---|---|---|\n");
+        for (JsonNode r : json.path("runs")) {
+            md.append(String.format(Locale.ROOT, "| %s | %s | %.3g | %.2f | %.2f | %.0f | %.0f |%n", r.path("name").asText(), r.path("status").asText(),
+                    r.path("lr").asDouble(), 100 * r.path("finalAccuracy").asDouble(Double.NaN), 100 * r.path("bestAccuracy").asDouble(Double.NaN),
+                    r.path("updates").asDouble(), r.path("seconds").asDouble()));
+        }
+        return md.toString();
+    }
+
+    /** The mean over seeds (scale 1, complete runs) of a history column, epoch by epoch, up to the shortest run. */
+    private static double[] meanColumn(List<Study.Done> runs, java.util.function.Function<HistoryCsv, double[]> column) {
+        List<double[]> cols = new ArrayList<>();
+        for (Study.Done d : runs) if (d.run().scale() == 1 && d.status().equals("complete")) cols.add(column.apply(d.history()));
+        if (cols.isEmpty()) return new double[0];
+        int n = cols.stream().mapToInt(c -> c.length).min().orElse(0);
+        double[] m = new double[n];
+        for (double[] c : cols) for (int i = 0; i < n; i++) m[i] += c[i] / cols.size();
+        return m;
+    }
+
+    private static double[] steps(HistoryCsv h) {
+        double[] s = new double[h.steps().length];
+        for (int i = 0; i < s.length; i++) s[i] = h.steps()[i];
+        return s;
+    }
+
+    /** The learning rate of the first seed's run, 20 samples per epoch, replaying its losses into a state-based policy. */
+    static double[][] rateCurve(Study.Done d, Path dir) {
+        TrainConfig cfg = d.config();
+        HistoryCsv h = d.history();
+        int epochs = h.epochs().length;
+        int n = Json.read(dir.resolve(TrainRun.RUN_JSON)).path("trainExamples").asInt();
+        BatchSchedule schedule = cfg.batch().resolve(n, "batch");
+        LrPolicy p = cfg.lrPolicy();
+        p.restart();
+        int per = 20;
+        double[] t = new double[epochs * per + 1], lr = new double[epochs * per + 1];
+        for (int e = 0; e < epochs; e++) {
+            for (int k = 0; k < per; k++) {
+                t[e * per + k] = e + (double) k / per;
+                lr[e * per + k] = p.rate(t[e * per + k]) * schedule.lrScale(e);
+            }
+            p.epochEnded(h.trainLoss()[e], h.testLoss()[e]);
+        }
+        t[epochs * per] = epochs;
+        lr[epochs * per] = lr[Math.max(epochs * per - 1, 0)];
+        return new double[][] {t, lr};
+    }
+
+    private static List<Path> plots(Study s, Map<String, List<Study.Done>> groups, Path dir) {
+        List<Path> written = new ArrayList<>();
+        List<String> sections = new ArrayList<>();
+        if (s.optimizers().isEmpty()) sections.add(null);
+        else for (Map<String, Object> o : s.optimizers()) sections.add(String.valueOf(o.get("name")));
+        for (String opt : sections) {
+            String suffix = opt == null ? "" : "-" + opt;
+            String title = s.name() + (opt == null ? "" : " (" + opt + ")");
+            LineChart acc = new LineChart().title(title + ": test accuracy, mean over seeds").xLabel("epoch")
+                    .leftAxis("test accuracy (%)", Color.BLACK, false);
+            LineChart accSteps = new LineChart().title(title + ": test accuracy against updates").xLabel("parameter updates (optimizer steps)")
+                    .leftAxis("test accuracy (%)", Color.BLACK, false);
+            List<LineChart.Series> rates = new ArrayList<>(), noise = new ArrayList<>();
+            List<String> names = new ArrayList<>();
+            for (String g : groups.keySet()) if (opt == null || g.endsWith("-" + opt)) names.add(g);
+            double lo = Double.POSITIVE_INFINITY, hi = 0, glo = Double.POSITIVE_INFINITY, ghi = 0;
+            for (int i = 0; i < names.size(); i++) {
+                List<Study.Done> runs = groups.get(names.get(i));
+                Color c = Color.getHSBColor((float) i / names.size(), 0.8f, i % 2 == 0 ? 0.75f : 0.55f);
+                boolean dashed = i % 3 == 2;
+                double[] a = meanColumn(runs, HistoryCsv::testAccuracy);
+                for (int k = 0; k < a.length; k++) a[k] *= 100;
+                double[] e = meanColumn(runs, HistoryCsv::epochs);
+                acc.add(new LineChart.Series(names.get(i), e, a, c, dashed, false));
+                accSteps.add(new LineChart.Series(names.get(i), meanColumn(runs, StudyReport::steps), a, c, dashed, false));
+                Study.Done first = runs.get(0);
+                if (first.history().epochs().length == 0) continue;
+                double[][] r = rateCurve(first, first.dir());
+                for (double v : r[1]) if (v > 0) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+                rates.add(new LineChart.Series(names.get(i), r[0], r[1], c, dashed, false));
+                double[] gs = first.history().noiseScale();
+                for (double v : gs) if (v > 0) { glo = Math.min(glo, v); ghi = Math.max(ghi, v); }
+                noise.add(new LineChart.Series(names.get(i), first.history().epochs(), gs, c, dashed, false));
+            }
+            // a log axis where the values span more than a decade and a half
+            LineChart rate = new LineChart().title(title + ": learning rate over the run (first seed)").xLabel("epoch")
+                    .leftAxis("learning rate" + (hi / lo > 30 ? " (log)" : ""), Color.BLACK, hi / lo > 30);
+            rates.forEach(rate::add);
+            LineChart g = new LineChart().title(title + ": noise scale g = lr·N/(B(1−m)) per epoch (first seed)").xLabel("epoch")
+                    .leftAxis("g" + (ghi / glo > 30 ? " (log)" : ""), Color.BLACK, ghi / glo > 30);
+            noise.forEach(g::add);
+            written.addAll(acc.write(dir.resolve(s.name() + suffix + "-test-accuracy.png")));
+            written.addAll(accSteps.write(dir.resolve(s.name() + suffix + "-test-accuracy-updates.png")));
+            written.addAll(rate.write(dir.resolve(s.name() + suffix + "-rates.png")));
+            written.addAll(g.write(dir.resolve(s.name() + suffix + "-noise-scale.png")));
+        }
+        return written;
+    }
+}
