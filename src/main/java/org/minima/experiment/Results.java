@@ -17,7 +17,7 @@ final class Results {
         ObjectNode o = org.minima.io.Json.object();
         o.put("experiment", e.name());
         o.put("quick", e.quick());
-        if (e.quick()) o.put("quickNote", Experiment.QUICK_NOTE);
+        if (e.quick()) o.put("quickNote", e.quickNote());
         var list = o.putArray("runs");
         for (Reproduce.RunResult r : runs) {
             ObjectNode j = list.addObject();
@@ -30,6 +30,12 @@ final class Results {
             j.put("epochs", fig.path("epochs").asInt());
             j.put("steps", fig.path("steps").asLong());
             j.put("stopReason", fig.path("stopReason").asText());
+            // issue 18: which epoch's weights were measured, the stop rule, the sweep's values, the warm start
+            if (fig.has("modelEpoch")) j.set("modelEpoch", fig.get("modelEpoch"));
+            if (fig.has("stopRule")) j.set("stopRule", fig.get("stopRule"));
+            j.set("swept", org.minima.io.Json.MAPPER.valueToTree(r.run().swept()));
+            if (r.run().initFrom() == null) j.putNull("initFrom");
+            else j.putObject("initFrom").put("run", r.run().initFrom().run()).put("epoch", r.run().initFrom().epoch());
             number(j, "trainLoss", fig.path("trainLoss"));
             number(j, "trainAccuracy", fig.path("trainAccuracy"));
             number(j, "testLoss", fig.path("testLoss"));
@@ -37,6 +43,7 @@ final class Results {
             // the analyses hold each measurement as the sharpness and hessian commands print it; here, the figures
             j.set("sharpness", figures(j, a.path("sharpness")));
             j.set("subspaceSharpness", figures(j, a.path("subspaceSharpness")));
+            j.set("conventions", conventions(a));
             JsonNode h = a.path("hessian");
             if (h.has("eigenvalues")) j.set("topEigenvalue", h.get("eigenvalues").get(0));
             else j.putNull("topEigenvalue");
@@ -60,6 +67,28 @@ final class Results {
         }
         o.set("paper", paper(e.paper()));
         return o;
+    }
+
+    /**
+     * The conventions the analyses of a run were measured in (issue 17), as their JSON records them: {@code bn}
+     * ("running" = inference mode, what every analysis did before the conventions landed, or "batch"),
+     * {@code bnBatch}, {@code subspaceMatrix}; a measurement that does not record one was made before the key
+     * existed, in the convention the note gives.
+     */
+    static ObjectNode conventions(JsonNode analyses) {
+        ObjectNode c = org.minima.io.Json.object();
+        JsonNode first = null;
+        for (String k : List.of("sharpness", "subspaceSharpness")) {
+            var it = analyses.path(k).elements();
+            if (it.hasNext() && first == null) first = it.next();
+        }
+        JsonNode sub = analyses.path("subspaceSharpness").elements().hasNext() ? analyses.path("subspaceSharpness").elements().next() : null;
+        if (first == null) first = analyses.path("hessian");
+        c.put("bn", first.path("bn").asText("running"));
+        if (first.has("bnBatch")) c.set("bnBatch", first.get("bnBatch"));
+        if (sub != null) c.put("subspaceMatrix", sub.path("subspaceMatrix").asText("unit"));
+        if (!first.has("bn")) c.put("note", "measured before the bn key existed: inference mode (running statistics), unit-norm subspace columns");
+        return c;
     }
 
     /** {"1e-3": φ, ...} from {"1e-3": the sharpness JSON, ...}. */
