@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import org.minima.train.TrainRun;
 
 /**
@@ -20,7 +21,7 @@ public final class Report {
         StringBuilder md = new StringBuilder();
         md.append("# Experiment ").append(e.name()).append("\n\n");
         if (!e.description().isBlank()) md.append(e.description().strip()).append("\n\n");
-        if (e.quick()) md.append("**Quick run** (").append(Experiment.QUICK_NOTE).append("). Its numbers are not comparable with the paper's.\n\n");
+        if (e.quick()) md.append("**Quick run** (").append(e.quickNote()).append("). Its numbers are not comparable with the paper's.\n\n");
         md.append("minima ").append(info.toolVersion()).append(" (commit ").append(info.gitCommit()).append("), ")
                 .append(info.threads()).append(info.threads() == 1 ? " thread, " : " threads, ").append(Instant.now().toString()).append(". Every figure below is in `results.json`.\n\n");
 
@@ -51,6 +52,7 @@ public final class Report {
         md.append('\n');
 
         if (e.paper() != null) paperTables(md, e, results);
+        KeskarComparison.append(md, e, results);
 
         md.append("## Plots\n\n");
         for (Path p : plots) {
@@ -89,7 +91,11 @@ public final class Report {
                 .append("two or more; n = number of runs).\n\n");
         List<JsonNode> sb = role(results, "SB");
         List<JsonNode> lb = role(results, "LB");
-        String measured = "measured (n = " + sb.size() + " SB, " + lb.size() + " LB)";
+        String n = "n = " + sb.size() + " SB, " + lb.size() + " LB";
+        String measured = "measured, inference mode (" + n + ")";
+        Set<String> conventions = new java.util.LinkedHashSet<>();
+        for (JsonNode r : results.get("runs")) conventions.add(r.path("conventions").path("bn").asText("running"));
+        String measuredPhi = "measured, " + String.join(" + ", conventions) + " statistics (" + n + ")";
         String paperLabel = "paper (" + net + ", " + PaperNumbers.DATA.get(net) + ", n = 5)";
         if (e.paper().tables().contains(2)) {
             PaperNumbers.Row p = PaperNumbers.TABLE2.get(net);
@@ -111,7 +117,7 @@ public final class Report {
             String a = PaperNumbers.EPS.get(0);
             String b = PaperNumbers.EPS.get(1);
             md.append("| | ε=").append(a).append(" SB | ε=").append(a).append(" LB | ε=").append(b).append(" SB | ε=").append(b).append(" LB |\n|---|---|---|---|---|\n");
-            md.append("| ").append(measured).append(" | ").append(mean(sb, field, a)).append(" | ").append(mean(lb, field, a)).append(" | ")
+            md.append("| ").append(measuredPhi).append(" | ").append(mean(sb, field, a)).append(" | ").append(mean(lb, field, a)).append(" | ")
                     .append(mean(sb, field, b)).append(" | ").append(mean(lb, field, b)).append(" |\n");
             md.append("| ").append(paperLabel).append(" | ").append(stat(p.firstSB())).append(" | ").append(stat(p.firstLB())).append(" | ")
                     .append(stat(p.secondSB())).append(" | ").append(stat(p.secondLB())).append(" |\n\n");

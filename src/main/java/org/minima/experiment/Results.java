@@ -44,6 +44,15 @@ final class Results {
             j.set("sharpness", figures(j, a.path("sharpness")));
             j.set("subspaceSharpness", figures(j, a.path("subspaceSharpness")));
             j.set("conventions", conventions(a));
+            ObjectNode details = j.putObject("details"); // each measurement as the sharpness command prints it (diagnostics)
+            if (a.has("sharpness")) details.set("sharpness", a.get("sharpness"));
+            if (a.has("subspaceSharpness")) details.set("subspaceSharpness", a.get("subspaceSharpness"));
+            JsonNode cfg = r.record().path("config");
+            j.set("trainData", cfg.path("data").path("train"));
+            j.put("trainExamples", r.record().path("trainExamples").asInt());
+            j.put("testExamples", r.record().path("testExamples").asInt());
+            j.set("optimizer", cfg.path("optimizer"));
+            j.set("modelSpec", cfg.path("model").isTextual() ? cfg.path("model") : j.textNode("inline"));
             JsonNode h = a.path("hessian");
             if (h.has("eigenvalues")) j.set("topEigenvalue", h.get("eigenvalues").get(0));
             else j.putNull("topEigenvalue");
