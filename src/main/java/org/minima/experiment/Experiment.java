@@ -33,7 +33,7 @@ import org.yaml.snakeyaml.error.YAMLException;
 public record Experiment(String name, String description, Paper paper, List<Run> runs, Analyses analyses, boolean quick, String quickNote) {
 
     static final Set<String> KEYS = ordered("experiment", "description", "paper", "base", "runs", "analyses", "quick");
-    static final Set<String> QUICK_KEYS = ordered("base", "seeds");
+    static final Set<String> QUICK_KEYS = ordered("base", "sweep");
     /** A run entry's own keys besides the config's (docs/reproduce.md, "Sweeps" and "Warm starts"). */
     static final Set<String> RUN_OWN_KEYS = ordered("name", "role", "sweep");
     static final Set<String> INIT_FROM_KEYS = ordered("run", "epoch");
@@ -134,7 +134,7 @@ public record Experiment(String name, String description, Paper paper, List<Run>
         check(quickMap, where + ": quick", QUICK_KEYS);
         Map<String, Object> quickBase = quickMap.get("base") == null ? null : mapping(quickMap.get("base"), where + ": quick.base");
         if (quickBase != null) check(quickBase, where + ": quick.base", TrainConfig.KEYS);
-        Integer quickSeeds = quickMap.get("seeds") == null ? null : positiveInt(quickMap.get("seeds"), where + ": quick.seeds");
+        Map<String, Object> quickSweep = quickMap.get("sweep") == null ? null : mapping(quickMap.get("sweep"), where + ": quick.sweep");
 
         Object runsValue = map.get("runs");
         if (!(runsValue instanceof List<?> runList) || runList.isEmpty()) {
@@ -149,7 +149,7 @@ public record Experiment(String name, String description, Paper paper, List<Run>
             String at = where + ": runs[" + i + "]";
             Map<String, Object> r = mapping(runList.get(i), at);
             check(r, at, runKeys);
-            for (Sweep.Expanded x : Sweep.expand(r, at, quick ? quickSeeds : null)) {
+            for (Sweep.Expanded x : Sweep.expand(r, at, quick ? quickSweep : null)) {
                 entries.add(x.entry());
                 entryWhere.add(at);
                 entrySwept.add(x.swept());
@@ -218,7 +218,7 @@ public record Experiment(String name, String description, Paper paper, List<Run>
         }
         String note = quickBase == null ? QUICK_NOTE
                 : "--quick: every run with " + org.minima.io.Json.toString(org.minima.io.Json.MAPPER.valueToTree(quickBase))
-                        + (quickSeeds == null ? "" : ", the first " + quickSeeds + " seed(s) of each sweep")
+                        + (quickSweep == null ? "" : ", sweeps over " + org.minima.io.Json.toString(org.minima.io.Json.MAPPER.valueToTree(quickSweep)))
                         + ", analyses on at most " + QUICK_ANALYSIS_EXAMPLES + " examples and at most " + QUICK_LANCZOS_STEPS
                         + " Lanczos steps (the file's 'quick' key)";
         return new Experiment(name, description, paper, List.copyOf(runs), analyses, quick, note);

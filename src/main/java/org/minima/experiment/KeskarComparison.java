@@ -22,7 +22,7 @@ final class KeskarComparison {
     static void append(StringBuilder md, Experiment e, JsonNode results) {
         List<JsonNode> sb = roleRuns(results, "SB");
         List<JsonNode> lb = roleRuns(results, "LB");
-        protocol(md, e, results, sb, lb);
+        if (e.paper() != null) protocol(md, e, results, sb, lb);
         training(md, results);
         if (!sb.isEmpty() && !lb.isEmpty()) findings(md, e, sb, lb);
         diagnostics(md, e, results);

@@ -22,10 +22,10 @@ final class Sweep {
     private Sweep() {}
 
     /**
-     * Expands {@code entry} (a run entry of the experiment file; {@code at} names it). {@code seeds}, when not
-     * null (--quick with the file's {@code quick.seeds}), keeps only the first values of a {@code seed} list.
+     * Expands {@code entry} (a run entry of the experiment file; {@code at} names it). {@code quick}, when not
+     * null (--quick with the file's {@code quick.sweep}), replaces the lists of the keys it names.
      */
-    static List<Expanded> expand(Map<String, Object> entry, String at, Integer seeds) {
+    static List<Expanded> expand(Map<String, Object> entry, String at, Map<String, Object> quick) {
         Object value = entry.get("sweep");
         if (value == null) return List.of(new Expanded(entry, Map.of()));
         if (!(value instanceof Map<?, ?> raw) || raw.isEmpty()) {
@@ -42,12 +42,12 @@ final class Sweep {
             if (present(entry, key)) {
                 throw new InputException(at + ".sweep: '" + key + "' is also set in the run entry; set it in one place");
             }
-            if (!(e.getValue() instanceof List<?> l) || l.isEmpty()) {
-                throw new InputException(at + ".sweep." + key + ": expected a non-empty list of values, got " + e.getValue());
+            Object list = quick != null && quick.containsKey(key) ? quick.get(key) : e.getValue();
+            String listAt = quick != null && quick.containsKey(key) ? "quick.sweep." + key : at + ".sweep." + key;
+            if (!(list instanceof List<?> l) || l.isEmpty()) {
+                throw new InputException(listAt + ": expected a non-empty list of values, got " + list);
             }
-            List<Object> values = new ArrayList<>(l);
-            if (seeds != null && key.equals("seed") && values.size() > seeds) values = new ArrayList<>(values.subList(0, seeds));
-            lists.put(key, values);
+            lists.put(key, new ArrayList<>(l));
         }
         List<Expanded> out = new ArrayList<>();
         combine(new ArrayList<>(lists.keySet()), lists, 0, new LinkedHashMap<>(), entry, out);
