@@ -217,8 +217,8 @@ public record Experiment(String name, String description, Paper paper, List<Run>
             }
         }
         String note = quickBase == null ? QUICK_NOTE
-                : "--quick: every run with " + org.minima.io.Json.toString(org.minima.io.Json.MAPPER.valueToTree(quickBase))
-                        + (quickSweep == null ? "" : ", sweeps over " + org.minima.io.Json.toString(org.minima.io.Json.MAPPER.valueToTree(quickSweep)))
+                : "--quick: every run with " + org.minima.io.Json.MAPPER.valueToTree(quickBase).toString()
+                        + (quickSweep == null ? "" : ", sweeps over " + org.minima.io.Json.MAPPER.valueToTree(quickSweep).toString())
                         + ", analyses on at most " + QUICK_ANALYSIS_EXAMPLES + " examples and at most " + QUICK_LANCZOS_STEPS
                         + " Lanczos steps (the file's 'quick' key)";
         return new Experiment(name, description, paper, List.copyOf(runs), analyses, quick, note);
