@@ -61,7 +61,8 @@ final class KeskarComparison {
     private static String stopRule(JsonNode r) {
         JsonNode s = r.path("stopRule");
         if (!s.isObject() || s.path("patience").asInt() == 0) return "a fixed " + r.path("epochs").asInt() + " epochs";
-        return "stop when the whole training loss (" + s.path("loss").asText() + ") has not fallen by " + s.path("minDelta").asText()
+        return "stop when the whole training loss (" + s.path("loss").asText() + ") has not fallen by "
+                + Report.format(s.path("minDelta").asDouble())
                 + " for " + s.path("patience").asInt() + " epochs, at most " + s.path("maxEpochs").asInt() + " epochs"
                 + (s.path("keepBest").asBoolean() ? ", ending with the best epoch's weights" : "");
     }

@@ -26,7 +26,7 @@ public final class Report {
                 .append(info.threads()).append(info.threads() == 1 ? " thread, " : " threads, ").append(Instant.now().toString()).append(". Every figure below is in `results.json`.\n\n");
 
         md.append("## Runs\n\n");
-        md.append("Loss and accuracy after the last epoch, in inference mode, on the whole training and test sets the run used. ")
+        md.append("Loss and accuracy of the model each run ended with (the last epoch, or the best one when the run's stop rule keeps it; `epochs` counts every epoch trained), in inference mode, on the whole training and test sets the run used. ")
                 .append("Sharpness is Keskar's Metric 2.1 (percent) of the training loss; λ_max the largest Hessian eigenvalue of the same loss.\n\n");
         List<String> eps = new ArrayList<>();
         Experiment.SharpnessSettings ss = e.analyses().sharpness();
@@ -58,6 +58,8 @@ public final class Report {
         for (Path p : plots) {
             if (!p.toString().endsWith(".png")) continue;
             String rel = out.relativize(p).toString();
+            String caption = caption(p.getFileName().toString());
+            if (caption != null) md.append(caption).append("\n\n");
             md.append("![").append(p.getFileName()).append("](").append(rel).append(")\n\n");
         }
         md.append("## Settings of the analyses\n\n");
@@ -81,6 +83,15 @@ public final class Report {
         md.append("- Analyses are cached in `analyses/` and reused while their settings and the model are unchanged; ")
                 .append("a complete run is not trained again (docs/reproduce.md).\n");
         return md.toString();
+    }
+
+    /** What a plot of reproduce's shows, for the report (null: the file name says it). */
+    private static String caption(String file) {
+        if (file.startsWith("interpolation-")) return "Keskar's Figure 3: the loss and accuracy along the line between two models (α = 0: from, α = 1: to).";
+        if (file.equals("figure4.png")) return "Keskar's Figure 4: sharpness (log axis) and test accuracy against the batch size (log10), mean ± std over seeds.";
+        if (file.equals("figure5.png")) return "Keskar's Figure 5: the large-batch runs warm-started from the small-batch iterate after K epochs, "
+                + "sharpness and test accuracy against K, mean ± std over seeds.";
+        return null;
     }
 
     private static void paperTables(StringBuilder md, Experiment e, JsonNode results) {
