@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.SplittableRandom;
 import org.minima.data.DataSet;
 import org.minima.io.Json;
+import org.minima.nn.BatchNormMode;
 import org.minima.nn.Network;
 import org.minima.nn.Threads;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -33,10 +34,11 @@ public final class HessianAnalysis {
      * @param densitySteps    Lanczos steps per SLQ run
      * @param seed            the one seed
      * @param chunk           examples per forward/backward pass of a network's loss; bounds memory, not the result
+     * @param bn              batch norm's convention for a network's loss ({@link BatchNormMode}: bn, bnBatch)
      */
     public record Options(int top, int bottom, double tolerance, int maxSteps, int block, boolean vectors,
                           TraceEstimator.Method trace, int probes, boolean density, int densityRuns, int densitySteps,
-                          long seed, int chunk) {
+                          long seed, int chunk, BatchNormMode bn) {
         public Options {
             if (top < 0 || bottom < 0) throw new IllegalArgumentException("top and bottom must be >= 0, got " + top + ", " + bottom);
             if (!(tolerance > 0)) throw new IllegalArgumentException("tolerance must be > 0, got " + tolerance);
@@ -44,6 +46,7 @@ public final class HessianAnalysis {
             if (densityRuns < 1 || densitySteps < 2) throw new IllegalArgumentException("densityRuns >= 1 and densitySteps >= 2, got "
                     + densityRuns + ", " + densitySteps);
             if (chunk < 1) throw new IllegalArgumentException("chunk must be >= 1, got " + chunk);
+            if (bn == null) throw new IllegalArgumentException("bn must be given");
         }
 
         public static Options defaults() {
@@ -60,22 +63,24 @@ public final class HessianAnalysis {
                     10,     // densityRuns: SLQ runs averaged
                     80,     // densitySteps: Lanczos steps per SLQ run
                     1,      // seed
-                    500);   // chunk: examples per pass (an R-op pass holds about twice a gradient's activations)
+                    500,    // chunk: examples per pass (an R-op pass holds about twice a gradient's activations)
+                    BatchNormMode.RUNNING); // bn: inference mode (running statistics)
         }
 
-        public Options withTop(int v) { return new Options(v, bottom, tolerance, maxSteps, block, vectors, trace, probes, density, densityRuns, densitySteps, seed, chunk); }
-        public Options withBottom(int v) { return new Options(top, v, tolerance, maxSteps, block, vectors, trace, probes, density, densityRuns, densitySteps, seed, chunk); }
-        public Options withTolerance(double v) { return new Options(top, bottom, v, maxSteps, block, vectors, trace, probes, density, densityRuns, densitySteps, seed, chunk); }
-        public Options withMaxSteps(int v) { return new Options(top, bottom, tolerance, v, block, vectors, trace, probes, density, densityRuns, densitySteps, seed, chunk); }
-        public Options withBlock(int v) { return new Options(top, bottom, tolerance, maxSteps, v, vectors, trace, probes, density, densityRuns, densitySteps, seed, chunk); }
-        public Options withVectors(boolean v) { return new Options(top, bottom, tolerance, maxSteps, block, v, trace, probes, density, densityRuns, densitySteps, seed, chunk); }
-        public Options withTrace(TraceEstimator.Method v) { return new Options(top, bottom, tolerance, maxSteps, block, vectors, v, probes, density, densityRuns, densitySteps, seed, chunk); }
-        public Options withProbes(int v) { return new Options(top, bottom, tolerance, maxSteps, block, vectors, trace, v, density, densityRuns, densitySteps, seed, chunk); }
-        public Options withDensity(boolean v) { return new Options(top, bottom, tolerance, maxSteps, block, vectors, trace, probes, v, densityRuns, densitySteps, seed, chunk); }
-        public Options withDensityRuns(int v) { return new Options(top, bottom, tolerance, maxSteps, block, vectors, trace, probes, density, v, densitySteps, seed, chunk); }
-        public Options withDensitySteps(int v) { return new Options(top, bottom, tolerance, maxSteps, block, vectors, trace, probes, density, densityRuns, v, seed, chunk); }
-        public Options withSeed(long v) { return new Options(top, bottom, tolerance, maxSteps, block, vectors, trace, probes, density, densityRuns, densitySteps, v, chunk); }
-        public Options withChunk(int v) { return new Options(top, bottom, tolerance, maxSteps, block, vectors, trace, probes, density, densityRuns, densitySteps, seed, v); }
+        public Options withTop(int v) { return new Options(v, bottom, tolerance, maxSteps, block, vectors, trace, probes, density, densityRuns, densitySteps, seed, chunk, bn); }
+        public Options withBottom(int v) { return new Options(top, v, tolerance, maxSteps, block, vectors, trace, probes, density, densityRuns, densitySteps, seed, chunk, bn); }
+        public Options withTolerance(double v) { return new Options(top, bottom, v, maxSteps, block, vectors, trace, probes, density, densityRuns, densitySteps, seed, chunk, bn); }
+        public Options withMaxSteps(int v) { return new Options(top, bottom, tolerance, v, block, vectors, trace, probes, density, densityRuns, densitySteps, seed, chunk, bn); }
+        public Options withBlock(int v) { return new Options(top, bottom, tolerance, maxSteps, v, vectors, trace, probes, density, densityRuns, densitySteps, seed, chunk, bn); }
+        public Options withVectors(boolean v) { return new Options(top, bottom, tolerance, maxSteps, block, v, trace, probes, density, densityRuns, densitySteps, seed, chunk, bn); }
+        public Options withTrace(TraceEstimator.Method v) { return new Options(top, bottom, tolerance, maxSteps, block, vectors, v, probes, density, densityRuns, densitySteps, seed, chunk, bn); }
+        public Options withProbes(int v) { return new Options(top, bottom, tolerance, maxSteps, block, vectors, trace, v, density, densityRuns, densitySteps, seed, chunk, bn); }
+        public Options withDensity(boolean v) { return new Options(top, bottom, tolerance, maxSteps, block, vectors, trace, probes, v, densityRuns, densitySteps, seed, chunk, bn); }
+        public Options withDensityRuns(int v) { return new Options(top, bottom, tolerance, maxSteps, block, vectors, trace, probes, density, v, densitySteps, seed, chunk, bn); }
+        public Options withDensitySteps(int v) { return new Options(top, bottom, tolerance, maxSteps, block, vectors, trace, probes, density, densityRuns, v, seed, chunk, bn); }
+        public Options withSeed(long v) { return new Options(top, bottom, tolerance, maxSteps, block, vectors, trace, probes, density, densityRuns, densitySteps, v, chunk, bn); }
+        public Options withChunk(int v) { return new Options(top, bottom, tolerance, maxSteps, block, vectors, trace, probes, density, densityRuns, densitySteps, seed, v, bn); }
+        public Options withBatchNorm(BatchNormMode v) { return new Options(top, bottom, tolerance, maxSteps, block, vectors, trace, probes, density, densityRuns, densitySteps, seed, chunk, v); }
 
         /**
          * The most Hessian-vector products these analyses may take, for a progress bar's length: Lanczos'
@@ -137,6 +142,7 @@ public final class HessianAnalysis {
             out.put("model", model);
             out.put("data", data);
             out.put("seed", options.seed());
+            SharpnessAnalysis.putBatchNorm(out, options.bn());
             return out;
         }
     }
@@ -144,12 +150,12 @@ public final class HessianAnalysis {
     private HessianAnalysis() {}
 
     /**
-     * The analyses of the Hessian of the network's mean inference-mode loss over {@code data} (chunks of
-     * {@code options.chunk()}, the network's data type) at its parameters, which are left as they were.
+     * The analyses of the Hessian of the network's mean loss over {@code data} (batch norm in {@code options.bn()}'s
+     * convention, chunks of {@code options.chunk()}, the network's data type) at its parameters, which are left as they were.
      * {@code listener} (may be null) hears every product. A non-finite loss is an IllegalStateException.
      */
     public static Measurement run(Network net, DataSet data, Options options, HessianOperator.Listener listener) {
-        NetworkObjective objective = new NetworkObjective(net, data, options.chunk());
+        NetworkObjective objective = new NetworkObjective(net, data, options.chunk(), options.bn());
         INDArray w = net.parameters(); // read only: the objective evaluates in its own copy of net
         double loss = objective.value(w);
         if (!Double.isFinite(loss)) throw new IllegalStateException("the loss on " + data.spec() + " is " + loss);

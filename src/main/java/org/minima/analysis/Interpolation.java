@@ -9,6 +9,7 @@ import java.util.function.Supplier;
 import org.minima.data.DataSet;
 import org.minima.io.AtomicFiles;
 import org.minima.io.InputException;
+import org.minima.nn.BatchNormMode;
 import org.minima.io.ModelSpec;
 import org.minima.nn.Network;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -62,21 +63,25 @@ public final class Interpolation {
     public record Options(
             Grid alphas, // the values of α, both ends included; default -1:2:25 (Keskar Figure 3)
             Path path,   // LINEAR (Figure 3) or CURVED (Figure 7); default LINEAR
-            int chunk) { // examples per forward pass (memory against speed, same result); default 1000
+            int chunk,   // examples per forward pass (memory against speed, same result); default 1000
+            BatchNormMode bn) { // batch norm's convention (bn, bnBatch); default RUNNING. BATCH interpolates weights only
         public Options {
             if (alphas == null || path == null) throw new IllegalArgumentException("alphas and path must be given");
             if (chunk < 1) throw new IllegalArgumentException("chunk must be >= 1, got " + chunk);
+            if (bn == null) throw new IllegalArgumentException("bn must be given");
         }
 
         public static Options defaults() {
-            return new Options(new Grid(-1, 2, 25), Path.LINEAR, 1000);
+            return new Options(new Grid(-1, 2, 25), Path.LINEAR, 1000, BatchNormMode.RUNNING);
         }
 
-        public Options withAlphas(Grid alphas) { return new Options(alphas, path, chunk); }
+        public Options withAlphas(Grid alphas) { return new Options(alphas, path, chunk, bn); }
 
-        public Options withPath(Path path) { return new Options(alphas, path, chunk); }
+        public Options withPath(Path path) { return new Options(alphas, path, chunk, bn); }
 
-        public Options withChunk(int chunk) { return new Options(alphas, path, chunk); }
+        public Options withChunk(int chunk) { return new Options(alphas, path, chunk, bn); }
+
+        public Options withBatchNorm(BatchNormMode bn) { return new Options(alphas, path, chunk, bn); }
     }
 
     /** The curve: one {@link Point} per α, in grid order. */
@@ -103,8 +108,9 @@ public final class Interpolation {
                        ParameterLayout layout) {}
 
     /**
-     * The two models' losses and accuracies on {@code train} and {@code test} (inference mode, running statistics
-     * moved along the path) at each α of {@code options}. {@code from} is the working memory: each α is written
+     * The two models' losses and accuracies on {@code train} and {@code test} at each α of {@code options}: in
+     * inference mode with the running statistics moved along the path, or (batch mode) with the weights alone
+     * moved and each batch normalized by its own statistics. {@code from} is the working memory: each α is written
      * into its parameters and buffers, and its own values are put back at the end (two copies of the model, taken
      * once). {@code to} is only read. {@code progress} is told the number of α done.
      */
@@ -113,8 +119,11 @@ public final class Interpolation {
         INDArray buffers = from.buffers();
         Ends ends = new Ends(parameters.dup(), buffers.length() > 0 ? buffers.dup() : buffers, to.parameters(), to.buffers(), ParameterLayout.of(from.architecture()));
         try {
-            return new Result(options, run(ends, parameters, buffers, options.alphas(), options.path(),
-                    () -> Score.of(from.evaluate(train, options.chunk())), () -> Score.of(from.evaluate(test, options.chunk())), progress));
+            // batch mode reads no running statistics: the weights alone are interpolated
+            INDArray moved = options.bn().batchStatistics() ? null : buffers;
+            return new Result(options, run(ends, parameters, moved, options.alphas(), options.path(),
+                    () -> Score.of(from.evaluate(train, options.chunk(), options.bn())),
+                    () -> Score.of(from.evaluate(test, options.chunk(), options.bn())), progress));
         } finally {
             parameters.assign(ends.fromParameters());
             if (buffers.length() > 0) buffers.assign(ends.fromBuffers());

@@ -18,6 +18,7 @@ import org.minima.data.DataSet;
 import org.minima.io.AtomicFiles;
 import org.minima.io.DirectionFiles;
 import org.minima.io.InputException;
+import org.minima.nn.BatchNormMode;
 import org.minima.nn.Network;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -48,27 +49,31 @@ public final class LandscapeAnalysis {
             Grid grid,       // steps along each direction, both ends included; default -1:1:21
             Path directions, // a folder of direction files (DirectionFiles.read), used as given; null: random; default null
             long seed,       // seed of the random filter-normalized directions (unused with given ones); default 1
-            int chunk) {     // examples per forward pass (memory against speed, same result); default 1000
+            int chunk,       // examples per forward pass (memory against speed, same result); default 1000
+            BatchNormMode bn) { // batch norm's convention (bn, bnBatch); default RUNNING
         public Options {
             if (dims != 1 && dims != 2) throw new IllegalArgumentException("dims must be 1 or 2, got " + dims);
             if (grid == null) throw new IllegalArgumentException("grid must be given");
             if (dims == 2 && grid.count() < 2) throw new IllegalArgumentException("a 2-D landscape needs a grid of >= 2 points");
             if (chunk < 1) throw new IllegalArgumentException("chunk must be >= 1, got " + chunk);
+            if (bn == null) throw new IllegalArgumentException("bn must be given");
         }
 
         public static Options defaults() {
-            return new Options(1, new Grid(-1, 1, 21), null, 1, 1000);
+            return new Options(1, new Grid(-1, 1, 21), null, 1, 1000, BatchNormMode.RUNNING);
         }
 
-        public Options withDims(int dims) { return new Options(dims, grid, directions, seed, chunk); }
+        public Options withDims(int dims) { return new Options(dims, grid, directions, seed, chunk, bn); }
 
-        public Options withGrid(Grid grid) { return new Options(dims, grid, directions, seed, chunk); }
+        public Options withGrid(Grid grid) { return new Options(dims, grid, directions, seed, chunk, bn); }
 
-        public Options withDirections(Path directions) { return new Options(dims, grid, directions, seed, chunk); }
+        public Options withDirections(Path directions) { return new Options(dims, grid, directions, seed, chunk, bn); }
 
-        public Options withSeed(long seed) { return new Options(dims, grid, directions, seed, chunk); }
+        public Options withSeed(long seed) { return new Options(dims, grid, directions, seed, chunk, bn); }
 
-        public Options withChunk(int chunk) { return new Options(dims, grid, directions, seed, chunk); }
+        public Options withChunk(int chunk) { return new Options(dims, grid, directions, seed, chunk, bn); }
+
+        public Options withBatchNorm(BatchNormMode bn) { return new Options(dims, grid, directions, seed, chunk, bn); }
 
         /** Number of cells: count for 1-D, count² for 2-D. */
         public int cells() {
@@ -120,7 +125,7 @@ public final class LandscapeAnalysis {
         INDArray d2 = dims == 2 ? Nd4j.createFromArray(dirs[1]).castTo(net.dataType()) : null;
         Landscape l = new Landscape(net.parameters().dup(), d1, d2, g);
         long[] lastWrite = {System.nanoTime()};
-        Score[] table = l.run(net.parameters(), () -> Score.of(net.evaluate(data, options.chunk())), done, 1, t -> {
+        Score[] table = l.run(net.parameters(), () -> Score.of(net.evaluate(data, options.chunk(), options.bn())), done, 1, t -> {
             long now = System.nanoTime();
             if (now - lastWrite[0] > CHECKPOINT_NANOS) {
                 AtomicFiles.writeString(csvFile, Landscape.csv(g, dims, t));
@@ -154,6 +159,7 @@ public final class LandscapeAnalysis {
             n.put("directions", o.directions().toAbsolutePath().normalize().toString());
             n.putNull("seed");
         }
+        SharpnessAnalysis.putBatchNorm(n, o.bn());
         return n;
     }
 

@@ -7,23 +7,28 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.minima.data.DataSet;
+import org.minima.nn.BatchNormMode;
 import org.minima.nn.Network;
 import org.minima.nn.Threads;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The inference-mode mean loss of a {@link Network} over a fixed data set, as a function of the flat
- * parameter vector: f(w) = (1/N) Σₙ ℓₙ(w). Evaluated {@code chunk} examples at a time, so memory is
- * bounded by the chunk, not the data; each chunk adds its summed loss (so it weighs by its size) and
- * (1/N)·its gradient or Hessian-vector product into the working copy's accumulators.
+ * The mean loss of a {@link Network} over a fixed data set, as a function of the flat parameter vector:
+ * f(w) = (1/N) Σₙ ℓₙ(w), with batch norm in one of the analyses' two conventions ({@link BatchNormMode}): running
+ * statistics (inference mode), evaluated {@code chunk} examples at a time, so memory is bounded by the chunk, not
+ * the data; or batch statistics, evaluated one batch of {@code bn.batch()} examples a pass (the chunk plays no part:
+ * a pass must see its whole batch, so memory is bounded by the batch). Each pass adds its summed loss (so it weighs
+ * by its size) and (1/N)·its gradient or Hessian-vector product into the working copy's accumulators.
  *
  * <p>Owns its working memory ({@link Objective}): the constructor takes a {@link Network#copy} of the network
  * (parameters and running statistics as they are then), and every trial point, gradient and direction is written
  * into that copy, never into the network given nor into a caller's {@code w} or {@code v}. Later changes to the
  * given network are not seen. Cost: four vectors of P values and the statistics, once.
  *
- * <p>Data-parallel over {@link Threads#current()} threads: each chunk is cut into as many contiguous parts, and
- * thread t evaluates part t of every chunk on its own {@link Network#replica} (same weights, its own activations
+ * <p>Data-parallel over {@link Threads#current()} threads: with running statistics each chunk is cut into as many
+ * contiguous parts, and thread t evaluates part t of every chunk on its own {@link Network#replica}; with batch
+ * statistics a batch cannot be cut (its statistics couple its examples), so thread t evaluates whole batches t,
+ * t + threads, ... (memory: a batch's activations per thread) (same weights, its own activations
  * and gradient), with OpenBLAS on one thread so each GEMM runs where it is called. The element-wise work of the
  * layers then runs on every core too, and single-threaded GEMMs waste no time synchronizing: an F1 gradient over
  * 10,000 examples takes about 0.9 s on 2 cores against 1.05 s with OpenBLAS's 2 threads (docs/benchmarks.md).
@@ -41,6 +46,7 @@ public final class NetworkObjective implements Objective {
     private final Network net;
     private final DataSet data;
     private final int chunk;
+    private final BatchNormMode bn;
     private long evaluations, gradients, hvps;
     /** workers[0] is net itself, the others its replicas; made when a call first runs on more than one thread. */
     private Network[] workers = new Network[0];
@@ -56,12 +62,21 @@ public final class NetworkObjective implements Objective {
 
     /** f over {@code data} at {@code net}'s architecture and running statistics; {@code net} is copied, never written. */
     public NetworkObjective(Network net, DataSet data, int chunk) {
+        this(net, data, chunk, BatchNormMode.RUNNING);
+    }
+
+    /** f over {@code data} with batch norm in convention {@code bn}; {@code net} is copied, never written. */
+    public NetworkObjective(Network net, DataSet data, int chunk, BatchNormMode bn) {
         if (chunk <= 0) throw new IllegalArgumentException("chunk must be > 0, got " + chunk);
         if (data.size() == 0) throw new IllegalArgumentException(data.spec() + ": no examples");
         this.net = net.copy();
         this.data = data;
         this.chunk = chunk;
+        this.bn = bn;
     }
+
+    /** The batch-norm convention f is evaluated in. */
+    public BatchNormMode batchNorm() { return bn; }
 
     public DataSet data() { return data; }
 
@@ -79,7 +94,7 @@ public final class NetworkObjective implements Objective {
     public double value(INDArray w) {
         use(w);
         evaluations++;
-        return overData((worker, from, to) -> worker.lossChunk(data, from, to).lossSum(), false) / data.size();
+        return overData((worker, from, to) -> worker.lossChunk(data, from, to, bn.statistics()).lossSum(), false) / data.size();
     }
 
     @Override
@@ -88,7 +103,7 @@ public final class NetworkObjective implements Objective {
         evaluations++;
         gradients++;
         double scale = 1.0 / data.size();
-        double sum = overData((worker, from, to) -> worker.accumulateGradient(data, from, to, scale).lossSum(), true);
+        double sum = overData((worker, from, to) -> worker.accumulateGradient(data, from, to, scale, bn.statistics()).lossSum(), true);
         if (gradOut != net.gradient()) gradOut.assign(net.gradient().reshape(gradOut.shape()));
         return sum / data.size();
     }
@@ -100,7 +115,7 @@ public final class NetworkObjective implements Objective {
         net.direction().assign(v.reshape(net.direction().shape()));
         double scale = 1.0 / data.size();
         overData((worker, from, to) -> {
-            worker.accumulateHessianVector(data, from, to, scale);
+            worker.accumulateHessianVector(data, from, to, scale, bn.statistics());
             return 0.0;
         }, true);
         out.assign(net.gradient().reshape(out.shape()));
@@ -111,8 +126,9 @@ public final class NetworkObjective implements Objective {
      * gradients first and adds them into net's after. Returns the sum of the parts' losses, chunk by chunk in order.
      */
     private double overData(Part part, boolean accumulate) {
-        int threads = Math.max(1, Math.min(Threads.current(), Math.min(chunk, data.size())));
-        int chunks = (data.size() + chunk - 1) / chunk;
+        int step = step();
+        int chunks = (data.size() + step - 1) / step;
+        int threads = Math.max(1, Math.min(Threads.current(), bn.batchStatistics() ? chunks : Math.min(chunk, data.size())));
         double[][] sums = new double[threads][chunks];
         Network[] nets = threads == 1 ? new Network[] {net} : workers(threads);
         if (threads == 1) {
@@ -137,11 +153,24 @@ public final class NetworkObjective implements Objective {
         return sum;
     }
 
-    /** Worker {@code id} of {@code threads}: part id of every chunk, its losses into {@code sums} by chunk. */
+    /** Examples a pass: the chunk, or in batch mode one batch. */
+    private int step() {
+        return bn.batchStatistics() ? bn.batch() : chunk;
+    }
+
+    /**
+     * Worker {@code id} of {@code threads}: part id of every chunk (in batch mode: every batch c with c mod threads =
+     * id, whole), its losses into {@code sums} by chunk.
+     */
     private void runParts(Part part, boolean accumulate, Network worker, int id, int threads, double[] sums) {
         if (accumulate) worker.zeroGradient();
-        for (int from = 0, c = 0; from < data.size(); from += chunk, c++) {
-            int n = Math.min(data.size(), from + chunk) - from;
+        int step = step();
+        for (int from = 0, c = 0; from < data.size(); from += step, c++) {
+            int n = Math.min(data.size(), from + step) - from;
+            if (bn.batchStatistics()) {
+                if (c % threads == id) sums[c] = part.run(worker, from, from + n);
+                continue;
+            }
             int a = from + (int) ((long) n * id / threads), b = from + (int) ((long) n * (id + 1) / threads);
             if (b > a) sums[c] = part.run(worker, a, b);
         }

@@ -1,25 +1,25 @@
 package org.minima.analysis;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The restriction of an objective f on ℝⁿ to the affine subspace through x spanned by the columns of A (n×p):
  * h(y) = f(x + Ay), ∇h = Aᵀ∇f(x + Ay), ∇²h·v = Aᵀ∇²f(x + Ay)·(Av). Keskar et al. 2017, Metric 2.1, measure
  * sharpness in such a random subspace. h is itself an {@link Objective} of dimension p, so every analyzer works
- * on it unchanged. Vectors in and out are p-vectors of A's data type.
+ * on it unchanged. Vectors in and out are p-vectors of x's data type.
  *
- * <p>Cost per call: the call of f plus one GEMV with A (x + Ay) and one with Aᵀ (the gradient), 2·n·p flops each;
- * a Hessian-vector product adds a third. Buffers of length n are allocated once.
+ * <p>Cost per call: the call of f plus one pass over A's row blocks for x + Ay and one for Aᵀ∇f
+ * ({@link RandomSubspace}: n·p regenerated entries and 2·n·p flops each); a Hessian-vector product adds a third.
+ * Memory: x in float64 and buffers of length n, allocated once; A is never held whole.
  *
  * <p>Memory ({@link Objective}): x is copied at construction (n values), so the caller may reuse its vector, even
- * one that is f's own {@link Objective#inPlacePoint}; A is read, never written, and must not change while h is used.
- * The points x + Ay are written into a buffer of h's own.
+ * one that is f's own {@link Objective#inPlacePoint}; A is immutable. The points x + Ay are written into a buffer of
+ * h's own.
  */
 public final class SubspaceObjective implements Objective {
     private final Objective f;
-    private final INDArray x;
-    private final INDArray a;
+    private final double[] x;
+    private final RandomSubspace a;
     private final long n;
     private final int p;
     private final INDArray w;
@@ -27,19 +27,18 @@ public final class SubspaceObjective implements Objective {
     private INDArray av;
     private INDArray hv;
 
-    /** {@code x}: the point (length n, copied); {@code a}: the n×p matrix, same data type as x, columns contiguous or not. */
-    public SubspaceObjective(Objective f, INDArray x, INDArray a) {
-        if (a.rank() != 2 || a.rows() != f.dimension() || x.length() != f.dimension()) {
-            throw new IllegalArgumentException("need A of shape [" + f.dimension() + ", p] and x of length " + f.dimension()
-                    + ", got A " + java.util.Arrays.toString(a.shape()) + ", x " + x.length());
+    /** {@code x}: the point (length n, float64 or float32, contiguous; copied); {@code a}: the n×p matrix. */
+    public SubspaceObjective(Objective f, INDArray x, RandomSubspace a) {
+        if (a.rows() != f.dimension() || x.length() != f.dimension()) {
+            throw new IllegalArgumentException("need A with " + f.dimension() + " rows and x of length " + f.dimension()
+                    + ", got A " + a.rows() + "x" + a.columns() + ", x " + x.length());
         }
-        if (a.dataType() != x.dataType()) throw new IllegalArgumentException("A is " + a.dataType() + " but x is " + x.dataType());
         this.f = f;
-        this.x = x.dup(); // h owns its centre: x may be storage the caller or f reuses
+        this.x = FlatVectors.toDoubles(x); // h owns its centre: x may be storage the caller or f reuses
         this.a = a;
         this.n = f.dimension();
-        this.p = Math.toIntExact(a.columns());
-        this.w = Nd4j.create(x.dataType(), n, 1);
+        this.p = a.columns();
+        this.w = FlatVectors.vector(x.dataType(), n);
     }
 
     @Override
@@ -47,15 +46,14 @@ public final class SubspaceObjective implements Objective {
         return p;
     }
 
-    public INDArray matrix() {
+    public RandomSubspace matrix() {
         return a;
     }
 
-    /** w = x + A·y into the preallocated buffer: one GEMV, 2·n·p flops. */
+    /** w = x + A·y into the preallocated buffer: one pass over A. */
     private INDArray point(INDArray y) {
-        w.assign(x.reshape(n, 1));
-        Nd4j.gemm(a, y.reshape(p, 1), w, false, false, 1.0, 1.0);
-        return w.reshape(n);
+        a.plus(x, y.toDoubleVector(), w);
+        return w;
     }
 
     @Override
@@ -65,23 +63,24 @@ public final class SubspaceObjective implements Objective {
 
     @Override
     public double valueAndGradient(INDArray y, INDArray gradOut) {
-        if (gradFull == null) gradFull = Nd4j.create(x.dataType(), n, 1);
-        double v = f.valueAndGradient(point(y), gradFull.reshape(n));
-        // ∇h = Aᵀ∇f: one GEMV, 2·n·p flops.
-        INDArray out = Nd4j.gemm(a, gradFull, true, false);
-        gradOut.assign(out.reshape(gradOut.shape()));
+        if (gradFull == null) gradFull = FlatVectors.vector(w.dataType(), n);
+        double v = f.valueAndGradient(point(y), gradFull);
+        put(a.transposeTimes(gradFull), gradOut); // ∇h = Aᵀ∇f: one pass
         return v;
     }
 
     @Override
     public void hessianVector(INDArray y, INDArray v, INDArray out) {
         if (av == null) {
-            av = Nd4j.create(x.dataType(), n, 1);
-            hv = Nd4j.create(x.dataType(), n, 1);
+            av = FlatVectors.vector(w.dataType(), n);
+            hv = FlatVectors.vector(w.dataType(), n);
         }
-        Nd4j.gemm(a, v.reshape(p, 1), av, false, false, 1.0, 0.0);
-        f.hessianVector(point(y), av.reshape(n), hv.reshape(n));
-        INDArray r = Nd4j.gemm(a, hv, true, false);
-        out.assign(r.reshape(out.shape()));
+        a.plus(null, v.toDoubleVector(), av);
+        f.hessianVector(point(y), av, hv);
+        put(a.transposeTimes(hv), out);
+    }
+
+    private static void put(double[] values, INDArray out) {
+        for (int j = 0; j < values.length; j++) out.putScalar(j, values[j]);
     }
 }

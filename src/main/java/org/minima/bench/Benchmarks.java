@@ -11,6 +11,7 @@ public final class Benchmarks {
             new F1Benchmark(),
             new HessianBench(),
             new SharpnessBench(),
+            new BatchNormBench(),
             new TrainThroughput());
 
     private Benchmarks() {}

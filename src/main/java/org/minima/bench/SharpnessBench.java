@@ -105,6 +105,7 @@ public final class SharpnessBench implements Benchmark {
             }
         }
         if (model != null) PythonPeer.delete(model);
+        SubspaceFigures sub = subspaceMemory(f, x);
         double median = Benchmarks.median(t);
         List<Row> rows = new ArrayList<>();
         rows.add(new Row("F1 sharpness, 10 it, float64", median, "s",
@@ -118,7 +119,49 @@ public final class SharpnessBench implements Benchmark {
             rows.add(new Row("sharpness / scipy+torch reference", median / PEER_SECONDS, "x",
                     String.format(Locale.ROOT, "bar <= 0.5 of the issue's %.1f s; peer not run: %s", PEER_SECONDS, peerMissing)));
         }
+        rows.add(new Row("F1 subspace sharpness P=" + SUBSPACE + ", peak memory", sub.peakBytes / 1e6, "MB",
+                String.format(Locale.ROOT, "heap used + ND4J off-heap, sampled every 10 ms; %.1f s, %d evaluations, phi %.6g%%, gaussian A (issue 17)",
+                        sub.seconds, sub.result.evaluations(), sub.result.sharpness())));
         return rows;
+    }
+
+    /** The subspace dimension of the memory figure (the paper's p = 100). */
+    public static final int SUBSPACE = 100;
+
+    private record SubspaceFigures(long peakBytes, double seconds, Sharpness.Result result) {}
+
+    /**
+     * One subspace measurement (P = 100, gaussian A, one start), with the peak of heap in use plus ND4J's off-heap
+     * bytes sampled every 10 ms by a daemon thread (A is regenerated in blocks, so this stays O(n + P²); issue 17).
+     * Garbage collection runs first, so the figure is the measurement's working set plus what is already live.
+     */
+    private static SubspaceFigures subspaceMemory(NetworkObjective f, INDArray x) {
+        System.gc();
+        Runtime rt = Runtime.getRuntime();
+        long[] peak = {0};
+        Thread sampler = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                long used = rt.totalMemory() - rt.freeMemory() + org.bytedeco.javacpp.Pointer.totalBytes();
+                synchronized (peak) { peak[0] = Math.max(peak[0], used); }
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "minima-memory-sampler");
+        sampler.setDaemon(true);
+        sampler.start();
+        long t0 = System.nanoTime();
+        Sharpness.Result r = Sharpness.measure(f, x, SharpnessOptions.defaults().withSubspace(SUBSPACE), null);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        sampler.interrupt();
+        try {
+            sampler.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        synchronized (peak) { return new SubspaceFigures(peak[0], seconds, r); }
     }
 
     /** The objective with a stopwatch, to split the time between the network and L-BFGS-B. */

@@ -98,6 +98,8 @@ public final class HessianCommand implements Callable<Integer> {
 
     @Mixin SharedOptions.Chunk chunk = new SharedOptions.Chunk(DEFAULTS.chunk());
 
+    @Mixin SharedOptions.BatchNorm bn;
+
     @Override
     public Integer call() {
         validate();
@@ -142,7 +144,7 @@ public final class HessianCommand implements Callable<Integer> {
                 .withMaxSteps(maxSteps).withBlock(block).withVectors(vectors != null)
                 .withTrace(!trace ? null : "hutchinson".equals(traceMethod) ? TraceEstimator.Method.HUTCHINSON : TraceEstimator.Method.HUTCH_PLUS_PLUS)
                 .withProbes(probes).withDensity(density || plot != null).withDensityRuns(densityRuns).withDensitySteps(densitySteps)
-                .withSeed(seed.value).withChunk(chunk.n());
+                .withSeed(seed.value).withChunk(chunk.n()).withBatchNorm(bn.value());
     }
 
     private void validate() {

@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
 /** {@code interpolate}: Keskar et al.'s Figure 3 (and Figure 7 with {@code --path curved}). */
 @Command(name = "interpolate", mixinStandardHelpOptions = true,
         description = "Loss and accuracy on the training and test sets along (1-α)·from + α·to (Keskar et al. 2017, Figure 3), "
-                + "batch-norm running statistics included; writes interpolation.csv, .png and .svg.")
+                + "batch-norm running statistics included (with --bn batch: the weights only); writes interpolation.csv, .png and .svg.")
 public final class InterpolateCommand implements Callable<Integer> {
     @Mixin CommonOptions common;
 
@@ -65,13 +65,15 @@ public final class InterpolateCommand implements Callable<Integer> {
             description = "Examples per forward pass (memory versus speed).")
     int chunk;
 
+    @Mixin SharedOptions.BatchNorm bn;
+
     @Override
     public Integer call() {
         Threads.configure(common.threads);
         Grid alphas = Grid.parse(alpha, "--alpha");
         Interpolation.Path p = Interpolation.Path.parse(path, "--path");
         if (chunk < 1) throw new InputException("--chunk " + chunk + ": expected a number > 0");
-        Interpolation.Options options = Interpolation.Options.defaults().withAlphas(alphas).withPath(p).withChunk(chunk);
+        Interpolation.Options options = Interpolation.Options.defaults().withAlphas(alphas).withPath(p).withChunk(chunk).withBatchNorm(bn.value());
         AtomicFiles.requireWritableFolder(out, "--out"); // before the evaluations, not after
 
         ModelDirectory.Loaded a = ModelDirectory.read(from);

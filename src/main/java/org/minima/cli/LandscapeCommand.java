@@ -60,6 +60,8 @@ public final class LandscapeCommand implements Callable<Integer> {
     @Option(names = "--chunk", paramLabel = "N", defaultValue = "1000", hidden = true, description = "Examples per forward pass.")
     int chunk;
 
+    @Mixin SharedOptions.BatchNorm bn;
+
     @Override
     public Integer call() {
         Threads.configure(common.threads);
@@ -68,7 +70,7 @@ public final class LandscapeCommand implements Callable<Integer> {
         Grid g = Grid.parse(grid, "--grid");
         if (dims == 2 && g.count() < 2) throw new InputException("--grid " + grid + ": a 2-D landscape needs COUNT >= 2");
         LandscapeAnalysis.Options options = LandscapeAnalysis.Options.defaults()
-                .withDims(dims).withGrid(g).withDirections(directions).withSeed(seed.value).withChunk(chunk);
+                .withDims(dims).withGrid(g).withDirections(directions).withSeed(seed.value).withChunk(chunk).withBatchNorm(bn.value());
         AtomicFiles.requireWritableFolder(out, "--out"); // before loading the model and data, not after
 
         ModelAndData m = ModelAndData.load(model.dir, data.spec, examples.n, DataType.DOUBLE);

@@ -7,6 +7,7 @@ import java.util.Locale;
 import org.minima.io.AtomicFiles;
 import org.minima.io.InputException;
 import org.minima.io.Json;
+import org.minima.nn.BatchNormMode;
 import org.nd4j.linalg.api.buffer.DataType;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
@@ -77,6 +78,28 @@ public final class SharedOptions {
         public int n() {
             if (n < 1) throw new InputException("--chunk " + n + ", expected a number >= 1");
             return n;
+        }
+    }
+
+    /**
+     * {@code --bn running|batch} and {@code --bn-batch N}: batch norm's convention in an analysis ({@link BatchNormMode});
+     * the defaults are {@link BatchNormMode#RUNNING}'s.
+     */
+    public static final class BatchNorm {
+        @Option(names = "--bn", paramLabel = "running|batch", descriptionKey = "bn",
+                description = "Batch norm in the loss: running (inference mode, the running statistics; PyHessian's and loss-landscape's "
+                        + "convention) or batch (each batch of --bn-batch examples normalized by its own mean and variance, as Keskar "
+                        + "et al.'s Keras code). Default: ${DEFAULT-VALUE}.")
+        String mode = BatchNormMode.RUNNING.key();
+
+        @Option(names = "--bn-batch", paramLabel = "N", descriptionKey = "bn-batch",
+                description = "Examples per batch with --bn batch, in order; a remainder forms a last smaller batch (default: ${DEFAULT-VALUE}).")
+        int batch = BatchNormMode.RUNNING.batch();
+
+        /** The convention; a bad value is bad input (exit 2). */
+        public BatchNormMode value() {
+            if (batch < 1) throw new InputException("--bn-batch " + batch + ", expected a number >= 1");
+            return new BatchNormMode(BatchNormMode.Statistics.parse(mode, "--bn"), batch);
         }
     }
 

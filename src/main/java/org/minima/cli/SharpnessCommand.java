@@ -2,6 +2,7 @@ package org.minima.cli;
 
 import java.util.concurrent.Callable;
 import org.minima.analysis.ModelAndData;
+import org.minima.analysis.RandomSubspace;
 import org.minima.analysis.SharpnessAnalysis;
 import org.minima.analysis.SharpnessOptions;
 import org.minima.io.InputException;
@@ -30,6 +31,14 @@ public final class SharpnessCommand implements Callable<Integer> {
     @Option(names = "--subspace", paramLabel = "P", description = "Measure in a random P-dimensional subspace (default: the full space).")
     Integer subspace;
 
+    @Option(names = "--subspace-matrix", paramLabel = "KIND",
+            description = "With --subspace: gaussian (independent N(0,1) entries) or unit (unit-norm columns) (default: gaussian).")
+    String subspaceMatrix = SharpnessOptions.defaults().subspaceMatrix().label();
+
+    @Option(names = "--start", paramLabel = "WHERE",
+            description = "First start: centre, or corner (c + sign(grad f)*bound, the first-order worst corner) (default: centre).")
+    String start = SharpnessOptions.defaults().start().label();
+
     @Option(names = "--max-iter", paramLabel = "N", description = "L-BFGS-B iterations per start (default: ${DEFAULT-VALUE}, as the paper).")
     int maxIter = SharpnessOptions.defaults().maxIter();
 
@@ -47,12 +56,16 @@ public final class SharpnessCommand implements Callable<Integer> {
 
     @Mixin SharedOptions.Chunk chunk = new SharedOptions.Chunk(SharpnessOptions.defaults().chunk());
 
+    @Mixin SharedOptions.BatchNorm bn;
+
     @Override
     public Integer call() {
         if (!(eps > 0) || !Double.isFinite(eps)) throw new InputException("--eps " + eps + ", expected a number > 0");
         if (subspace != null && subspace < 1) throw new InputException("--subspace " + subspace + ", expected a number >= 1");
         if (maxIter < 1) throw new InputException("--max-iter " + maxIter + ", expected a number >= 1");
         if (restarts < 0) throw new InputException("--restarts " + restarts + ", expected a number >= 0");
+        if (RandomSubspace.Kind.parse(subspaceMatrix) == null) throw new InputException("--subspace-matrix " + subspaceMatrix + ", expected gaussian or unit");
+        if (SharpnessOptions.StartAt.parse(start) == null) throw new InputException("--start " + start + ", expected centre or corner");
         DataType type = SharedOptions.dataType(dtype);
         SharpnessOptions options = options();
         json.requireWritable();
@@ -67,6 +80,7 @@ public final class SharpnessCommand implements Callable<Integer> {
         try (SharpnessProgress bars = new SharpnessProgress("sharpness", common.quiet)) {
             r = SharpnessAnalysis.run(m.net(), m.data(), options, bars);
         }
+        if (r.note() != null) System.err.println(r.note());
         json.print(r.toJson(model.dir.toString(), (System.nanoTime() - t0) / 1e9));
         return Main.EXIT_OK;
     }
@@ -74,6 +88,7 @@ public final class SharpnessCommand implements Callable<Integer> {
     /** The flags as the analysis' options; no flag given means {@link SharpnessOptions#defaults()}. */
     SharpnessOptions options() {
         return SharpnessOptions.defaults().withEps(eps).withSubspace(subspace).withMaxIter(maxIter).withRestarts(restarts)
-                .withSeed(seed.value).withChunk(chunk.n());
+                .withSeed(seed.value).withChunk(chunk.n()).withBatchNorm(bn.value())
+                .withSubspaceMatrix(RandomSubspace.Kind.parse(subspaceMatrix)).withStart(SharpnessOptions.StartAt.parse(start));
     }
 }

@@ -15,8 +15,10 @@ import java.util.Set;
 import org.minima.analysis.Grid;
 import org.minima.analysis.Interpolation;
 import org.minima.analysis.HessianAnalysis;
+import org.minima.analysis.RandomSubspace;
 import org.minima.analysis.SharpnessOptions;
 import org.minima.io.InputException;
+import org.minima.nn.BatchNormMode;
 import org.minima.train.TrainConfig;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -40,9 +42,9 @@ public record Experiment(String name, String description, Paper paper, List<Run>
     static final Set<String> FIGURE_KEYS = ordered("eps", "subspace");
     static final Set<String> PAPER_KEYS = ordered("table", "network");
     static final Set<String> ANALYSES_KEYS = ordered("sharpness", "hessian", "interpolate", "figure4", "figure5");
-    static final Set<String> SHARPNESS_KEYS = ordered("eps", "subspace", "maxIter", "examples", "seed");
-    static final Set<String> HESSIAN_KEYS = ordered("top", "maxSteps", "tol", "examples", "seed");
-    static final Set<String> INTERPOLATE_KEYS = ordered("pairs", "alpha", "examples");
+    static final Set<String> SHARPNESS_KEYS = ordered("eps", "subspace", "maxIter", "examples", "seed", "bn", "bnBatch", "subspaceMatrix", "start");
+    static final Set<String> HESSIAN_KEYS = ordered("top", "maxSteps", "tol", "examples", "seed", "bn", "bnBatch");
+    static final Set<String> INTERPOLATE_KEYS = ordered("pairs", "alpha", "examples", "bn", "bnBatch");
 
     /** Base keys a run replaces whole instead of merging key by key (a policy's parameters depend on its name). */
     static final Set<String> REPLACED_WHOLE = Set.of("model", "lrPolicy");
@@ -82,24 +84,30 @@ public record Experiment(String name, String description, Paper paper, List<Run>
     public record FigureSettings(String eps, boolean subspace) {}
 
     /** Keskar's Metric 2.1 at each ε, in the full space and (if {@code subspace} is set) in a random p-subspace. */
-    public record SharpnessSettings(List<String> eps, Integer subspace, int maxIter, Integer examples, long seed) {
+    public record SharpnessSettings(List<String> eps, Integer subspace, int maxIter, Integer examples, long seed, BatchNormMode bn,
+                                    RandomSubspace.Kind subspaceMatrix, SharpnessOptions.StartAt start) {
         /** What {@code minima sharpness} would be given for {@code eps} (a key of {@link #eps()}), in the subspace or the full space. */
         public SharpnessOptions options(String eps, boolean inSubspace) {
             return SharpnessOptions.defaults().withEps(Double.parseDouble(eps)).withSubspace(inSubspace ? subspace : null)
-                    .withMaxIter(maxIter).withSeed(seed);
+                    .withMaxIter(maxIter).withSeed(seed).withBatchNorm(bn).withSubspaceMatrix(subspaceMatrix).withStart(start);
         }
     }
 
     /** The top eigenvalues of the Hessian of the training loss (Lanczos). */
-    public record HessianSettings(int top, int maxSteps, double tol, Integer examples, long seed) {
-        /** What {@code minima hessian --top top --max-steps maxSteps --tol tol --seed seed} runs. */
+    public record HessianSettings(int top, int maxSteps, double tol, Integer examples, long seed, BatchNormMode bn) {
+        /** What {@code minima hessian --top top --max-steps maxSteps --tol tol --seed seed --bn … --bn-batch …} runs. */
         public HessianAnalysis.Options options() {
-            return HessianAnalysis.Options.defaults().withTop(top).withMaxSteps(maxSteps).withTolerance(tol).withSeed(seed);
+            return HessianAnalysis.Options.defaults().withTop(top).withMaxSteps(maxSteps).withTolerance(tol).withSeed(seed).withBatchNorm(bn);
         }
     }
 
     /** Keskar's Figure 3 for each pair [from, to] of run names. */
-    public record InterpolateSettings(List<List<String>> pairs, String alpha, Grid grid, Integer examples) {}
+    public record InterpolateSettings(List<List<String>> pairs, String alpha, Grid grid, Integer examples, BatchNormMode bn) {
+        /** What {@code minima interpolate --alpha alpha --bn … --bn-batch …} runs. */
+        public Interpolation.Options options() {
+            return Interpolation.Options.defaults().withAlphas(grid).withBatchNorm(bn);
+        }
+    }
 
     /** Each analysis, or null when the file does not ask for it. */
     public record Analyses(SharpnessSettings sharpness, HessianSettings hessian, InterpolateSettings interpolate, FigureSettings figure4,
@@ -329,7 +337,17 @@ public record Experiment(String name, String description, Paper paper, List<Run>
         int maxIter = s.get("maxIter") == null ? defaults.maxIter() : positiveInt(s.get("maxIter"), at + ".maxIter");
         Integer examples = examples(s.get("examples"), at + ".examples", quick);
         long seed = s.get("seed") == null ? defaults.seed() : integer(s.get("seed"), at + ".seed");
-        return new SharpnessSettings(List.copyOf(eps), subspace, maxIter, examples, seed);
+        RandomSubspace.Kind matrix = defaults.subspaceMatrix();
+        if (s.get("subspaceMatrix") != null) {
+            matrix = RandomSubspace.Kind.parse(String.valueOf(s.get("subspaceMatrix")));
+            if (matrix == null) throw new InputException(at + ".subspaceMatrix: expected gaussian or unit, got " + s.get("subspaceMatrix"));
+        }
+        SharpnessOptions.StartAt start = defaults.start();
+        if (s.get("start") != null) {
+            start = SharpnessOptions.StartAt.parse(String.valueOf(s.get("start")));
+            if (start == null) throw new InputException(at + ".start: expected centre or corner, got " + s.get("start"));
+        }
+        return new SharpnessSettings(List.copyOf(eps), subspace, maxIter, examples, seed, batchNorm(s, at, defaults.bn()), matrix, start);
     }
 
     private static HessianSettings hessian(Map<String, Object> h, String at, boolean quick) {
@@ -342,7 +360,7 @@ public record Experiment(String name, String description, Paper paper, List<Run>
         if (!(tol > 0)) throw new InputException(at + ".tol: expected a number > 0, got " + h.get("tol"));
         Integer examples = examples(h.get("examples"), at + ".examples", quick);
         long seed = h.get("seed") == null ? defaults.seed() : integer(h.get("seed"), at + ".seed");
-        return new HessianSettings(top, maxSteps, tol, examples, seed);
+        return new HessianSettings(top, maxSteps, tol, examples, seed, batchNorm(h, at, defaults.bn()));
     }
 
     private static InterpolateSettings interpolate(Map<String, Object> m, String at, Set<String> runNames, boolean quick) {
@@ -364,7 +382,16 @@ public record Experiment(String name, String description, Paper paper, List<Run>
         }
         String alpha = m.get("alpha") == null ? Interpolation.Options.defaults().alphas().toString() : String.valueOf(m.get("alpha"));
         Grid grid = Grid.parse(alpha, at + ".alpha");
-        return new InterpolateSettings(List.copyOf(pairs), alpha, grid, examples(m.get("examples"), at + ".examples", quick));
+        return new InterpolateSettings(List.copyOf(pairs), alpha, grid, examples(m.get("examples"), at + ".examples", quick),
+                batchNorm(m, at, Interpolation.Options.defaults().bn()));
+    }
+
+    /** The keys {@code bn} (running or batch) and {@code bnBatch} of an analysis, each defaulting to {@code defaults}'. */
+    private static BatchNormMode batchNorm(Map<String, Object> m, String at, BatchNormMode defaults) {
+        BatchNormMode.Statistics statistics = m.get("bn") == null ? defaults.statistics()
+                : BatchNormMode.Statistics.parse(String.valueOf(m.get("bn")), at + ".bn");
+        int batch = m.get("bnBatch") == null ? defaults.batch() : positiveInt(m.get("bnBatch"), at + ".bnBatch");
+        return new BatchNormMode(statistics, batch);
     }
 
     /**

@@ -262,6 +262,7 @@ public final class Reproduce {
         log.accept(String.format(java.util.Locale.ROOT, "%s: sharpness eps %s %s = %.6g (%d evaluations, %.0f s)", name, Experiment.epsKey(o.eps()),
                 o.subspace() == null ? "full space" : "subspace " + o.subspace(), res.sharpness().sharpness(), res.sharpness().evaluations(),
                 seconds));
+        if (res.note() != null) log.accept(name + ": " + res.note());
         return res.toJson(dir.toString(), seconds);
     }
 
@@ -278,7 +279,7 @@ public final class Reproduce {
         if (is.examples() != null) test = test.head(is.examples());
         log.accept("interpolating " + from + " -> " + to + " at " + is.grid().count() + " points on " + train.size() + " training and "
                 + test.size() + " test examples");
-        Interpolation.Options options = Interpolation.Options.defaults().withAlphas(is.grid());
+        Interpolation.Options options = is.options();
         Interpolation.Result result;
         try (AnalysisProgress.PointsTask bar = progress.interpolation("interpolation " + from + "-" + to, is.grid().count())) {
             result = Interpolation.run(netFrom, netTo, train, test, options, bar);

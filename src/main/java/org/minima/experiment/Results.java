@@ -53,6 +53,8 @@ final class Results {
             j.put("testExamples", r.record().path("testExamples").asInt());
             j.set("optimizer", cfg.path("optimizer"));
             j.set("modelSpec", cfg.path("model").isTextual() ? cfg.path("model") : j.textNode("inline"));
+            JsonNode firstSubspace = a.path("subspaceSharpness").elements().hasNext() ? a.path("subspaceSharpness").elements().next() : null;
+            if (firstSubspace != null) j.set("subspaceMeanColumnNorm", firstSubspace.get("meanColumnNorm"));
             JsonNode h = a.path("hessian");
             if (h.has("eigenvalues")) j.set("topEigenvalue", h.get("eigenvalues").get(0));
             else j.putNull("topEigenvalue");
@@ -73,6 +75,22 @@ final class Results {
             else s.put("subspace", ss.subspace());
             s.put("maxIter", ss.maxIter());
             s.put("seed", ss.seed());
+            s.put("subspaceMatrix", ss.subspaceMatrix().label());
+            s.put("start", ss.start().label());
+            s.put("bn", ss.bn().key());
+            s.put("bnBatch", ss.bn().batch());
+        }
+        Experiment.HessianSettings hs = e.analyses().hessian();
+        if (hs != null) {
+            ObjectNode s = o.with("settings").putObject("hessian");
+            s.put("bn", hs.bn().key());
+            s.put("bnBatch", hs.bn().batch());
+        }
+        Experiment.InterpolateSettings is = e.analyses().interpolate();
+        if (is != null) {
+            ObjectNode s = o.with("settings").putObject("interpolate");
+            s.put("bn", is.bn().key());
+            s.put("bnBatch", is.bn().batch());
         }
         o.set("paper", paper(e.paper()));
         return o;
@@ -96,6 +114,7 @@ final class Results {
         c.put("bn", first.path("bn").asText("running"));
         if (first.has("bnBatch")) c.set("bnBatch", first.get("bnBatch"));
         if (sub != null) c.put("subspaceMatrix", sub.path("subspaceMatrix").asText("unit"));
+        if (first.has("start")) c.set("start", first.get("start"));
         if (!first.has("bn")) c.put("note", "measured before the bn key existed: inference mode (running statistics), unit-norm subspace columns");
         return c;
     }

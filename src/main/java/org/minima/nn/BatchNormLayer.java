@@ -11,15 +11,21 @@ import java.util.SplittableRandom;
  * running averages as PyTorch does: {@code running = (1 − momentum)·running + momentum·batch}, with
  * the <em>unbiased</em> batch variance for {@code running_var}. Inference mode uses the running
  * statistics, which makes the layer an affine map per channel, y = γ·(x − μ)/s + β with
- * s = √(σ² + eps) fixed; that is the mode of every R-pass, so the Hessian-vector product is exact
- * (see docs/nn.md).
+ * s = √(σ² + eps) fixed. Batch mode (the analyzers' batch convention, {@link BatchNormMode}) normalizes
+ * with the batch statistics as training mode does but leaves the running averages alone; its R-passes carry
+ * R{μ} and R{σ²} through the batch statistics (Pearlmutter 1994), so the Hessian-vector product is exact in
+ * both analyzer modes (see docs/nn.md).
  */
 final class BatchNormLayer extends Layer {
     private final int channels, spatial;
     private final double eps, momentum;
     private Arr gamma, beta, ggamma, gbeta, vgamma, vbeta, runningMean, runningVar;
-    /** The statistics of the last forward pass (batch ones in training, running ones in inference). */
+    /** The statistics of the last forward pass (batch ones in training and batch mode, running ones in inference). */
     private final double[] mean, invStd;
+    /** Did the last forward pass use batch statistics (so its R-passes go through them)? */
+    private boolean batchStats;
+    /** Batch-mode R-forward, per channel: mean(R{x}) and ρ = mean(x̂·R{x}), which R-backward reads again. */
+    private final double[] rMean, rho;
 
     BatchNormLayer(int index, int[] shape, double eps, double momentum) {
         super(index, shape, shape);
@@ -29,6 +35,8 @@ final class BatchNormLayer extends Layer {
         this.momentum = momentum;
         this.mean = new double[channels];
         this.invStd = new double[channels];
+        this.rMean = new double[channels];
+        this.rho = new double[channels];
     }
 
     @Override
@@ -58,7 +66,7 @@ final class BatchNormLayer extends Layer {
 
     @Override
     void forward(Arr x, Arr y, int n, Mode mode, long seed) {
-        if (mode == Mode.TRAINING) batchStatistics(x, n);
+        if (mode != Mode.INFERENCE) batchStatistics(x, n, mode == Mode.TRAINING);
         else runningStatistics();
         double[][] ab = coefficients();
         affine(x, ab[0], ab[1], y, n);
@@ -118,18 +126,20 @@ final class BatchNormLayer extends Layer {
     }
 
     private void runningStatistics() {
+        batchStats = false; // also when the fused block runs this layer's inference forward
         for (int c = 0; c < channels; c++) {
             mean[c] = runningMean.get(c);
             invStd[c] = 1.0 / Math.sqrt(runningVar.get(c) + eps);
         }
     }
 
-    /** Batch mean and biased variance (two passes, for accuracy), and the running-average update. */
-    private void batchStatistics(Arr x, int n) {
+    /** Batch mean and biased variance (two passes, for accuracy), and with {@code update} the running-average update. */
+    private void batchStatistics(Arr x, int n, boolean update) {
         long count = (long) n * spatial;
-        if (count < 2) {
+        if (update && count < 2) { // as PyTorch; batch mode allows one value (x̂ = 0, y = β: well defined as eps > 0)
             throw new IllegalArgumentException("batch norm in training mode needs more than 1 value per channel, got a batch of " + n);
         }
+        batchStats = true;
         double[] sum = new double[channels];
         int k = 0;
         for (int r = 0; r < n; r++) {
@@ -155,6 +165,7 @@ final class BatchNormLayer extends Layer {
         for (int c = 0; c < channels; c++) {
             double biased = sq[c] / count;
             invStd[c] = 1.0 / Math.sqrt(biased + eps);
+            if (!update) continue;
             double unbiased = sq[c] / (count - 1);
             runningMean.set(c, (1 - momentum) * runningMean.get(c) + momentum * mean[c]);
             runningVar.set(c, (1 - momentum) * runningVar.get(c) + momentum * unbiased);
@@ -222,11 +233,26 @@ final class BatchNormLayer extends Layer {
     void rForward(Arr x, Arr rx, Arr y, Arr ry, int n) {
         // Inference mode: R{y} = γ·invStd·R{x} + v_γ·x̂ + v_β = a·R{x} + e·x + f per channel,
         // a = γ·invStd, e = v_γ·invStd, f = v_β − e·μ.
+        // Batch mode: μ and s = invStd depend on x, R{μ} = mean(R{x}) and R{s} = −s²·ρ with ρ = mean(x̂·R{x})
+        // (from R{σ²} = 2·mean((x − μ)·R{x})), so R{x̂} = s·(R{x} − R{μ} − x̂·ρ) and
+        // R{y} = γ·R{x̂} + v_γ·x̂ + v_β = a·R{x} + e·x + f with e = (v_γ − a·ρ)·s, f = v_β − a·R{μ} − e·μ.
+        // Cost in batch mode: one more pass over x and R{x} for the two means.
+        java.util.Arrays.fill(rMean, 0.0);
+        java.util.Arrays.fill(rho, 0.0);
+        if (batchStats && rx != null) {
+            double[] sumXRx = new double[channels];
+            sums(rx, x, rMean, sumXRx, n);
+            double count = (double) n * spatial;
+            for (int c = 0; c < channels; c++) {
+                rMean[c] /= count;
+                rho[c] = invStd[c] * (sumXRx[c] / count - mean[c] * rMean[c]); // s·mean((x − μ)·R{x})
+            }
+        }
         double[] a = new double[channels], e = new double[channels], f = new double[channels];
         for (int c = 0; c < channels; c++) {
             a[c] = gamma.get(c) * invStd[c];
-            e[c] = vgamma.get(c) * invStd[c];
-            f[c] = vbeta.get(c) - e[c] * mean[c];
+            e[c] = (vgamma.get(c) - a[c] * rho[c]) * invStd[c];
+            f[c] = vbeta.get(c) - a[c] * rMean[c] - e[c] * mean[c];
         }
         if (rx == null) {
             affine(x, e, f, ry, n);
@@ -243,13 +269,25 @@ final class BatchNormLayer extends Layer {
 
     @Override
     void rBackward(Arr x, Arr rx, Arr y, Arr dy, Arr rdy, Arr dx, Arr rdx, int n) {
-        // R{∂L/∂γ} = Σ (R{dy}·x̂ + dy·invStd·R{x}) = invStd·(Σ R{dy}·x − μ·Σ R{dy} + Σ dy·R{x});
-        // R{∂L/∂β} = Σ R{dy};  ∂L/∂x = a·dy;  R{∂L/∂x} = a·R{dy} + e·dy  (a = γ·invStd, e = v_γ·invStd).
-        double[] sumRdy = new double[channels], sumRdyX = new double[channels], sumDyRx = new double[channels];
+        // R{∂L/∂γ} = Σ (R{dy}·x̂ + dy·R{x̂}) = count·(H2 + K) below, R{∂L/∂β} = Σ R{dy}, with
+        // R{x̂} = s·(R{x} − R{μ} − x̂·ρ) (R{μ} = ρ = 0 in inference mode, where R{x̂} = s·R{x}).
+        double[] sumRdy = new double[channels], sumRdyX = new double[channels];
+        double[] sumDy = new double[channels], sumDyX = new double[channels], sumDyRx = new double[channels];
         sums(rdy, x, sumRdy, sumRdyX, n);
+        if (batchStats) sums(dy, x, sumDy, sumDyX, n); // G1, G2: only batch mode's terms read them
         if (rx != null) sums(dy, rx, new double[channels], sumDyRx, n);
+        double count = (double) n * spatial;
+        // per channel: G1 = mean(dy), G2 = mean(dy·x̂), H1 = mean(R{dy}), H2 = mean(R{dy}·x̂), K = mean(dy·R{x̂})
+        double[] g1 = new double[channels], g2 = new double[channels], h1 = new double[channels], h2 = new double[channels];
+        double[] kk = new double[channels];
         for (int c = 0; c < channels; c++) {
-            ggamma.add(c, invStd[c] * (sumRdyX[c] - mean[c] * sumRdy[c] + sumDyRx[c]));
+            double s = invStd[c], m = mean[c];
+            g1[c] = sumDy[c] / count;
+            g2[c] = s * (sumDyX[c] - m * sumDy[c]) / count;
+            h1[c] = sumRdy[c] / count;
+            h2[c] = s * (sumRdyX[c] - m * sumRdy[c]) / count;
+            kk[c] = s * (sumDyRx[c] / count - rMean[c] * g1[c] - rho[c] * g2[c]);
+            ggamma.add(c, count * (h2[c] + kk[c]));
             gbeta.add(c, sumRdy[c]);
         }
         if (dx == null) return;
@@ -258,12 +296,38 @@ final class BatchNormLayer extends Layer {
             a[c] = gamma.get(c) * invStd[c];
             e[c] = vgamma.get(c) * invStd[c];
         }
-        affine(dy, a, zero, dx, n);
+        if (!batchStats) {
+            // ∂L/∂x = a·dy;  R{∂L/∂x} = a·R{dy} + e·dy  (a = γ·invStd, e = v_γ·invStd)
+            affine(dy, a, zero, dx, n);
+            int k = 0;
+            for (int r = 0; r < n; r++) {
+                for (int c = 0; c < channels; c++) {
+                    double ac = a[c], ec = e[c];
+                    for (int s = 0; s < spatial; s++, k++) rdx.set(k, ac * rdy.get(k) + ec * dy.get(k));
+                }
+            }
+            return;
+        }
+        // Batch mode, with g = γ·dy (= ∂L/∂x̂): ∂L/∂x = s·(g − mean(g) − x̂·mean(g·x̂)) = a·(dy − G1 − x̂·G2), and
+        // R{∂L/∂x} = (R{s}/s)·∂L/∂x + s·(R{g} − mean(R{g}) − R{x̂}·mean(g·x̂) − x̂·mean(R{g}·x̂ + g·R{x̂})),
+        // R{g} = v_γ·dy + γ·R{dy}, R{s}/s = −s·ρ. Collected per channel:
+        // R{∂L/∂x} = c1·dy + a·R{dy} + c3·R{x̂} + c4·x̂ + c0. Cost: one pass reading x, R{x}, dy, R{dy}.
         int k = 0;
         for (int r = 0; r < n; r++) {
             for (int c = 0; c < channels; c++) {
-                double ac = a[c], ec = e[c];
-                for (int s = 0; s < spatial; s++, k++) rdx.set(k, ac * rdy.get(k) + ec * dy.get(k));
+                double s = invStd[c], m = mean[c], ac = a[c], gm = gamma.get(c), vg = vgamma.get(c);
+                double sr = s * rho[c], rm = rMean[c], G1 = g1[c], G2 = g2[c];
+                double c1 = -sr * ac + s * vg;
+                double c3 = -ac * G2;
+                double c4 = sr * ac * G2 - s * (vg * G2 + gm * h2[c] + gm * kk[c]);
+                double c0 = sr * ac * G1 - s * vg * G1 - ac * h1[c];
+                for (int q = 0; q < spatial; q++, k++) {
+                    double xh = s * (x.get(k) - m);
+                    double rxh = rx == null ? 0.0 : s * (rx.get(k) - rm - xh * rho[c]);
+                    double d = dy.get(k);
+                    dx.set(k, ac * (d - G1 - xh * G2));
+                    rdx.set(k, c1 * d + ac * rdy.get(k) + c3 * rxh + c4 * xh + c0);
+                }
             }
         }
     }

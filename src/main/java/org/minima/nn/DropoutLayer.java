@@ -26,7 +26,7 @@ final class DropoutLayer extends Layer {
     @Override
     void forward(Arr x, Arr y, int n, Mode mode, long seed) {
         int m = n * inFeatures;
-        if (mode == Mode.INFERENCE || p == 0) {
+        if (mode != Mode.TRAINING || p == 0) {
             for (int k = 0; k < m; k++) y.set(k, x.get(k));
             if (mode == Mode.TRAINING) java.util.Arrays.fill(mask, 0, m, 1.0);
             return;
@@ -43,7 +43,7 @@ final class DropoutLayer extends Layer {
     void backward(Arr x, Arr y, Arr dy, Arr dx, int n, Mode mode) {
         if (dx == null) return;
         int m = n * inFeatures;
-        if (mode == Mode.INFERENCE) {
+        if (mode != Mode.TRAINING) {
             for (int k = 0; k < m; k++) dx.set(k, dy.get(k));
         } else {
             for (int k = 0; k < m; k++) dx.set(k, dy.get(k) * mask[k]);

@@ -10,15 +10,20 @@ import java.util.SplittableRandom;
  * <p>Besides forward and backward, each layer has Pearlmutter's R-operator (Pearlmutter 1994, "Fast
  * exact multiplication by the Hessian", §3–4): {@code R{·} = ∂/∂r (·)(θ + r·v)} at r = 0. The
  * R-forward pass carries {@code R{x}} alongside {@code x}; the R-backward pass carries
- * {@code R{∂L/∂x}} alongside {@code ∂L/∂x}, and {@code R{∂L/∂θ}} is {@code H·v}. R-passes are
- * defined in inference mode only (the mode the analyzers use; see docs/nn.md).
+ * {@code R{∂L/∂x}} alongside {@code ∂L/∂x}, and {@code R{∂L/∂θ}} is {@code H·v}. R-passes follow the
+ * mode of the forward pass before them: INFERENCE or BATCH (the analyzers' two conventions; see docs/nn.md).
  *
  * <p>Parameter gradients (and their R-versions) are always <em>added</em> into the gradient views,
  * so a caller sums over chunks of data without extra buffers. Input gradients are overwritten.
  * A {@code null} R-input means "identically zero" (the data do not depend on θ).
  */
 abstract class Layer {
-    enum Mode { TRAINING, INFERENCE }
+    /**
+     * TRAINING: batch statistics (running averages updated), dropout on. INFERENCE: running statistics, dropout off.
+     * BATCH: batch statistics with the running averages untouched, dropout off (the analyzers' batch convention,
+     * {@link BatchNormMode}).
+     */
+    enum Mode { TRAINING, INFERENCE, BATCH }
 
     /** Position in the model (for tensor names {@code layers.<index>.weight}). */
     final int index;
@@ -73,11 +78,11 @@ abstract class Layer {
      */
     abstract void backward(Arr x, Arr y, Arr dy, Arr dx, int n, Mode mode);
 
-    /** R{y} = ∂f/∂x·R{x} + ∂f/∂θ·v (inference mode); {@code rx == null} means R{x} = 0. */
+    /** R{y} = ∂f/∂x·R{x} + ∂f/∂θ·v (in the mode of the last forward pass); {@code rx == null} means R{x} = 0. */
     abstract void rForward(Arr x, Arr rx, Arr y, Arr ry, int n);
 
     /**
-     * Inference mode: adds R{∂L/∂θ} (= rows of H·v) into the gradient views; when {@code dx != null},
+     * In the mode of the last forward pass: adds R{∂L/∂θ} (= rows of H·v) into the gradient views; when {@code dx != null},
      * writes ∂L/∂x into dx and R{∂L/∂x} into rdx.
      */
     abstract void rBackward(Arr x, Arr rx, Arr y, Arr dy, Arr rdy, Arr dx, Arr rdx, int n);

@@ -12,7 +12,7 @@ package org.minima.nn;
  * </ul>
  * Each value is computed by the same expression, and each sum adds the same terms in the same order, as the
  * layers' own passes, so results are bit for bit those of the unfused layers (tested). Saves about 5 ms a block
- * per 2000-example chunk of F1 (docs/benchmarks.md). Training mode and the R-passes use the layers one by one.
+ * per 2000-example chunk of F1 (docs/benchmarks.md). Training and batch mode and the R-passes use the layers one by one.
  */
 final class LinearBatchNormRelu {
     final LinearLayer linear;

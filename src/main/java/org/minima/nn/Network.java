@@ -256,12 +256,22 @@ public final class Network {
 
     /** Mean loss and accuracy over {@code data} in inference mode, {@code chunk} examples at a time. */
     public Evaluation evaluate(DataSet data, int chunk) {
+        return evaluate(data, chunk, BatchNormMode.RUNNING);
+    }
+
+    /**
+     * Mean loss and accuracy over {@code data} in the analyses' convention {@code bn}: running statistics
+     * {@code chunk} examples a pass, or batch statistics one batch of {@code bn.batch()} examples a pass (the chunk
+     * then plays no part: a pass must hold a whole batch). The loss is the size-weighted mean over the passes.
+     */
+    public Evaluation evaluate(DataSet data, int chunk, BatchNormMode bn) {
         check(data);
         if (chunk <= 0) throw new IllegalArgumentException("chunk must be > 0, got " + chunk);
+        int step = bn.batchStatistics() ? bn.batch() : chunk;
         double loss = 0;
         long correct = 0;
-        for (int from = 0; from < data.size(); from += chunk) {
-            Sums s = lossChunk(data, from, Math.min(data.size(), from + chunk));
+        for (int from = 0; from < data.size(); from += step) {
+            Sums s = lossChunk(data, from, Math.min(data.size(), from + step), bn.statistics());
             loss += s.lossSum();
             correct += s.correct();
         }
@@ -292,8 +302,17 @@ public final class Network {
 
     /** Inference mode, examples [from, to): summed loss and correct count. Cost: one forward pass. */
     public Sums lossChunk(DataSet data, int from, int to) {
+        return lossChunk(data, from, to, BatchNormMode.Statistics.RUNNING);
+    }
+
+    /**
+     * Examples [from, to) with batch norm's {@code statistics}: RUNNING (inference mode) or BATCH (the range is one
+     * batch, normalized with its own statistics; running statistics neither used nor changed; dropout off).
+     * Summed loss and correct count. Cost: one forward pass.
+     */
+    public Sums lossChunk(DataSet data, int from, int to, BatchNormMode.Statistics statistics) {
         int n = rangeChunk(data, from, to);
-        forward(n, Layer.Mode.INFERENCE, 0);
+        forward(n, mode(statistics), 0);
         double sum = top(n, 0, false);
         return new Sums(sum, correctOut[0]);
     }
@@ -303,11 +322,17 @@ public final class Network {
      * Cost: one forward and one backward pass (about 3 GEMMs per linear/conv layer).
      */
     public Sums accumulateGradient(DataSet data, int from, int to, double scale) {
+        return accumulateGradient(data, from, to, scale, BatchNormMode.Statistics.RUNNING);
+    }
+
+    /** As {@link #accumulateGradient(DataSet, int, int, double)} with batch norm's {@code statistics} (see {@link #lossChunk}). */
+    public Sums accumulateGradient(DataSet data, int from, int to, double scale, BatchNormMode.Statistics statistics) {
         int n = rangeChunk(data, from, to);
-        forward(n, Layer.Mode.INFERENCE, 0);
+        Layer.Mode mode = mode(statistics);
+        forward(n, mode, 0);
         double sum = top(n, scale, true);
         int correct = correctOut[0];
-        backward(n, Layer.Mode.INFERENCE);
+        backward(n, mode);
         return new Sums(sum, correct);
     }
 
@@ -318,9 +343,19 @@ public final class Network {
      * Cost: about 8 GEMMs per hidden linear layer against a gradient's 3 (docs/nn.md).
      */
     public void accumulateHessianVector(DataSet data, int from, int to, double scale) {
+        accumulateHessianVector(data, from, to, scale, BatchNormMode.Statistics.RUNNING);
+    }
+
+    /**
+     * As {@link #accumulateHessianVector(DataSet, int, int, double)} with batch norm's {@code statistics} (see
+     * {@link #lossChunk}); in BATCH mode the R-passes go through the batch mean and variance, so H·v is exact for
+     * the batch-statistics loss. Cost in BATCH mode: the same GEMMs, and about three more element-wise passes per
+     * batch-norm layer.
+     */
+    public void accumulateHessianVector(DataSet data, int from, int to, double scale, BatchNormMode.Statistics statistics) {
         int n = rangeChunk(data, from, to);
         ensureR();
-        forward(n, Layer.Mode.INFERENCE, 0);
+        forward(n, mode(statistics), 0);
         int L = layers.length;
         for (int i = firstParam; i < L; i++) {
             layers[i].rForward(act[i], i > firstParam ? rAct[i] : null, act[i + 1], rAct[i + 1], n);
@@ -336,6 +371,10 @@ public final class Network {
     }
 
     // ---------------------------------------------------------------- passes
+
+    private static Layer.Mode mode(BatchNormMode.Statistics statistics) {
+        return statistics == BatchNormMode.Statistics.BATCH ? Layer.Mode.BATCH : Layer.Mode.INFERENCE;
+    }
 
     private void forward(int n, Layer.Mode mode, long seed) {
         for (int i = 0; i < layers.length; ) {

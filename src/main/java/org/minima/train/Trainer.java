@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.minima.data.DataSet;
+import org.minima.nn.BatchNormMode;
 import org.minima.nn.BatchResult;
 import org.minima.nn.Evaluation;
 import org.minima.nn.Network;
@@ -63,8 +64,21 @@ public final class Trainer {
     /** {@code stop.loss}: "running" = inference mode (running statistics), the loss of history's trainLoss. */
     public static final String DEFAULT_STOP_LOSS = "running";
 
-    /** The evaluations {@code stop.loss} may name (the analyses' batch-norm conventions). */
-    public static final java.util.Map<String, StopLoss> STOP_LOSSES = java.util.Map.of(DEFAULT_STOP_LOSS, (net, train, inference) -> inference.loss());
+    /**
+     * The evaluations {@code stop.loss} may name, the analyses' batch-norm conventions (BatchNormMode):
+     * "running" reuses the epoch's inference-mode evaluation (free); "batch" normalizes each consecutive batch of
+     * {@link BatchNormMode#DEFAULT_BATCH} training examples with its own statistics, as the paper's analyses do
+     * (one more forward pass over the training set an epoch, about a third of an epoch's steps).
+     */
+    public static final java.util.Map<String, StopLoss> STOP_LOSSES = stopLosses();
+
+    private static java.util.Map<String, StopLoss> stopLosses() {
+        java.util.Map<String, StopLoss> m = new java.util.LinkedHashMap<>();
+        m.put(DEFAULT_STOP_LOSS, (net, train, inference) -> inference.loss());
+        BatchNormMode batch = BatchNormMode.batch(BatchNormMode.DEFAULT_BATCH);
+        m.put(batch.key(), (net, train, inference) -> net.evaluate(train, EVAL_CHUNK, batch).loss());
+        return java.util.Collections.unmodifiableMap(m);
+    }
 
     /** Where {@code saveEpochs} keeps the weights after epoch {@code k} (0: the initialization). */
     public static Path epochDir(Path runDir, int k) {

@@ -11,6 +11,7 @@ import org.minima.io.ModelSpec.Flatten;
 import org.minima.io.ModelSpec.Linear;
 import org.minima.io.ModelSpec.MaxPool2d;
 import org.minima.io.ModelSpec.Relu;
+import org.minima.nn.BatchNormMode;
 import org.minima.nn.NetTesting;
 import org.minima.nn.Network;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -67,18 +68,51 @@ class ObjectiveContractTest {
         }
     }
 
+    /** The MLP with batch statistics in batches of 5 (12 = 2·5 + 2); no dropout in batch mode. */
+    @Nested
+    class NetworkObjectiveMlpBatchMode extends ObjectiveContract {
+        final Network net = NetTesting.network(MLP, 13);
+        final DataSet set = NetTesting.randomData(12, new int[] {6}, 4, 14);
+
+        Objective objective() { return new NetworkObjective(net, set, 12, BatchNormMode.batch(5)); }
+
+        INDArray point() { return net.parameters().add(gaussian(net.parameterCount(), 0.1, 15)); }
+
+        List<INDArray> given() { return vectorsOf(net); }
+
+        /** The chunk plays no part in batch mode: a pass is one batch. */
+        List<Objective> rechunked() {
+            return List.of(new NetworkObjective(net, set, 1, BatchNormMode.batch(5)), new NetworkObjective(net, set, 7, BatchNormMode.batch(5)));
+        }
+    }
+
+    /** The conv network (2-D batch norm, max-pool) with batch statistics in batches of 4 (6 = 4 + 2). */
+    @Nested
+    class NetworkObjectiveConvBatchMode extends ObjectiveContract {
+        final Network net = NetTesting.network(new ModelSpec(new int[] {2, 6, 5}, 3, ModelSpec.Preprocess.IDENTITY, List.of(
+                new Conv2d(2, 3, 3, 1, 1), new BatchNorm(3, 1e-5, 0.1), new Relu(), new MaxPool2d(2, 2, 0),
+                new Conv2d(3, 4, 2, 1, 1), new Relu(), new Flatten(), new Linear(4 * 4 * 3, 3))), 16);
+        final DataSet set = NetTesting.randomData(6, new int[] {2, 6, 5}, 3, 17);
+
+        Objective objective() { return new NetworkObjective(net, set, 6, BatchNormMode.batch(4)); }
+
+        INDArray point() { return net.parameters().add(gaussian(net.parameterCount(), 0.1, 18)); }
+
+        List<INDArray> given() { return vectorsOf(net); }
+    }
+
     @Nested
     class SubspaceOfANetwork extends ObjectiveContract {
         final Network net = NetTesting.network(MLP, 9);
         final DataSet set = NetTesting.randomData(12, new int[] {6}, 4, 10);
-        final INDArray a = RandomSubspace.matrix(net.parameterCount(), 4, 11, DataType.DOUBLE);
+        final RandomSubspace a = RandomSubspace.generated(net.parameterCount(), 4, 11, RandomSubspace.Kind.GAUSSIAN, 16);
 
         /** Centred at the network's own parameter vector: the subspace objective must neither write nor keep it. */
         Objective objective() { return new SubspaceObjective(new NetworkObjective(net, set, 12), net.parameters(), a); }
 
         INDArray point() { return gaussian(4, 0.3, 12); }
 
-        List<INDArray> given() { return List.of(net.parameters(), net.buffers(), net.gradient(), net.direction(), a); }
+        List<INDArray> given() { return List.of(net.parameters(), net.buffers(), net.gradient(), net.direction()); }
 
         List<Objective> rechunked() {
             return List.of(new SubspaceObjective(new NetworkObjective(net, set, 5), net.parameters(), a),

@@ -104,8 +104,8 @@ class SharpnessTest {
         double[] d = uniform(n, 0.5, 2.0, 3);
         double[] x = uniform(n, -1, 1, 4);
         DiagonalQuadratic f = new DiagonalQuadratic(d);
-        INDArray a = RandomSubspace.matrix(n, p, 5, DataType.DOUBLE);
-        RealMatrix am = new Array2DRowRealMatrix(a.toDoubleMatrix());
+        RandomSubspace a = RandomSubspace.generated(n, p, 5, RandomSubspace.Kind.UNIT);
+        RealMatrix am = new Array2DRowRealMatrix(a.dense());
         double[] apx = new SingularValueDecomposition(am).getSolver().getInverse().operate(x);
         double best = Double.NEGATIVE_INFINITY;
         for (int mask = 0; mask < (1 << p); mask++) {
@@ -127,7 +127,7 @@ class SharpnessTest {
         int n = 200, p = 7;
         RealMatrix q = new QRDecomposition(new Array2DRowRealMatrix(randomMatrix(n, p, 6))).getQ().getSubMatrix(0, n - 1, 0, p - 1);
         double[] x = uniform(n, -3, 3, 7);
-        double[] got = RandomSubspace.pseudoInverseTimes(Nd4j.create(q.getData()), Nd4j.createFromArray(x));
+        double[] got = RandomSubspace.of(q.getData()).pseudoInverseTimes(Nd4j.createFromArray(x));
         assertArrayEquals(q.transpose().operate(x), got, 1e-13);
     }
 
@@ -141,21 +141,12 @@ class SharpnessTest {
         double[] x = uniform(n, -2, 2, 9);
         RealMatrix am = new Array2DRowRealMatrix(m);
         double[] expected = new SingularValueDecomposition(am).getSolver().getInverse().operate(x);
-        assertArrayEquals(expected, RandomSubspace.pseudoInverseTimes(Nd4j.create(m), Nd4j.createFromArray(x)), 1e-10);
+        assertArrayEquals(expected, RandomSubspace.of(m).pseudoInverseTimes(Nd4j.createFromArray(x)), 1e-10);
 
         for (double[] row : m) row[p - 1] = row[0];
         RealMatrix rd = new Array2DRowRealMatrix(m);
         double[] expectedRd = new SingularValueDecomposition(rd).getSolver().getInverse().operate(x);
-        assertArrayEquals(expectedRd, RandomSubspace.pseudoInverseTimes(Nd4j.create(m), Nd4j.createFromArray(x)), 1e-8);
-    }
-
-    @Test
-    void randomSubspaceColumnsHaveUnitNormAndDependOnlyOnTheSeed() {
-        INDArray a = RandomSubspace.matrix(1000, 5, 42, DataType.DOUBLE);
-        INDArray norms = a.norm2(0);
-        for (int j = 0; j < 5; j++) assertEquals(1.0, norms.getDouble(j), 1e-14);
-        assertEquals(a, RandomSubspace.matrix(1000, 5, 42, DataType.DOUBLE));
-        assertTrue(!a.equals(RandomSubspace.matrix(1000, 5, 43, DataType.DOUBLE)));
+        assertArrayEquals(expectedRd, RandomSubspace.of(m).pseudoInverseTimes(Nd4j.createFromArray(x)), 1e-8);
     }
 
     @Test
@@ -166,8 +157,8 @@ class SharpnessTest {
         double[] x = uniform(n, -1, 1, 11);
         double[] yv = uniform(p, -1, 1, 12);
         double[] v = uniform(p, -1, 1, 13);
-        INDArray a = RandomSubspace.matrix(n, p, 14, DataType.DOUBLE);
-        double[][] am = a.toDoubleMatrix();
+        RandomSubspace a = RandomSubspace.generated(n, p, 14, RandomSubspace.Kind.GAUSSIAN, 8); // 7 blocks
+        double[][] am = a.dense();
         SubspaceObjective h = new SubspaceObjective(new DiagonalQuadratic(d), Nd4j.createFromArray(x), a);
         double[] w = x.clone();
         double[] av = new double[n];

@@ -31,5 +31,9 @@ class CommandDefaultsTest {
         SharpnessCommand s = new SharpnessCommand();
         new CommandLine(s).parseArgs("--model", "m", "--data", "d.csv", "--eps", "5e-4", "--subspace", "4", "--seed", "2", "--chunk", "11");
         assertEquals(SharpnessOptions.defaults().withEps(5e-4).withSubspace(4).withSeed(2).withChunk(11), s.options());
+        SharpnessCommand m = new SharpnessCommand();
+        new CommandLine(m).parseArgs("--model", "m", "--data", "d.csv", "--subspace", "4", "--subspace-matrix", "unit", "--start", "corner");
+        assertEquals(SharpnessOptions.defaults().withSubspace(4).withSubspaceMatrix(org.minima.analysis.RandomSubspace.Kind.UNIT)
+                .withStart(SharpnessOptions.StartAt.CORNER), m.options());
     }
 }

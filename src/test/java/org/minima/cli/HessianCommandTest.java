@@ -87,6 +87,25 @@ class HessianCommandTest {
     }
 
     @Test
+    void batchModeRecordsItsConventionAndMeasuresAnotherLoss() throws Exception {
+        // --bn batch --bn-batch 16: 40 examples in batches of 16, 16 and 8; the JSON says so, and the loss is the
+        // batch-statistics one, not the running one (the model's running statistics are PyTorch's initial 0 and 1)
+        Path batch = dir.resolve("batch.json"), running = dir.resolve("running.json");
+        assertEquals(0, Main.run("hessian", "--model", model.toString(), "--data", csv.toString(), "--bn", "batch", "--bn-batch", "16",
+                "--json", batch.toString(), "--quiet", "--threads", "1"));
+        assertEquals(0, Main.run("hessian", "--model", model.toString(), "--data", csv.toString(), "--json", running.toString(),
+                "--quiet", "--threads", "1"));
+        JsonNode b = Json.read(batch), r = Json.read(running);
+        assertEquals("batch", b.get("bn").asText());
+        assertEquals(16, b.get("bnBatch").asInt());
+        assertEquals("running", r.get("bn").asText());
+        assertEquals(1000, r.get("bnBatch").asInt());
+        assertTrue(Math.abs(b.get("loss").asDouble() - r.get("loss").asDouble()) > 1e-6, b.get("loss") + " vs " + r.get("loss"));
+        assertEquals(2, Main.run("hessian", "--model", model.toString(), "--data", csv.toString(), "--bn", "train", "--quiet"));
+        assertEquals(2, Main.run("hessian", "--model", model.toString(), "--data", csv.toString(), "--bn", "batch", "--bn-batch", "0", "--quiet"));
+    }
+
+    @Test
     void aBadOptionValueIsExitTwo() {
         assertEquals(2, Main.run("hessian", "--model", model.toString(), "--data", csv.toString(), "--trace-method", "exact", "--quiet"));
         assertEquals(2, Main.run("hessian", "--model", dir.resolve("nope").toString(), "--data", csv.toString(), "--quiet"));

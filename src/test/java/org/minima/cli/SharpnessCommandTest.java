@@ -79,6 +79,8 @@ class SharpnessCommandTest {
         assertEquals(2, Main.run("sharpness", "--model", dir.resolve("missing").toString(), "--data", fx[1].toString(), "--quiet"));
         assertEquals(2, Main.run("sharpness", "--model", fx[0].toString(), "--data", fx[1].toString(), "--subspace", "0", "--quiet"));
         assertEquals(2, Main.run("sharpness", "--model", fx[0].toString(), "--data", fx[1].toString(), "--dtype", "int8", "--quiet"));
+        assertEquals(2, Main.run("sharpness", "--model", fx[0].toString(), "--data", fx[1].toString(), "--subspace-matrix", "normal", "--quiet"));
+        assertEquals(2, Main.run("sharpness", "--model", fx[0].toString(), "--data", fx[1].toString(), "--start", "center", "--quiet"));
         // the shared --chunk and --examples mixins: bad values are bad input, before anything is loaded
         assertEquals(2, Main.run("sharpness", "--model", fx[0].toString(), "--data", fx[1].toString(), "--chunk", "0", "--quiet"));
         assertEquals(2, Main.run("hessian", "--model", fx[0].toString(), "--data", fx[1].toString(), "--chunk", "0", "--quiet"));

@@ -50,9 +50,37 @@ class ExperimentTest {
         assertEquals(4, b.seed());
         assertEquals(1, a.seed());
         assertEquals(List.of("1e-3", "5e-4"), e.analyses().sharpness().eps());
+        assertEquals(org.minima.analysis.SharpnessOptions.defaults().withSubspace(100).withEps(5e-4),
+                e.analyses().sharpness().options("5e-4", true), "subspaceMatrix and start default as the command's");
         assertEquals(2, e.analyses().hessian().top());
         assertEquals(25, e.analyses().interpolate().grid().count());
         assertNull(e.paper());
+        assertEquals(org.minima.nn.BatchNormMode.RUNNING, e.analyses().sharpness().bn(), "bn: running by default");
+    }
+
+    @Test
+    void bnAndBnBatchReachEachAnalysisOptions() {
+        String y = BASE.replace("sharpness: {eps: [1e-3, 0.0005], subspace: 100, examples: 10000}",
+                "sharpness: {eps: [1e-3], bn: batch, bnBatch: 500}").replace("hessian: {top: 2}", "hessian: {top: 2, bn: batch}")
+                .replace("interpolate: {pairs: [[a, b]]}", "interpolate: {pairs: [[a, b]], bn: batch, bnBatch: 250}");
+        Experiment e = Experiment.parse(yaml(y), "t.yaml", false, s -> 60000);
+        assertEquals(org.minima.nn.BatchNormMode.batch(500), e.analyses().sharpness().options("1e-3", false).bn());
+        assertEquals(org.minima.nn.BatchNormMode.batch(1000), e.analyses().hessian().options().bn());
+        assertEquals(org.minima.nn.BatchNormMode.batch(250), e.analyses().interpolate().options().bn());
+        org.minima.io.InputException bad = org.junit.jupiter.api.Assertions.assertThrows(org.minima.io.InputException.class,
+                () -> Experiment.parse(yaml(BASE.replace("hessian: {top: 2}", "hessian: {top: 2, bn: train}")), "t.yaml", false, s -> 60000));
+        assertTrue(bad.getMessage().contains("analyses.hessian.bn") && bad.getMessage().contains("running or batch"), bad.getMessage());
+    }
+
+    @Test
+    void sharpnessKeysSubspaceMatrixAndStartReachTheOptionsAndBadValuesNameTheKey() {
+        String y = BASE.replace("subspace: 100, examples: 10000", "subspace: 100, examples: 10000, subspaceMatrix: unit, start: corner");
+        var o = Experiment.parse(yaml(y), "t.yaml", false, s -> 60000).analyses().sharpness().options("1e-3", true);
+        assertEquals(org.minima.analysis.RandomSubspace.Kind.UNIT, o.subspaceMatrix());
+        assertEquals(org.minima.analysis.SharpnessOptions.StartAt.CORNER, o.start());
+        var bad = org.junit.jupiter.api.Assertions.assertThrows(org.minima.io.InputException.class, () -> Experiment.parse(
+                yaml(BASE.replace("subspace: 100,", "subspace: 100, subspaceMatrix: normal,")), "t.yaml", false, s -> 60000));
+        assertTrue(bad.getMessage().contains("subspaceMatrix") && bad.getMessage().contains("gaussian or unit"), bad.getMessage());
     }
 
     @Test

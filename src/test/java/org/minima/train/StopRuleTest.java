@@ -138,11 +138,28 @@ class StopRuleTest {
     }
 
     @Test
+    void theBatchStopLossIsTheWholeSetLossWithPerBatchStatistics() {
+        // stop.loss batch: the analyses' batch-statistics convention, evaluated after each epoch on the network it
+        // ended with; recorded beside trainLoss (inference mode), which it differs from on a batch-norm network
+        DataSet data = TrainerTest.blobs(60, 3, true);
+        Map<String, Object> raw = TrainerTest.config(TrainerTest.mlp(), Map.of("name", "adam", "lr", 0.01), Map.of("name", "fixed"),
+                Map.of("size", 10), 2, 4);
+        raw.put("stop", Map.of("patience", 3, "loss", "batch"));
+        TrainConfig cfg = TrainConfig.parse(raw, "t");
+        Network net = TrainerTest.network(cfg);
+        Trainer.Outcome out = new Trainer(cfg, net, data, null, null, null).run(Trainer.start());
+        History.Row last = out.state().rows().get(1);
+        double batchLoss = net.evaluate(data, 7, org.minima.nn.BatchNormMode.batch(1000)).loss();
+        assertEquals(batchLoss, last.stopLoss(), 1e-6 * batchLoss);
+        assertTrue(Math.abs(last.stopLoss() - last.trainLoss()) > 1e-6, last.toString());
+    }
+
+    @Test
     void anUnknownStopLossIsAnError() {
         Map<String, Object> raw = TrainerTest.config(TrainerTest.mlp(), Map.of("name", "adam", "lr", 0.01), Map.of("name", "fixed"),
                 Map.of("size", 10), 3, 1);
         raw.put("stop", Map.of("patience", 2, "loss", "training"));
         InputException x = assertThrows(InputException.class, () -> TrainConfig.parse(raw, "t"));
-        assertTrue(x.getMessage().contains("stop.loss: expected one of running"), x.getMessage());
+        assertTrue(x.getMessage().contains("stop.loss: expected one of running, batch"), x.getMessage());
     }
 }
