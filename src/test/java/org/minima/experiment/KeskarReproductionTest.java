@@ -93,7 +93,7 @@ class KeskarReproductionTest {
               - {name: lb, role: LB, batch: {size: 0.5}, sweep: {seed: [1, 2]}}
               - {name: "w{init.epoch}-s{seed}", role: W, batch: {size: 0.5}, init: {run: sb-seed1}, sweep: {init.epoch: [0, 2], seed: [1, 2]}}
             analyses:
-              sharpness: {eps: [1e-3, 5e-4], subspace: 3, maxIter: 3, examples: 60}
+              sharpness: {eps: [1e-3, 5e-4], subspace: 3, maxIter: 3, examples: 60, bn: batch, bnBatch: 30, subspaceMatrix: gaussian}
               interpolate: {pairs: [[sb-seed1, lb-seed1]], alpha: "-1:2:4", examples: 60}
               figure4: {eps: 1e-3}
               figure5: {eps: 5e-4, subspace: true}
@@ -113,9 +113,11 @@ class KeskarReproductionTest {
         assertEquals(List.of("sb-seed1", "sb-seed2", "lb-seed1", "lb-seed2", "w0-s1", "w0-s2", "w2-s1", "w2-s2"), names);
 
         for (JsonNode r : res.get("runs")) {
-            // the conventions of every measurement are recorded (before issue 17's keys: running statistics)
-            assertEquals("running", r.get("conventions").get("bn").asText(), r.toString());
-            assertTrue(r.get("conventions").has("subspaceMatrix"));
+            // the conventions of every measurement are recorded, as the analyses' JSON says them
+            assertEquals("batch", r.get("conventions").get("bn").asText(), r.toString());
+            assertEquals(30, r.get("conventions").get("bnBatch").asInt());
+            assertEquals("gaussian", r.get("conventions").get("subspaceMatrix").asText());
+            assertEquals("batch", r.get("details").get("subspaceSharpness").get("5e-4").get("bn").asText());
             assertTrue(r.get("stopRule").has("bestEpoch") && r.get("modelEpoch").isInt());
         }
         // a warm start from SB's epoch 0 (its seed-1 initialization) with seed 1 is the LB run of seed 1, bit for bit:
@@ -160,7 +162,7 @@ class KeskarReproductionTest {
         assertTrue(report.contains(String.format(Locale.ROOT, "Test accuracy, mean SB − mean LB: %+.2f points (the paper: +0.22 points)", gap)), report);
         assertTrue(report.contains("| SB batch | 256 | 8 |"), report);
         assertTrue(report.contains("| runs per role | 5, from different random starts | 2 SB, 2 LB, 4 others |"), report);
-        assertTrue(report.contains("measured, running statistics (n = 2 SB, 2 LB)"), report);
+        assertTrue(report.contains("measured, batch statistics (n = 2 SB, 2 LB)"), report);
         assertTrue(report.contains("**Did the paper's finding hold?**"), report);
     }
 
