@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.SplittableRandom;
 import org.minima.data.DataSet;
+import org.minima.io.InputException;
 import org.minima.io.Json;
 import org.minima.nn.BatchNormMode;
 import org.minima.nn.Network;
@@ -155,6 +156,12 @@ public final class HessianAnalysis {
      * {@code listener} (may be null) hears every product. A non-finite loss is an IllegalStateException.
      */
     public static Measurement run(Network net, DataSet data, Options options, HessianOperator.Listener listener) {
+        long wanted = (long) options.top() + options.bottom();
+        if (wanted > net.parameterCount()) {
+            // a P×P Hessian has P eigenvalues; asking for more is the user's mistake, not a memory shortage
+            throw new InputException("top " + options.top() + " + bottom " + options.bottom() + " = " + wanted
+                    + " eigenvalues asked for, more eigenvalues than parameters: the model has " + net.parameterCount());
+        }
         NetworkObjective objective = new NetworkObjective(net, data, options.chunk(), options.bn());
         INDArray w = net.parameters(); // read only: the objective evaluates in its own copy of net
         double loss = objective.value(w);

@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.EigenDecomposition;
+import org.minima.nn.Memory;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -93,7 +94,7 @@ public final class Lanczos {
         }
         int minimum = Math.min((int) Math.min(n, Integer.MAX_VALUE), wanted + 2 * p);
         if (cap < minimum) {
-            throw new IllegalStateException(String.format(Locale.ROOT,
+            throw new org.minima.io.InputException(String.format(Locale.ROOT,
                     "Lanczos needs at least %d vectors of %d parameters (%.2f GB) for %d eigenvalues, but only %.2f GB "
                             + "are free; give Java more memory (-Xmx, or -Dorg.bytedeco.javacpp.maxbytes)",
                     minimum + p + 1, n, (minimum + p + 1.0) * n * bytesPer / 1e9, wanted, budget / 1e9));

@@ -35,9 +35,7 @@ public record ModelAndData(Path model, ModelDirectory.Loaded loaded, Network net
             throw new InputException(data.spec() + ": examples have " + data.features() + " features, but " + dir
                     + "/model.json expects input " + Arrays.toString(spec.input()));
         }
-        if (data.classes() > spec.classes()) {
-            throw new InputException(data.spec() + ": " + data.classes() + " classes, but " + dir + "/model.json has " + spec.classes());
-        }
+        data.requireLabelsBelow(spec.classes(), dir + "/model.json");
     }
 
     /**

@@ -8,6 +8,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.minima.data.DataSet;
 import org.minima.nn.BatchNormMode;
+import org.minima.nn.Memory;
 import org.minima.nn.Network;
 import org.minima.nn.Threads;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -69,6 +70,7 @@ public final class NetworkObjective implements Objective {
     public NetworkObjective(Network net, DataSet data, int chunk, BatchNormMode bn) {
         if (chunk <= 0) throw new IllegalArgumentException("chunk must be > 0, got " + chunk);
         if (data.size() == 0) throw new IllegalArgumentException(data.spec() + ": no examples");
+        requireMemory(net, data, chunk);
         this.net = net.copy();
         this.data = data;
         this.chunk = chunk;
@@ -77,6 +79,21 @@ public final class NetworkObjective implements Objective {
 
     /** The batch-norm convention f is evaluated in. */
     public BatchNormMode batchNorm() { return bn; }
+
+    /**
+     * The estimate before anything is allocated: the working copy (3 vectors of P), a gradient per further thread,
+     * and one chunk's activations split over the threads (their sum is one chunk's). Over the free off-heap memory
+     * it is bad input (exit 2) with the estimate; the R-pass (Hessian products) is checked when first needed.
+     */
+    private static void requireMemory(Network net, DataSet data, int chunk) {
+        int rows = Math.min(chunk, data.size());
+        int threads = Math.max(1, Math.min(Threads.current(), rows));
+        long p = net.parameterCount(), width = net.dataType().width();
+        long bytes = Memory.plus(Network.activationBytes(net.architecture(), net.dataType(), rows, false),
+                Memory.times(Memory.times(width, p), 3L + threads - 1));
+        Memory.require(bytes, "a chunk of " + rows + " examples (--chunk " + chunk + ") through a model of " + p
+                + " parameters on " + threads + " thread" + (threads == 1 ? "" : "s"), "use a smaller --chunk");
+    }
 
     public DataSet data() { return data; }
 

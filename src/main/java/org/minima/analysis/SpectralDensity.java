@@ -3,6 +3,7 @@ package org.minima.analysis;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import org.apache.commons.math3.linear.EigenDecomposition;
+import org.minima.nn.Memory;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;

@@ -8,6 +8,7 @@ import org.minima.data.DataSet;
 import org.minima.data.DataSets;
 import org.minima.nn.BatchNormMode;
 import org.minima.nn.Network;
+import org.minima.nn.Threads;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -46,9 +47,16 @@ public final class BatchNormBench implements Benchmark {
             rows.add(new Row("H·v, " + mode, h, "s", "median wall time"));
             rows.add(new Row("H·v / gradient, " + mode, h / g, "x", bn.batchStatistics() ? "bar <= 3.0" : ""));
             ratio[bn.batchStatistics() ? 0 : 1] = h;
+            if (Threads.current() == 1) {
+                // one thread does all the work: its CPU time hardly changes when other processes share the cores
+                double cg = Benchmarks.median(Benchmarks.cpuTime(repeats, () -> f.valueAndGradient(w, out)));
+                double ch = Benchmarks.median(Benchmarks.cpuTime(repeats, () -> f.hessianVector(w, v, out)));
+                rows.add(new Row("H·v / gradient, " + mode + " (thread CPU)", ch / cg, "x",
+                        String.format(Locale.ROOT, "%.3f s / %.3f s", ch, cg) + (bn.batchStatistics() ? "; bar <= 3.0" : "")));
+            }
         }
         rows.add(new Row("H·v batch / running", ratio[0] / ratio[1], "x",
-                String.format(Locale.ROOT, "what batch mode's R-passes through the statistics cost")));
+                "what batch mode's R-passes through the statistics cost"));
         return rows;
     }
 }

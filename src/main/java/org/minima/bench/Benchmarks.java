@@ -12,7 +12,9 @@ public final class Benchmarks {
             new HessianBench(),
             new SharpnessBench(),
             new BatchNormBench(),
-            new TrainThroughput());
+            new TrainThroughput("f1"),
+            new TrainThroughput("c1"),
+            new TrainProfile());
 
     private Benchmarks() {}
 

@@ -1,5 +1,6 @@
 package org.minima.bench;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,8 @@ import org.deeplearning4j.nn.weights.WeightInit;
 import org.minima.data.DataSet;
 import org.minima.nn.Network;
 import org.minima.nn.Presets;
+import org.minima.nn.Profile;
+import org.minima.nn.Threads;
 import org.minima.train.TrainConfig;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -23,24 +26,34 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
- * Training throughput (examples/s) of Keskar's F1 (784 → 5 × [dense 512, BN, ReLU] → dense 10, softmax
- * cross-entropy) with Adam 1e-3 in float32, ours against Deeplearning4j 1.0.0-M2.1's MultiLayerNetwork
- * with the same layers, dtype, batch and thread count, measured alternately in the same process.
+ * Training throughput (examples/s), float32, Adam 1e-3, training mode, ours against PyTorch (the tool a researcher
+ * would otherwise use) measured alternately in the same run, and for F1 also Deeplearning4j 1.0.0-M2.1's
+ * MultiLayerNetwork with the same layers in the same process. Two entries:
+ * <ul>
+ *   <li>{@code train}: Keskar's F1 (784 → 5 × [dense 512, BN, ReLU] → dense 10) on Fashion-MNIST, B = 256 and 6000;</li>
+ *   <li>{@code c1}: Keskar's C1 (two [conv 64 5×5, BN, ReLU, max-pool 3/2], dense 384 and 192 with BN, ReLU,
+ *       dropout) on 10,000 CIFAR-shaped examples generated in memory (uniform random pixels; no CIFAR needed), B = 256
+ *       and 5000 (10% of CIFAR-10's training set, Keskar's LB).</li>
+ * </ul>
  *
  * <p>Ours: {@link Network#trainStep} (gathering the shuffled rows and scaling pixels included) and one
- * {@link org.minima.train.Adam} step. DL4J: {@code fit(DataSet)} on a batch prepared beforehand (its
- * gathering is not timed: a slight advantage to DL4J). Also the sgemm rate of this machine, so the
- * achieved FLOP rate can be read as a fraction of peak ({@link GemmBenchmark}).
+ * {@link org.minima.train.Adam} step. PyTorch: {@code src/bench/python/train_torch.py} under /usr/bin/python3 when it
+ * has torch (Debian's python3-torch), one process a round (its own warm-up, then the same number of steps), so each
+ * round of ours is followed by one of the peer and both see the same machine state; the ratio is of the medians.
+ * DL4J: {@code fit(DataSet)} on a batch prepared beforehand (its gathering is not timed: a slight advantage to DL4J).
+ * Also the sgemm rate of this machine, so the achieved FLOP rate can be read as a fraction of peak ({@link GemmBenchmark}).
  */
 public final class TrainThroughput implements Benchmark {
-    /** One batch size: examples/s of each, and their ratio. */
-    public record Figures(int batch, double oursPerSecond, double dl4jPerSecond, double ratio, double oursGflops, double sgemmGflops) {
+    /** One batch size: examples/s of each (NaN when a peer did not run), ratios, and GFLOP/s. */
+    public record Figures(int batch, double oursPerSecond, double torchPerSecond, double dl4jPerSecond, double oursGflops, double sgemmGflops) {
         public Map<String, Object> asMap() {
             Map<String, Object> m = new java.util.LinkedHashMap<>();
             m.put("batch", batch);
             m.put("oursExamplesPerSecond", oursPerSecond);
+            m.put("torchExamplesPerSecond", torchPerSecond);
+            m.put("ratioToTorch", oursPerSecond / torchPerSecond);
             m.put("dl4jExamplesPerSecond", dl4jPerSecond);
-            m.put("ratioToDl4j", ratio);
+            m.put("ratioToDl4j", oursPerSecond / dl4jPerSecond);
             m.put("oursGflops", oursGflops);
             m.put("sgemmGflops", sgemmGflops);
             m.put("fractionOfSgemmPeak", oursGflops / sgemmGflops);
@@ -49,59 +62,121 @@ public final class TrainThroughput implements Benchmark {
     }
 
     /** Multiply-adds ×2 of F1's forward pass per example: 2·(784·512 + 4·512·512 + 512·10). */
-    static final double FORWARD_FLOPS = 2.0 * (784 * 512 + 4 * 512 * 512 + 512 * 10);
+    static final double F1_FORWARD_FLOPS = 2.0 * (784 * 512 + 4 * 512 * 512 + 512 * 10);
     /** Forward, weight gradients (= forward), input gradients (= forward minus the first layer's 784·512). */
-    static final double TRAIN_FLOPS = 3 * FORWARD_FLOPS - 2.0 * 784 * 512;
+    static final double F1_TRAIN_FLOPS = 3 * F1_FORWARD_FLOPS - 2.0 * 784 * 512;
+    /** C1's forward GEMMs per example: conv 3→64 5×5 on 32×32, conv 64→64 5×5 on 16×16, dense 4096·384, 384·192, 192·10. */
+    static final double C1_FORWARD_FLOPS = 2.0 * (64.0 * 75 * 1024 + 64.0 * 1600 * 256 + 4096 * 384 + 384 * 192 + 192 * 10);
+    /** Forward, weight gradients, input gradients (none for the first conv: 64·75·1024). */
+    static final double C1_TRAIN_FLOPS = 3 * C1_FORWARD_FLOPS - 2.0 * 64 * 75 * 1024;
 
-    /** Batch sizes: Keskar et al.'s SB and LB (10% of 60000). */
-    static final int[] BATCHES = {256, 6000};
-    /** Examples timed per round and library (at least two steps). */
-    static final int EXAMPLES_PER_ROUND = 12000;
+    /** Where the peer script lives in a source checkout (the bench runs it from the working directory). */
+    static final Path PEER_SCRIPT = Path.of("src", "bench", "python", "train_torch.py");
+    /** Examples of the in-memory CIFAR-shaped set (two steps of B = 5000). */
+    static final int C1_EXAMPLES = 10_000;
 
-    @Override public String name() { return "train"; }
+    private final String model;
+
+    /** {@code model}: "f1" (the {@code train} entry) or "c1" (the {@code c1} entry). */
+    public TrainThroughput(String model) {
+        if (!model.equals("f1") && !model.equals("c1")) throw new IllegalArgumentException("f1 or c1, got " + model);
+        this.model = model;
+    }
+
+    @Override public String name() { return model.equals("f1") ? "train" : "c1"; }
+
+    /** "f1" or "c1". */
+    String model() { return model; }
 
     @Override
     public String description() {
-        return "training throughput: F1 on Fashion-MNIST, Adam, float32, B=256 and 6000; ours vs DL4J 1.0.0-M2.1 MultiLayerNetwork";
+        return model.equals("f1")
+                ? "training throughput: F1 on Fashion-MNIST, Adam, float32, B=256 and 6000; ours vs PyTorch (same run) and DL4J"
+                : "training throughput: C1 on 10,000 CIFAR-shaped examples made in memory, Adam, float32, B=256 and 5000; ours vs PyTorch (same run)";
     }
 
-    /** Rows per batch size: ours and DL4J in examples/s (medians of {@code repeats} alternating rounds), the ratio, GFLOP/s and the fraction of sgemm peak. */
+    /** The batch sizes: Keskar et al.'s SB and LB (10% of the training set). */
+    int[] batches() {
+        return model.equals("f1") ? new int[] {256, 6000} : new int[] {256, 5000};
+    }
+
+    /** Timed steps per round for batch b: about 12,000 examples for F1, 1,024 for C1 (one step of B = 5000). */
+    int steps(int b) {
+        return model.equals("f1") ? Math.max(2, 12000 / b) : Math.max(1, 1024 / b);
+    }
+
+    /** The training set: Fashion-MNIST's for F1, uniform random CIFAR-shaped pixels and labels for C1 (seeded). */
+    DataSet data() {
+        if (model.equals("f1")) return org.minima.data.DataSets.load("fashion-mnist:train");
+        java.util.SplittableRandom r = new java.util.SplittableRandom(1);
+        float[] x = new float[C1_EXAMPLES * 3072];
+        int[] y = new int[C1_EXAMPLES];
+        for (int i = 0; i < x.length; i++) x[i] = r.nextInt(256);
+        for (int i = 0; i < y.length; i++) y[i] = r.nextInt(10);
+        return new DataSet("cifar-shaped (random)", new int[] {3, 32, 32}, 10, x, y);
+    }
+
+    /** Rows per batch size: ours, PyTorch and (F1) DL4J in examples/s (medians of {@code repeats} alternating rounds), the ratios, GFLOP/s. */
     @Override
     public List<Row> run(int repeats) {
-        DataSet train = org.minima.data.DataSets.load("fashion-mnist:train");
+        String missing = PythonPeer.missing(PEER_SCRIPT);
+        if (missing != null) System.err.println("bench: " + name() + ": PyTorch peer not run: " + missing);
         List<Row> rows = new ArrayList<>();
-        for (Figures f : run(train, BATCHES, repeats, EXAMPLES_PER_ROUND)) {
-            String b = "F1 Adam B=" + f.batch();
+        String net = model.toUpperCase(java.util.Locale.ROOT) + " Adam B=";
+        for (Figures f : run(data(), repeats, missing == null)) {
+            String b = net + f.batch();
             rows.add(new Row(b + " ours", f.oursPerSecond(), "ex/s", "float32"));
-            rows.add(new Row(b + " DL4J", f.dl4jPerSecond(), "ex/s", "MultiLayerNetwork, same layers"));
-            rows.add(new Row(b + " ours / DL4J", f.ratio(), "x", "bar: >= 1.5 at 2 threads"));
-            rows.add(new Row(b + " ours GFLOP/s", f.oursGflops(), "GFLOP/s", String.format("%.0f%% of sgemm %.1f", 100 * f.oursGflops() / f.sgemmGflops(), f.sgemmGflops())));
+            if (missing == null) {
+                rows.add(new Row(b + " PyTorch", f.torchPerSecond(), "ex/s", "torch " + Threads.current() + " threads, alternating with ours"));
+                String bar = model.equals("f1") ? (f.batch() == 256 ? "bar >= 2.5" : "bar >= 1.3") : "bar >= 1.2";
+                rows.add(new Row(b + " ours / PyTorch", f.oursPerSecond() / f.torchPerSecond(), "x", bar + " (issue 15)"));
+            }
+            if (!Double.isNaN(f.dl4jPerSecond())) {
+                rows.add(new Row(b + " DL4J", f.dl4jPerSecond(), "ex/s", "MultiLayerNetwork, same layers"));
+                rows.add(new Row(b + " ours / DL4J", f.oursPerSecond() / f.dl4jPerSecond(), "x", "bar: >= 1.5 (issue 5)"));
+            }
+            rows.add(new Row(b + " ours GFLOP/s", f.oursGflops(), "GFLOP/s", String.format(java.util.Locale.ROOT, "%.0f%% of sgemm %.1f",
+                    100 * f.oursGflops() / f.sgemmGflops(), f.sgemmGflops())));
         }
         return rows;
     }
 
     /**
-     * Measures each batch size: {@code rounds} alternating rounds of ours then DL4J, each timing about
-     * {@code examplesPerRound} examples after a warm-up; reports the median rate of each.
+     * Measures each batch size: {@code rounds} alternating rounds of ours, then PyTorch (when {@code withTorch}), then
+     * DL4J (F1 only), each timing {@link #steps} steps after a warm-up; reports the median rate of each.
      */
-    public static List<Figures> run(DataSet train, int[] batchSizes, int rounds, int examplesPerRound) {
+    public List<Figures> run(DataSet train, int rounds, boolean withTorch) {
+        return run(train, batches(), rounds, withTorch);
+    }
+
+    /** As {@link #run(DataSet, int, boolean)} for the given batch sizes. */
+    public List<Figures> run(DataSet train, int[] batchSizes, int rounds, boolean withTorch) {
         double peak = GemmBenchmark.peak(DataType.FLOAT, 5);
+        double flops = model.equals("f1") ? F1_TRAIN_FLOPS : C1_TRAIN_FLOPS;
         List<Figures> out = new ArrayList<>();
         for (int b : batchSizes) {
-            Ours ours = new Ours(train, b);
-            Dl4j dl4j = new Dl4j(train, b);
-            int steps = Math.max(2, examplesPerRound / b);
-            ours.steps(Math.max(1, steps / 4));
-            dl4j.steps(Math.max(1, steps / 4));
-            double[] a = new double[rounds], d = new double[rounds];
+            int steps = steps(b), warm = Math.max(1, steps / 4);
+            Ours ours = new Ours(train, model, b);
+            Dl4j dl4j = model.equals("f1") ? new Dl4j(train, b) : null;
+            ours.steps(warm);
+            if (dl4j != null) dl4j.steps(warm);
+            double[] a = new double[rounds], t = new double[rounds], d = new double[rounds];
             for (int r = 0; r < rounds; r++) {
                 a[r] = ours.rate(steps);
-                d[r] = dl4j.rate(steps);
+                t[r] = withTorch ? torchRate(b, steps, warm) : Double.NaN;
+                d[r] = dl4j != null ? dl4j.rate(steps) : Double.NaN;
             }
-            double mo = Benchmarks.median(a), md = Benchmarks.median(d);
-            out.add(new Figures(b, mo, md, mo / md, mo * TRAIN_FLOPS / 1e9, peak));
+            double mo = Benchmarks.median(a);
+            out.add(new Figures(b, mo, Benchmarks.median(t), Benchmarks.median(d), mo * flops / 1e9, peak));
         }
         return out;
+    }
+
+    /** One round of the PyTorch peer in its own process: {@code warm} untimed steps, then the rate over {@code steps}. */
+    private double torchRate(int b, int steps, int warm) {
+        return PythonPeer.run(List.of(PEER_SCRIPT.toString(), "--model", model, "--threads", String.valueOf(Threads.current()),
+                "--batches", String.valueOf(b), "--rounds", "1", "--steps", String.valueOf(steps), "--warmup", String.valueOf(warm),
+                "--examples", String.valueOf(C1_EXAMPLES))).get("rows").get(0).get("examplesPerSecond").asDouble();
     }
 
     /** Our trainer's step: Network.trainStep + Adam, exactly as Trainer runs it. */
@@ -113,12 +188,12 @@ public final class TrainThroughput implements Benchmark {
         final int[] order;
         int pos;
 
-        Ours(DataSet data, int b) {
+        Ours(DataSet data, String model, int b) {
             this.data = data;
             this.b = b;
-            net = Network.create(Presets.build("f1"), DataType.FLOAT);
+            net = Network.create(Presets.build(model), DataType.FLOAT);
             net.initialize(1);
-            TrainConfig cfg = TrainConfig.parse(new java.util.LinkedHashMap<>(Map.of("model", "f1", "data", Map.of("train", "x"),
+            TrainConfig cfg = TrainConfig.parse(new java.util.LinkedHashMap<>(Map.of("model", model, "data", Map.of("train", "x"),
                     "optimizer", Map.of("name", "adam", "lr", 0.001), "batch", Map.of("size", b), "epochs", 1)), "bench");
             opt = cfg.optimizer().create(net.parameterCount(), DataType.FLOAT);
             order = new int[data.size()];
@@ -129,7 +204,9 @@ public final class TrainThroughput implements Benchmark {
             for (int s = 0; s < k; s++) {
                 if (pos + b > order.length) pos = 0;
                 net.trainStep(data, order, pos, pos + b, s, null);
+                long t = Profile.now();
                 opt.step(net.parameters(), net.gradient(), 1e-3);
+                Profile.record("Adam", t);
                 pos += b;
             }
         }
@@ -185,10 +262,16 @@ public final class TrainThroughput implements Benchmark {
         }
     }
 
-    /** Without the bench command: {@code java -cp minima.jar org.minima.bench.TrainThroughput [threads]}. */
+    /**
+     * Without the bench command: {@code java -cp minima.jar org.minima.bench.TrainThroughput [threads] [f1|c1] [rounds]
+     * [B1,B2,...]} (default: 2 threads, f1, 3 rounds, the entry's batch sizes).
+     */
     public static void main(String[] args) {
-        org.minima.nn.Threads.configure(args.length > 0 ? Integer.parseInt(args[0]) : 2);
-        DataSet train = org.minima.data.DataSets.load("fashion-mnist:train");
-        for (Figures f : run(train, BATCHES, 3, EXAMPLES_PER_ROUND)) System.out.println(f.asMap());
+        Threads.configure(args.length > 0 ? Integer.parseInt(args[0]) : 2);
+        TrainThroughput t = new TrainThroughput(args.length > 1 ? args[1] : "f1");
+        int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+        int[] batches = args.length > 3 ? java.util.Arrays.stream(args[3].split(",")).mapToInt(Integer::parseInt).toArray() : t.batches();
+        boolean torch = PythonPeer.missing(PEER_SCRIPT) == null;
+        for (Figures f : t.run(t.data(), batches, rounds, torch)) System.out.println(f.asMap());
     }
 }

@@ -8,10 +8,19 @@ import picocli.CommandLine.Spec;
 public final class CommonOptions {
     @Spec(Spec.Target.MIXEE) CommandLine.Model.CommandSpec mixee;
 
-    /** Threads for BLAS and ND4J; 0 means all cores. */
-    public int threads = 0;
+    /** Threads for BLAS and ND4J; 0 means all cores. Under Slurm, the task's CPUs (not all of the node's). */
+    public int threads = slurmCpus(System.getenv("SLURM_CPUS_PER_TASK"));
 
-    @Option(names = "--threads", paramLabel = "N", description = "Threads for BLAS and ND4J loops (default: all cores).")
+    /** SLURM_CPUS_PER_TASK when it is a number >= 1, else 0 (all cores). */
+    static int slurmCpus(String value) {
+        try {
+            return value == null ? 0 : Math.max(0, Integer.parseInt(value.strip()));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    @Option(names = "--threads", paramLabel = "N", description = "Threads for BLAS and ND4J loops (default: $SLURM_CPUS_PER_TASK when set, else all cores).")
     void setThreads(int n) {
         if (n < 1) throw new CommandLine.ParameterException(mixee.commandLine(), "--threads " + n + ", expected a number >= 1");
         threads = n;

@@ -13,6 +13,7 @@ import org.minima.data.DataSet;
 import org.minima.data.DataSets;
 import org.minima.io.AtomicFiles;
 import org.minima.io.InputException;
+import org.minima.io.LockFile;
 import org.minima.io.ModelDirectory;
 import org.minima.nn.Evaluation;
 import org.minima.nn.Network;
@@ -86,13 +87,15 @@ public final class InterpolateCommand implements Callable<Integer> {
         DataSet testData = DataSets.load(test, examples.n);
 
         Interpolation.Result result;
-        try (CountProgress progress = CountProgress.grid("interpolate", options.alphas().count(), common.quiet)) {
-            result = Interpolation.run(netFrom, netTo, trainData, testData, options, progress);
-        }
         Path csv = out.resolve("interpolation.csv");
-        result.writeCsv(csv);
-        List<Path> figures = new InterpolationPlot(result.points(), options.path(), name(from), name(to), logLoss).chart()
-                .write(out.resolve("interpolation.png"));
+        List<Path> figures;
+        try (LockFile lock = LockFile.forFolder(out, "--out " + out);
+                CountProgress progress = CountProgress.grid("interpolate", options.alphas().count(), common.quiet)) {
+            result = Interpolation.run(netFrom, netTo, trainData, testData, options, progress);
+            result.writeCsv(csv);
+            figures = new InterpolationPlot(result.points(), options.path(), name(from), name(to), logLoss).chart()
+                    .write(out.resolve("interpolation.png"));
+        }
 
         PrintWriter w = spec.commandLine().getOut();
         w.println(csv);

@@ -9,6 +9,7 @@ import org.minima.analysis.LandscapeAnalysis;
 import org.minima.analysis.ModelAndData;
 import org.minima.io.AtomicFiles;
 import org.minima.io.InputException;
+import org.minima.io.LockFile;
 import org.minima.nn.Threads;
 import org.minima.plot.LandscapePlot;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -75,13 +76,14 @@ public final class LandscapeCommand implements Callable<Integer> {
 
         ModelAndData m = ModelAndData.load(model.dir, data.spec, examples.n, DataType.DOUBLE);
         LandscapeAnalysis.Result result;
-        try (CountProgress progress = CountProgress.grid("landscape", options.cells(), common.quiet)) {
+        List<Path> figures;
+        try (LockFile lock = LockFile.forFolder(out, "--out " + out);
+                CountProgress progress = CountProgress.grid("landscape", options.cells(), common.quiet)) {
             result = LandscapeAnalysis.run(m.net(), m.data(), new LandscapeAnalysis.Source(model.dir, data.spec, examples.n), options, out, progress);
+            String title = (directions == null ? "filter-normalized random direction" + (dims == 2 ? "s" : "") + ", seed " + seed.value
+                    : "directions from " + directions.getFileName()) + " — " + name(model.dir);
+            figures = LandscapePlot.of(g, dims, result.table(), title, logLoss).write(out.resolve("landscape.png"));
         }
-
-        String title = (directions == null ? "filter-normalized random direction" + (dims == 2 ? "s" : "") + ", seed " + seed.value
-                : "directions from " + directions.getFileName()) + " — " + name(model.dir);
-        List<Path> figures = LandscapePlot.of(g, dims, result.table(), title, logLoss).write(out.resolve("landscape.png"));
 
         PrintWriter w = spec.commandLine().getOut();
         w.println(result.csv());

@@ -45,15 +45,19 @@ final class Cifar {
         int rec = labelBytes + PIXELS;
         byte[] r = new byte[rec];
         // Size the buffers from the file sizes (exact for raw files; gzipped ones grow the buffer as they go).
+        // Never from --examples alone: a limit larger than the files would allocate for records that are not there.
         long known = 0;
+        boolean gzip = false;
         for (Path f : files) {
             try {
-                if (!f.toString().endsWith(".gz")) known += Files.size(f) / rec;
+                if (RawFiles.isGzip(f)) gzip = true;
+                else known += Files.size(f) / rec;
             } catch (IOException e) {
                 throw new InputException(f + ": cannot read: " + e.getMessage());
             }
         }
-        int cap = (int) Math.min(limit != null ? limit : known, (Integer.MAX_VALUE - 8) / PIXELS);
+        long expect = gzip ? known + 1024 : known;
+        int cap = (int) Math.min(limit != null ? Math.min(limit, expect) : expect, (Integer.MAX_VALUE - 8) / PIXELS);
         FloatBuffer x = new FloatBuffer(cap * PIXELS);
         IntBuffer y = new IntBuffer(cap);
         for (Path f : files) {

@@ -1,5 +1,7 @@
 package org.minima.data;
 
+import org.minima.io.InputException;
+
 import java.util.Arrays;
 
 /**
@@ -49,6 +51,20 @@ public final class DataSet {
     public int[] labels() { return y; }
 
     public int label(int i) { return y[i]; }
+
+    /**
+     * Refuses (exit 2) a label a model with {@code classes} outputs cannot score, naming where the first such label
+     * stands (the line of a CSV file, else the example's index) and {@code model}. Cost: one pass over the labels.
+     */
+    public void requireLabelsBelow(int classes, String model) {
+        for (int i = 0; i < y.length; i++) {
+            if (y[i] >= classes) {
+                String at = spec.toLowerCase(java.util.Locale.ROOT).endsWith(".csv") ? "line " + (i + 1) : "example " + i;
+                throw new InputException(spec + ": " + at + ": label " + y[i] + ", but " + model + " has " + classes
+                        + " classes; expected labels 0.." + (classes - 1));
+            }
+        }
+    }
 
     /** The first {@code n} examples (a copy-free view when {@code n >= size()}). */
     public DataSet head(int n) {

@@ -38,6 +38,8 @@ final class Idx {
                 throw new InputException(images + ": header says " + Integer.toUnsignedString(n) + " images of " + Integer.toUnsignedString(rows)
                         + "×" + Integer.toUnsignedString(cols) + ", expected positive sizes");
             }
+            // the header is a claim: check it against what the file can hold before allocating for it
+            RawFiles.requireContent(images, 16, (long) n * rows * cols, "the header says " + n + " images of " + rows + "×" + cols);
             current = labels;
             int ym = header(yi, labels);
             if (ym != LABELS_MAGIC) {
@@ -48,6 +50,7 @@ final class Idx {
             if (m != n) {
                 throw new InputException(labels + ": " + Integer.toUnsignedString(m) + " labels, but " + images + " has " + n + " images; expected equal counts");
             }
+            RawFiles.requireContent(labels, 8, n, "the header says " + n + " labels");
             int take = n;
             if (limit != null) {
                 if (limit > n) throw new InputException(spec + ": --examples " + limit + ", but the data set has only " + n + " examples");
@@ -56,7 +59,9 @@ final class Idx {
             int f = rows * cols;
             if ((long) take * f > Integer.MAX_VALUE - 8) throw new InputException(images + ": " + take + " images of " + rows + "×" + cols + " are too many to hold in memory");
             current = images;
-            float[] x = new float[take * f];
+            // a raw file's size was checked above, so its count is exact; a gzip stream's is only bounded, so its
+            // buffer grows with the data that actually arrives (at most 1.5× what was read, plus one final copy)
+            Cifar.FloatBuffer x = new Cifar.FloatBuffer(RawFiles.isGzip(images) ? (int) Math.min((long) take * f, 1 << 20) : take * f);
             byte[] buf = new byte[1 << 16];
             long want = (long) take * f;
             long done = 0;
@@ -64,7 +69,7 @@ final class Idx {
                 int len = (int) Math.min(buf.length, want - done);
                 int r = RawFiles.readFully(xi, buf, 0, len);
                 // the cheap part: one byte to one float, & 0xFF for unsigned pixels 0..255
-                for (int i = 0; i < r; i++) x[(int) done + i] = buf[i] & 0xFF;
+                x.addBytes(buf, 0, r);
                 done += r;
                 if (r < len) {
                     throw new InputException(images + ": truncated: the header says " + n + " images of " + rows + "×" + cols + " ("
@@ -88,7 +93,7 @@ final class Idx {
                 current = labels;
                 if (yi.read() >= 0) throw new InputException(labels + ": extra bytes after the " + n + " labels the header announces");
             }
-            return new DataSet(spec, new int[] {1, rows, cols}, classes, x, y);
+            return new DataSet(spec, new int[] {1, rows, cols}, classes, x.toArray(), y);
         } catch (java.util.zip.ZipException | java.io.EOFException e) {
             throw new InputException(current + ": damaged or truncated gzip data (" + e.getMessage() + ")");
         } catch (IOException e) {

@@ -36,6 +36,43 @@ final class RawFiles {
         return raw;
     }
 
+    /**
+     * Deflate expands at most about 1032:1 (RFC 1951: a 258-byte match in as few as 2 bits, plus block overhead),
+     * so a gzip file of S bytes holds at most 1032·S bytes of content.
+     */
+    static final long GZIP_MAX_RATIO = 1032;
+
+    /** Whether {@code file} starts with the gzip magic bytes 1f 8b. */
+    static boolean isGzip(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            return in.read() == 0x1f && in.read() == 0x8b;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Refuses a header's claim that {@code file} holds {@code bytes} bytes (of content, after gunzipping) when the
+     * file cannot: a raw file shorter than that, or a gzip file too small to expand to it. {@code claim} says what
+     * the header says. Checked before anything is allocated for the claim. Cost: a stat and a 2-byte read.
+     */
+    static void requireContent(Path file, long header, long bytes, String claim) {
+        long size;
+        try {
+            size = Files.size(file);
+        } catch (IOException e) {
+            throw new InputException(file + ": cannot read: " + e.getMessage());
+        }
+        if (isGzip(file)) {
+            if ((header + bytes) / GZIP_MAX_RATIO > size) {
+                throw new InputException(file + ": " + claim + " (" + bytes + " bytes), more than a gzip file of " + size
+                        + " bytes can hold (at most " + GZIP_MAX_RATIO + "×); truncated or a damaged header");
+            }
+        } else if (header + bytes > size) {
+            throw new InputException(file + ": truncated: " + claim + " (" + bytes + " bytes), but the data ends after " + Math.max(0, size - header) + " bytes");
+        }
+    }
+
     /** Reads up to {@code len} bytes; returns how many were read (fewer only at the end of the stream). */
     static int readFully(InputStream in, byte[] b, int off, int len) throws IOException {
         int n = 0;

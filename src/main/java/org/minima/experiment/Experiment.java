@@ -188,7 +188,7 @@ public record Experiment(String name, String description, Paper paper, List<Run>
                 merged.remove("init");
             }
             TrainConfig cfg = TrainConfig.parse(merged, at + " (" + runName + ")");
-            checkBatchFits(cfg, at + " (" + runName + ")", sizeOf);
+            checkBatchFits(cfg, at + " (" + runName + ")", null);
             runs.add(new Run(runName, String.valueOf(role), cfg, entrySwept.get(i), initFrom));
         }
 
@@ -262,11 +262,15 @@ public record Experiment(String name, String description, Paper paper, List<Run>
         return new InitFrom(run, (int) epoch);
     }
 
-    /** A fixed batch size larger than the training set the run uses is refused before any training. */
-    private static void checkBatchFits(TrainConfig cfg, String at, java.util.function.ToIntFunction<String> sizeOf) {
+    /**
+     * A fixed batch size larger than the training set the run uses is refused before any training. Without
+     * {@code sizeOf} (parsing and planning load no data) only against {@code data.trainExamples}; {@link Reproduce}
+     * checks every run against its data set before it trains any.
+     */
+    static void checkBatchFits(TrainConfig cfg, String at, java.util.function.ToIntFunction<String> sizeOf) {
         Number size = cfg.batch().size();
         if ((size instanceof Double || size instanceof Float) && size.doubleValue() <= 1) return; // a fraction always fits
-        int n = sizeOf.applyAsInt(cfg.trainData());
+        int n = sizeOf == null ? Integer.MAX_VALUE : sizeOf.applyAsInt(cfg.trainData());
         if (cfg.trainExamples() != null) n = Math.min(n, cfg.trainExamples());
         if (size.doubleValue() > n) {
             throw new InputException(at + ": batch.size " + size.intValue() + " is larger than the " + n + " training examples the run uses");
@@ -453,7 +457,7 @@ public record Experiment(String name, String description, Paper paper, List<Run>
             if (!(o instanceof Map)) throw new InputException(file + ": expected a mapping of experiment keys (" + String.join(", ", KEYS) + ")");
             return TrainConfig.deepCopy(o);
         } catch (YAMLException e) {
-            throw new InputException(file + ": not valid YAML: " + e.getMessage().lines().findFirst().orElse(""));
+            throw TrainConfig.yamlError(file, e);
         } catch (IOException e) {
             throw new InputException(file + ": cannot read: " + e.getMessage());
         }

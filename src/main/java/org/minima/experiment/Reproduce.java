@@ -26,6 +26,7 @@ import org.minima.data.DataSets;
 import org.minima.io.AtomicFiles;
 import org.minima.io.InputException;
 import org.minima.io.Json;
+import org.minima.io.LockFile;
 import org.minima.io.ModelDirectory;
 import org.minima.nn.Network;
 import org.minima.plot.InterpolationPlot;
@@ -46,6 +47,11 @@ import org.nd4j.linalg.api.buffer.DataType;
  * continued from its checkpoint. Each run's analyses are kept in {@code analyses/NAME.json} with the settings
  * they were made with and the model's end time, and reused while both are unchanged. Interpolations and plots
  * are always redone.
+ *
+ * <p>The work is the {@link Plan}'s units: {@link #run()} computes all of them, {@link #runTask} one task's share of
+ * an array (docs/cluster.md). Each unit writes only its own files, atomically, and is computed under a
+ * {@link LockFile} ({@code locks/} in --out), so several processes, on one machine or on the nodes of a cluster
+ * sharing --out, never compute one unit twice.
  */
 public final class Reproduce {
 
@@ -61,6 +67,7 @@ public final class Reproduce {
     private final Trainer.Listener trainListener;
     private final Consumer<String> log;
     private final AnalysisProgress progress;
+    private final Plan plan;
 
     /**
      * @param info          tool version, git commit and threads, recorded in each run.json and the report
@@ -76,33 +83,166 @@ public final class Reproduce {
         this.trainListener = trainListener;
         this.log = log;
         this.progress = progress;
+        this.plan = Plan.of(experiment);
     }
 
+    /** The plan of this experiment (its units, in the order they run). */
+    public Plan plan() {
+        return plan;
+    }
+
+    /**
+     * A unit's state in {@code --out}: done or not, and {@code lockedBy}, the content of its lock file ({@code host},
+     * {@code pid}, {@code start}) while a process computes it (or left by one that died), else null.
+     */
+    public record UnitState(Plan.Unit unit, boolean done, JsonNode lockedBy) {}
+
+    /** Every unit of the plan with its state in {@code --out} (what {@code reproduce --plan} prints); reads files only. */
+    public List<UnitState> states() {
+        List<UnitState> states = new ArrayList<>();
+        for (Plan.Unit u : plan.units()) states.add(new UnitState(u, done(u), lockContent(lockFile(u))));
+        return states;
+    }
+
+    /** A lock file's JSON; {"file": path} when it cannot be read as JSON (its holder is writing it); null when there is none. */
+    private static JsonNode lockContent(Path file) {
+        if (!Files.isRegularFile(file)) return null;
+        try {
+            return Json.read(file);
+        } catch (RuntimeException e) {
+            return Json.object().put("file", file.toString());
+        }
+    }
+
+    /**
+     * Every unit: the trainings and analyses not done yet (waiting for those another process is computing), then the
+     * interpolations and the report, which are always redone.
+     */
     public Outcome run() {
+        prepare(experiment.runs());
+        List<Path> interpolations = new ArrayList<>();
+        for (Plan.Unit u : plan.units()) {
+            if (u.kind() != Plan.Kind.REPORT) interpolations.addAll(compute(u));
+        }
+        try (LockFile lock = lock(plan.units().get(plan.units().size() - 1))) {
+            return report(interpolations);
+        }
+    }
+
+    /**
+     * Only the units {@link Plan#forTask} gives task {@code task} of {@code tasks} (a slice of a job array,
+     * docs/cluster.md): trainings and their models' analyses. Returns the units it ran or found done.
+     */
+    public List<Plan.Unit> runTask(int task, int tasks) {
+        List<Plan.Unit> mine = plan.forTask(task, tasks);
+        prepare(experiment.runs().stream().filter(r -> mine.stream().anyMatch(u -> u.runs().contains(r.name()))).toList());
+        log.accept("task " + task + " of " + tasks + ": " + String.join(", ", mine.stream().map(Plan.Unit::id).toList()));
+        for (Plan.Unit u : mine) compute(u);
+        return mine;
+    }
+
+    /** The output folders, and the check that the run directories of {@code runs} hold nothing else. */
+    private void prepare(List<Experiment.Run> runs) {
+        for (Experiment.Run r : runs) checkReusable(r, out.resolve(r.name()));
+        // issue 18: a fixed batch larger than a run's training set is one error before any training (sizes cached per SPEC)
+        Map<String, Integer> sizes = new java.util.HashMap<>();
+        for (Experiment.Run r : runs) {
+            Experiment.checkBatchFits(r.config(), r.name(), spec -> sizes.computeIfAbsent(spec, x -> DataSets.load(x).size()));
+        }
         try {
             Files.createDirectories(out.resolve("plots"));
             Files.createDirectories(out.resolve("analyses"));
         } catch (IOException e) {
             throw new InputException(out + ": cannot create the output folder: " + e.getMessage());
         }
-        for (Experiment.Run r : experiment.runs()) checkReusable(r, out.resolve(r.name()));
+    }
 
+    /**
+     * One unit under its lock, so that no two processes compute it at once: a per-task unit found done (before or
+     * after the wait for another holder) is skipped. Returns the files an interpolation wrote (else nothing).
+     */
+    private List<Path> compute(Plan.Unit u) {
+        boolean cached = u.kind().perTask();
+        if (cached && done(u)) {
+            log.accept(u.id() + ": done in " + out + ", not computed again");
+            return List.of();
+        }
+        try (LockFile lock = lock(u)) {
+            if (cached && done(u)) {
+                log.accept(u.id() + ": done by another process meanwhile");
+                return List.of();
+            }
+            return execute(u);
+        }
+    }
+
+    /** The lock file of a unit: {@code locks/KIND-NAME.lock} in --out. */
+    private Path lockFile(Plan.Unit u) {
+        return out.resolve("locks").resolve(u.id().replace(':', '-') + ".lock");
+    }
+
+    /** Takes the unit's lock, waiting while another live process holds it (polling every {@link #LOCK_POLL_MILLIS}). */
+    private LockFile lock(Plan.Unit u) {
+        Path file = lockFile(u);
+        LockFile lock;
+        try {
+            return LockFile.acquire(file, u.id());
+        } catch (InputException held) {
+            log.accept(held.getMessage() + "; waiting");
+        }
+        while ((lock = LockFile.tryAcquire(file)) == null) {
+            try {
+                Thread.sleep(LOCK_POLL_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for " + file, e);
+            }
+        }
+        return lock;
+    }
+
+    /** How often a process waiting for a unit looks at its lock: a few file reads a second at most. */
+    static final long LOCK_POLL_MILLIS = 1000;
+
+    /** Whether a unit's output is in --out (for an interpolation or the report: its files exist). */
+    private boolean done(Plan.Unit u) {
+        String name = u.runs().get(0);
+        return switch (u.kind()) {
+            case TRAINING -> trainingComplete(out.resolve(name));
+            case ANALYSES -> trainingComplete(out.resolve(name)) && Files.isRegularFile(analysesFile(name))
+                    && Json.toString(Json.read(analysesFile(name)).path("settings"))
+                            .equals(Json.toString(analysisSettings(Json.read(out.resolve(name).resolve(TrainRun.RUN_JSON)))));
+            case INTERPOLATION -> Files.isRegularFile(out.resolve("plots").resolve(interpolationBase(name, u.runs().get(1)) + ".csv"));
+            case REPORT -> Files.isRegularFile(out.resolve("results.json")) && Files.isRegularFile(out.resolve("report.md"));
+        };
+    }
+
+    /** Computes one unit (its lock held); returns the files an interpolation wrote. */
+    private List<Path> execute(Plan.Unit u) {
+        String name = u.runs().get(0);
+        switch (u.kind()) {
+            case TRAINING -> train(run(name), out.resolve(name));
+            case ANALYSES -> analyses(run(name), out.resolve(name), Json.read(out.resolve(name).resolve(TrainRun.RUN_JSON)));
+            case INTERPOLATION -> {
+                return interpolate(name, u.runs().get(1), experiment.analyses().interpolate());
+            }
+            case REPORT -> throw new IllegalStateException("the report is written by run()");
+        }
+        return List.of();
+    }
+
+    /** results.json, report.md and the training curves, from the files of the runs and analyses (all done). */
+    private Outcome report(List<Path> interpolations) {
         List<RunResult> results = new ArrayList<>();
         for (Experiment.Run r : experiment.runs()) {
             Path dir = out.resolve(r.name());
-            train(r, dir);
             JsonNode record = Json.read(dir.resolve(TrainRun.RUN_JSON));
-            HistoryCsv history = HistoryCsv.read(dir.resolve("history.csv"));
-            results.add(new RunResult(r, dir, record, history, analyses(r, dir, record)));
+            results.add(new RunResult(r, dir, record, HistoryCsv.read(dir.resolve("history.csv")), Json.read(analysesFile(r.name()))));
         }
-
         List<Path> plots = new ArrayList<>();
         Path curves = out.resolve("plots").resolve("training-curves.png");
         plots.addAll(TrainingCurvesPlot.of(curveList(results), experiment.name()).write(curves));
-        Experiment.InterpolateSettings is = experiment.analyses().interpolate();
-        if (is != null) {
-            for (List<String> pair : is.pairs()) plots.addAll(interpolate(pair.get(0), pair.get(1), is));
-        }
+        plots.addAll(interpolations);
 
         ObjectNode json = Results.json(experiment, results, out);
         plots.addAll(keskarFigures45(json));
@@ -146,6 +286,23 @@ public final class Reproduce {
         return TrainConfig.parse(raw, r.name());
     }
 
+    private Experiment.Run run(String name) {
+        return experiment.runs().stream().filter(r -> r.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    private static boolean trainingComplete(Path dir) {
+        Path runJson = dir.resolve(TrainRun.RUN_JSON);
+        return Files.isRegularFile(runJson) && "complete".equals(Json.read(runJson).path("status").asText());
+    }
+
+    private Path analysesFile(String run) {
+        return out.resolve("analyses").resolve(run + ".json");
+    }
+
+    private static String interpolationBase(String from, String to) {
+        return "interpolation-" + from + "-" + to;
+    }
+
     /** The config a run is trained with, as run.json records it (TrainRun writes the raw config plus the seed). */
     static String recordedConfig(TrainConfig cfg) {
         Map<String, Object> config = new LinkedHashMap<>(cfg.raw());
@@ -170,10 +327,6 @@ public final class Reproduce {
     private void train(Experiment.Run r, Path dir) {
         Path runJson = dir.resolve(TrainRun.RUN_JSON);
         if (Files.isRegularFile(runJson)) {
-            if ("complete".equals(Json.read(runJson).path("status").asText())) {
-                log.accept(r.name() + ": complete in " + dir + ", not trained again");
-                return;
-            }
             log.accept(r.name() + ": resuming the interrupted run in " + dir);
             TrainRun.resume(dir, info, trainListener);
             return;
@@ -194,28 +347,16 @@ public final class Reproduce {
     }
 
     /** Sharpness and Hessian of one model, from the cache when its settings and the model are unchanged. */
-    private JsonNode analyses(Experiment.Run r, Path dir, JsonNode record) {
+    private void analyses(Experiment.Run r, Path dir, JsonNode record) {
         Experiment.SharpnessSettings ss = experiment.analyses().sharpness();
         Experiment.HessianSettings hs = experiment.analyses().hessian();
-        ObjectNode settings = Json.object();
-        settings.put("modelEnd", record.path("end").asText());
-        // layout 2: each measurement as the sharpness and hessian commands print it (older caches are measured again)
-        settings.put("layout", 2);
-        settings.set("sharpness", ss == null ? null : Json.MAPPER.valueToTree(ss));
-        settings.set("hessian", hs == null ? null : Json.MAPPER.valueToTree(hs));
-        Path cache = out.resolve("analyses").resolve(r.name() + ".json");
-        if (Files.isRegularFile(cache)) {
-            JsonNode old = Json.read(cache);
-            if (Json.toString(old.path("settings")).equals(Json.toString(settings))) {
-                log.accept(r.name() + ": analyses unchanged, read from " + cache);
-                return old;
-            }
-        }
+        ObjectNode settings = analysisSettings(record);
+        Path cache = analysesFile(r.name());
         ObjectNode a = Json.object();
         a.set("settings", settings);
         if (ss == null && hs == null) {
             Json.write(cache, a);
-            return a;
+            return;
         }
         ModelDirectory.Loaded model = ModelDirectory.read(dir);
         Network net = Network.load(model, DataType.DOUBLE);
@@ -245,7 +386,22 @@ public final class Reproduce {
                     h.result().spectrum().eigenvalues()[0], h.result().hvps(), seconds));
         }
         Json.write(cache, a);
-        return a;
+    }
+
+    /**
+     * What a model's analyses were made with: the settings and the model's end time. The cached analyses are reused
+     * while these are unchanged.
+     */
+    private ObjectNode analysisSettings(JsonNode record) {
+        Experiment.SharpnessSettings ss = experiment.analyses().sharpness();
+        Experiment.HessianSettings hs = experiment.analyses().hessian();
+        ObjectNode settings = Json.object();
+        settings.put("modelEnd", record.path("end").asText());
+        // layout 2: each measurement as the sharpness and hessian commands print it (older caches are measured again)
+        settings.put("layout", 2);
+        settings.set("sharpness", ss == null ? null : Json.MAPPER.valueToTree(ss));
+        settings.set("hessian", hs == null ? null : Json.MAPPER.valueToTree(hs));
+        return settings;
     }
 
     /** One sharpness measurement of the model in {@code dir}, as {@code minima sharpness} writes it. */
@@ -285,7 +441,7 @@ public final class Reproduce {
             result = Interpolation.run(netFrom, netTo, train, test, options, bar);
         }
         Path plots = out.resolve("plots");
-        String base = "interpolation-" + from + "-" + to;
+        String base = interpolationBase(from, to);
         result.writeCsv(plots.resolve(base + ".csv"));
         List<Path> written = new ArrayList<>();
         written.add(plots.resolve(base + ".csv"));

@@ -92,7 +92,7 @@ public final class AtomicFiles {
 
     /**
      * Checks, before any long work, that {@code target} can be written later: its folder exists or can be
-     * created (it is created) and takes a new file, and {@code target} is not a folder. {@code option} names the
+     * created (it is not created here) and takes a new file, and {@code target} is not a folder. {@code option} names the
      * option that gave the path (e.g. {@code --json}). Otherwise {@link InputException} naming the path.
      */
     public static void requireWritable(Path target, String option) {
@@ -102,8 +102,8 @@ public final class AtomicFiles {
     }
 
     /**
-     * Checks, before any long work, that the output folder {@code dir} exists or can be created (it is created)
-     * and takes new files. Otherwise {@link InputException} naming the path.
+     * Checks, before any long work, that the output folder {@code dir} exists or can be created (it is not
+     * created here: the command creates it once its inputs are checked) and takes new files. Otherwise {@link InputException} naming the path.
      */
     public static void requireWritableFolder(Path dir, String option) {
         probe(dir.toAbsolutePath(), option + " " + dir, "expected a writable folder");
@@ -111,11 +111,18 @@ public final class AtomicFiles {
 
     private static final String FILE_EXPECTED = "expected a path in a writable folder";
 
-    /** Creates {@code dir} and a temporary file in it, then removes the file. Cost: a few system calls. */
+    /**
+     * Checks that {@code dir} could be created and written, creating nothing that stays (inputs are checked after
+     * this, and a failed command must leave nothing): the nearest existing ancestor must be a folder that takes a
+     * new file (a temporary file is made in it and removed). Cost: a few system calls.
+     */
     private static void probe(Path dir, String what, String expected) {
+        Path existing = dir;
+        while (existing != null && !Files.exists(existing)) existing = existing.getParent();
         try {
-            Files.createDirectories(dir);
-            Files.delete(Files.createTempFile(dir, ".minima-probe.", ".tmp"));
+            if (existing == null) throw new NoSuchFileException(dir.toString());
+            if (!Files.isDirectory(existing)) throw new FileAlreadyExistsException(existing.toString());
+            Files.delete(Files.createTempFile(existing, ".minima-probe.", ".tmp"));
         } catch (IOException e) {
             throw unwritable(what, e, expected);
         }

@@ -50,12 +50,30 @@ public final class Safetensors {
         };
     }
 
+    /**
+     * The most elements one tensor may have: its values are held in one Java {@code double[]} (float64), whose
+     * length is an int. Larger tensors are refused from the header (docs/model-directory.md).
+     */
+    public static final long MAX_ELEMENTS = Integer.MAX_VALUE - 8;
+
+    /** A tensor as its header describes it, before any data is read. */
+    public record Header(String dtype, long[] shape) {}
+
     /** The tensors of {@code file}, in header order. */
     public static Map<String, Tensor> read(Path file) {
         return readContents(file).tensors();
     }
 
     public static Contents readContents(Path file) {
+        return readContents(file, null);
+    }
+
+    /**
+     * Like {@link #readContents(Path)}, but {@code select} sees every tensor's header (name → dtype and shape, in
+     * header order) before any data is read: it may refuse them (an InputException) and returns the names to read;
+     * the others are skipped unread. Null reads all.
+     */
+    public static Contents readContents(Path file, java.util.function.Function<Map<String, Header>, java.util.Set<String>> select) {
         String f = file.toString();
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
@@ -86,19 +104,20 @@ public final class Safetensors {
                 }
             }
             checkCoverage(entries, dataSize, f);
+            java.util.Set<String> wanted = null;
+            if (select != null) {
+                Map<String, Header> headers = new LinkedHashMap<>();
+                for (Entry e : entries) headers.put(e.name, new Header(e.dtype, e.shape.clone()));
+                wanted = select.apply(headers);
+            }
+            long need = 0;
+            for (Entry e : entries) if (wanted == null || wanted.contains(e.name)) need += e.count * 8;
+            requireHeap(need, f);
             Map<String, Tensor> tensors = new LinkedHashMap<>();
+            ByteBuffer b = ByteBuffer.allocate(1 << 20).order(ByteOrder.LITTLE_ENDIAN); // 1 MB staging, reused
             for (Entry e : entries) {
-                ByteBuffer b = ByteBuffer.allocate((int) (e.end - e.begin)).order(ByteOrder.LITTLE_ENDIAN);
-                readFully(ch, b, dataStart + e.begin, f);
-                b.flip();
-                double[] d = new double[(int) e.count];
-                switch (e.dtype) {
-                    case "F32" -> { for (int i = 0; i < d.length; i++) d[i] = b.getFloat(); }
-                    case "F64" -> b.asDoubleBuffer().get(d);
-                    case "I64" -> { for (int i = 0; i < d.length; i++) d[i] = b.getLong(); }
-                    default -> throw new IllegalStateException(e.dtype);
-                }
-                tensors.put(e.name, new Tensor(e.dtype, e.shape, d));
+                if (wanted != null && !wanted.contains(e.name)) continue;
+                tensors.put(e.name, new Tensor(e.dtype, e.shape, readValues(ch, b, dataStart + e.begin, e, f)));
             }
             return new Contents(tensors, metadata);
         } catch (NoSuchFileException e) {
@@ -134,7 +153,10 @@ public final class Safetensors {
                 count = Long.MAX_VALUE;
             }
         }
-        if (count > Integer.MAX_VALUE - 8) throw new InputException(at + " has shape " + sh + ", too many elements for this tool (at most 2^31)");
+        if (count > MAX_ELEMENTS) {
+            throw new InputException(at + " has shape " + sh + ", " + (count == Long.MAX_VALUE ? "more than 2^63" : count)
+                    + " elements; this tool holds at most " + MAX_ELEMENTS + " (2^31 − 9) per tensor");
+        }
         JsonNode off = v.get("data_offsets");
         if (off == null || !off.isArray() || off.size() != 2 || !off.get(0).isIntegralNumber() || !off.get(1).isIntegralNumber()
                 || !off.get(0).canConvertToLong() || !off.get(1).canConvertToLong()) {
@@ -193,6 +215,40 @@ public final class Safetensors {
             out.put(e.getKey(), e.getValue().asText());
         }
         return out;
+    }
+
+    /**
+     * One tensor's values as float64, streamed from long offset {@code pos} through the staging buffer {@code b}
+     * (so a tensor of any size the format allows costs its double[] and 1 MB, never a byte copy of itself).
+     */
+    private static double[] readValues(FileChannel ch, ByteBuffer b, long pos, Entry e, String f) throws IOException {
+        double[] d = new double[(int) e.count];
+        int es = elementSize(e.dtype);
+        int per = b.capacity() / es;
+        for (int i = 0; i < d.length; i += per) {
+            int n = Math.min(per, d.length - i);
+            b.clear().limit(n * es);
+            readFully(ch, b, pos + (long) i * es, f);
+            b.flip();
+            switch (e.dtype) {
+                case "F32" -> { for (int k = 0; k < n; k++) d[i + k] = b.getFloat(); }
+                case "F64" -> { for (int k = 0; k < n; k++) d[i + k] = b.getDouble(); }
+                case "I64" -> { for (int k = 0; k < n; k++) d[i + k] = b.getLong(); }
+                default -> throw new IllegalStateException(e.dtype);
+            }
+        }
+        return d;
+    }
+
+    /** Refuses (exit 2) tensors whose float64 copies would not fit in what is left of the Java heap. */
+    private static void requireHeap(long bytes, String f) {
+        Runtime rt = Runtime.getRuntime();
+        long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+        if (bytes > free) {
+            throw new InputException(f + ": the tensors to read need " + String.format(java.util.Locale.ROOT, "%.2f", bytes / 1e9)
+                    + " GB of Java heap as float64, but only " + String.format(java.util.Locale.ROOT, "%.2f", free / 1e9)
+                    + " GB is free; give Java more with -Xmx (e.g. java -Xmx16g -jar minima.jar ...)");
+        }
     }
 
     private static void readFully(FileChannel ch, ByteBuffer b, long pos, String f) throws IOException {

@@ -110,19 +110,21 @@ final class BatchNormLayer extends Layer {
         return sumDyXhat;
     }
 
-    /** out = a[c]·in + b[c] per channel. */
+    /** out = a[c]·in + b[c] per channel. Rows split over the threads. */
     private void affine(Arr in, double[] a, double[] b, Arr out, int n) {
-        int k = 0;
-        for (int r = 0; r < n; r++) {
-            if (spatial == 1) {
-                for (int c = 0; c < channels; c++, k++) out.set(k, a[c] * in.get(k) + b[c]);
-            } else {
-                for (int c = 0; c < channels; c++) {
-                    double ac = a[c], bc = b[c];
-                    for (int s = 0; s < spatial; s++, k++) out.set(k, ac * in.get(k) + bc);
+        Parallel.range(n, (long) n * inFeatures, (r0, r1) -> {
+            int k = r0 * inFeatures;
+            for (int r = r0; r < r1; r++) {
+                if (spatial == 1) {
+                    for (int c = 0; c < channels; c++, k++) out.set(k, a[c] * in.get(k) + b[c]);
+                } else {
+                    for (int c = 0; c < channels; c++) {
+                        double ac = a[c], bc = b[c];
+                        for (int s = 0; s < spatial; s++, k++) out.set(k, ac * in.get(k) + bc);
+                    }
                 }
             }
-        }
+        });
     }
 
     private void runningStatistics() {
@@ -133,35 +135,89 @@ final class BatchNormLayer extends Layer {
         }
     }
 
-    /** Batch mean and biased variance (two passes, for accuracy), and with {@code update} the running-average update. */
+    /** Batch mean and biased variance (two passes, for accuracy), and the running-average update (training mode). */
+    private void batchStatistics(Arr x, int n) {
+        batchStatistics(x, n, true, null);
+    }
+
+    /** As {@link #batchStatistics(Arr, int)}, with the running-average update only when {@code update} (batch mode: none). */
     private void batchStatistics(Arr x, int n, boolean update) {
+        batchStatistics(x, n, update, null);
+    }
+
+    /**
+     * Batch mean and biased variance, and with {@code update} the running-average update; with {@code bias != null}
+     * the first pass first adds bias[c] to each value of x and stores it (the linear layer's bias,
+     * {@link #forwardRelu(Arr, Arr, int, double[])}): x then holds what the linear layer's own bias pass would have
+     * left, and the sums read the same values.
+     */
+    private void batchStatistics(Arr x, int n, boolean update, double[] bias) {
         long count = (long) n * spatial;
+        boolean f64 = x.nd.dataType() == org.nd4j.linalg.api.buffer.DataType.DOUBLE;
         if (update && count < 2) { // as PyTorch; batch mode allows one value (x̂ = 0, y = β: well defined as eps > 0)
             throw new IllegalArgumentException("batch norm in training mode needs more than 1 value per channel, got a batch of " + n);
         }
         batchStats = true;
+        // Both passes split by channels, so each sum adds its terms in the same order on one thread.
         double[] sum = new double[channels];
-        int k = 0;
-        for (int r = 0; r < n; r++) {
-            for (int c = 0; c < channels; c++) {
-                double a = 0;
-                for (int s = 0; s < spatial; s++, k++) a += x.get(k);
-                sum[c] += a;
+        Parallel.range(channels, (long) n * inFeatures, (c0, c1) -> {
+            if (spatial == 1) { // 1-D: a tight loop along the row (sum[c] += x is sum[c] += 0 + x: the sum is never −0)
+                for (int r = 0; r < n; r++) {
+                    int k = r * channels;
+                    if (bias == null) {
+                        for (int c = c0; c < c1; c++) sum[c] += x.get(k + c);
+                    } else {
+                        for (int c = c0; c < c1; c++) {
+                            double v = x.get(k + c) + bias[c];
+                            if (!f64) v = (float) v;
+                            x.set(k + c, v);
+                            sum[c] += v;
+                        }
+                    }
+                }
+                return;
             }
-        }
+            for (int r = 0; r < n; r++) {
+                for (int c = c0, k = r * inFeatures + c0 * spatial; c < c1; c++) {
+                    double a = 0;
+                    if (bias == null) {
+                        for (int s = 0; s < spatial; s++, k++) a += x.get(k);
+                    } else {
+                        for (int s = 0; s < spatial; s++, k++) {
+                            double v = x.get(k) + bias[c];
+                            if (!f64) v = (float) v;
+                            x.set(k, v);
+                            a += v;
+                        }
+                    }
+                    sum[c] += a;
+                }
+            }
+        });
         for (int c = 0; c < channels; c++) mean[c] = sum[c] / count;
         double[] sq = new double[channels];
-        k = 0;
-        for (int r = 0; r < n; r++) {
-            for (int c = 0; c < channels; c++) {
-                double a = 0, m = mean[c];
-                for (int s = 0; s < spatial; s++, k++) {
-                    double d = x.get(k) - m;
-                    a += d * d;
+        Parallel.range(channels, (long) n * inFeatures, (c0, c1) -> {
+            if (spatial == 1) {
+                for (int r = 0; r < n; r++) {
+                    int k = r * channels;
+                    for (int c = c0; c < c1; c++) {
+                        double dv = x.get(k + c) - mean[c];
+                        sq[c] += dv * dv;
+                    }
                 }
-                sq[c] += a;
+                return;
             }
-        }
+            for (int r = 0; r < n; r++) {
+                for (int c = c0, k = r * inFeatures + c0 * spatial; c < c1; c++) {
+                    double a = 0, m = mean[c];
+                    for (int s = 0; s < spatial; s++, k++) {
+                        double d = x.get(k) - m;
+                        a += d * d;
+                    }
+                    sq[c] += a;
+                }
+            }
+        });
         for (int c = 0; c < channels; c++) {
             double biased = sq[c] / count;
             invStd[c] = 1.0 / Math.sqrt(biased + eps);
@@ -174,18 +230,97 @@ final class BatchNormLayer extends Layer {
 
     @Override
     void backward(Arr x, Arr y, Arr dy, Arr dx, int n, Mode mode) {
+        backwardMasked(x, dy, null, dx, n, mode, null);
+    }
+
+    /**
+     * Training mode, this layer and the ReLU after it as one (F1's and C1's blocks): y3 = max(BN(x), 0), written
+     * straight into the ReLU's output; the batch norm's own output is never stored. Each value is the same expression,
+     * rounded where the layers' arrays would round it, as the two layers' passes, so the bits are theirs (tested).
+     * Saves one write and one read pass over the activations (of the six the two layers make).
+     */
+    void forwardRelu(Arr x, Arr y3, int n) {
+        forwardRelu(x, y3, n, null);
+    }
+
+    /**
+     * As {@link #forwardRelu(Arr, Arr, int)} after a linear layer that left out its bias ({@link LinearLayer#forwardWithoutBias}):
+     * the bias is added in the first statistics pass (one read and write pass fewer; the same bits).
+     */
+    void forwardRelu(Arr x, Arr y3, int n, double[] bias) {
+        batchStatistics(x, n, true, bias);
+        double[][] ab = coefficients();
+        double[] a = ab[0], b = ab[1];
+        boolean f64 = x.nd.dataType() == org.nd4j.linalg.api.buffer.DataType.DOUBLE;
+        Parallel.range(n, (long) n * inFeatures, (r0, r1) -> {
+            if (spatial == 1 && !f64) { // F1's case as a tight loop
+                for (int k = r0 * channels, r = r0; r < r1; r++, k += channels) {
+                    for (int c = 0; c < channels; c++) y3.set(k + c, Math.max((float) (a[c] * x.get(k + c) + b[c]), 0f));
+                }
+                return;
+            }
+            int k = r0 * inFeatures;
+            for (int r = r0; r < r1; r++) {
+                for (int c = 0; c < channels; c++, k += spatial) {
+                    double ac = a[c], bc = b[c];
+                    if (f64) {
+                        for (int i = k, end = k + spatial; i < end; i++) y3.set(i, Math.max(ac * x.get(i) + bc, 0.0));
+                    } else { // C1's case: a tight loop, float max (several times faster than the double one, same value)
+                        for (int i = k, end = k + spatial; i < end; i++) y3.set(i, Math.max((float) (ac * x.get(i) + bc), 0f));
+                    }
+                }
+            }
+        });
+    }
+
+    /**
+     * Training mode, from d3 = ∂L/∂y3 of {@link #forwardRelu} (the same batch): the ReLU's mask applied on the fly,
+     * the parameter gradients added and ∂L/∂x written into dx (which may be d3's memory: each value is read before it
+     * is written). Two passes where the two layers make three; the same bits as theirs.
+     */
+    void backwardRelu(Arr x, Arr y3, Arr d3, Arr dx, int n) {
+        backwardMasked(x, d3, y3, dx, n, Mode.TRAINING, null);
+    }
+
+    /**
+     * As {@link #backwardRelu(Arr, Arr, Arr, Arr, int)} for a 1-D batch norm after a linear layer: also adds the
+     * column sums of dx (the linear layer's bias gradient) into {@code dxColumnSums}, in the pass that writes dx, which
+     * is then split by columns (the sums add the rows in order, the same bits as the linear layer's own pass).
+     */
+    void backwardRelu(Arr x, Arr y3, Arr d3, Arr dx, int n, double[] dxColumnSums) {
+        backwardMasked(x, d3, y3, dx, n, Mode.TRAINING, dxColumnSums);
+    }
+
+    /**
+     * [y &gt; 0] as 1 or 0 for a float32 ReLU output y ≥ +0, without a branch or {@code Math.signum} (which costs
+     * several times more here): the same factor as {@code Math.signum(y)} for every y but NaN (after which training
+     * has diverged anyway).
+     */
+    static int positive(double y) {
+        int b = Float.floatToRawIntBits((float) y);
+        return (b | -b) >>> 31;
+    }
+
+    /** d·[y &gt; 0] exactly as {@link ReluLayer} computes its mask for each precision (y ≥ +0 is a ReLU output). */
+    static double relu(double d, double y, boolean f64) {
+        return f64 ? d * Long.signum(Double.doubleToRawLongBits(y)) : d * positive(y);
+    }
+
+    /** Backward from dy, or when {@code mask != null} from dy·[mask &gt; 0] (a ReLU's output after this layer). */
+    private void backwardMasked(Arr x, Arr dy, Arr mask, Arr dx, int n, Mode mode, double[] dxColumnSums) {
         // Σ dy and Σ dy·x̂ per channel: they are ∂L/∂β and ∂L/∂γ, and training mode needs them for ∂L/∂x too.
         // Σ dy·x̂ = invStd·(Σ dy·x − μ·Σ dy), so one pass reads dy and x once.
         double[] sumDy = new double[channels], sumDyX = new double[channels];
-        sums(dy, x, sumDy, sumDyX, n);
+        sums(dy, mask, x, sumDy, sumDyX, n);
         double[] sumDyXhat = addParameterGradients(sumDy, sumDyX);
         if (dx == null) return;
         double[] a = new double[channels], zero = new double[channels];
         for (int c = 0; c < channels; c++) a[c] = gamma.get(c) * invStd[c];
         if (mode == Mode.INFERENCE) {
-            affine(dy, a, zero, dx, n); // affine per channel: ∂L/∂x = dy·γ·invStd
+            affine(dy, a, zero, dx, n); // affine per channel: ∂L/∂x = dy·γ·invStd (never masked: inference is unfused here)
             return;
         }
+        boolean f64 = x.nd.dataType() == org.nd4j.linalg.api.buffer.DataType.DOUBLE;
         // Ioffe & Szegedy 2015, §3 (the batch statistics depend on x):
         // ∂L/∂x = γ·invStd·(dy − mean(dy) − x̂·mean(dy·x̂)) = a·dy + p·x + q per channel, with
         // p = −a·invStd·mean(dy·x̂) and q = −a·mean(dy) − p·μ.
@@ -195,38 +330,101 @@ final class BatchNormLayer extends Layer {
             p[c] = -a[c] * invStd[c] * sumDyXhat[c] / count;
             q[c] = -a[c] * sumDy[c] / count - p[c] * mean[c];
         }
-        int k = 0;
-        for (int r = 0; r < n; r++) {
-            for (int c = 0; c < channels; c++) {
-                double ac = a[c], pc = p[c], qc = q[c];
-                for (int s = 0; s < spatial; s++, k++) dx.set(k, ac * dy.get(k) + pc * x.get(k) + qc);
-            }
+        if (dxColumnSums != null) { // 1-D only: split by columns, each column's sum over the rows in order
+            Parallel.range(channels, (long) n * inFeatures, (c0, c1) -> {
+                for (int r = 0; r < n; r++) {
+                    if (mask != null && !f64) { // F1's case as a tight loop
+                        for (int c = c0, k = r * channels + c0; c < c1; c++, k++) {
+                            float g = (float) (a[c] * (dy.get(k) * positive(mask.get(k))) + p[c] * x.get(k) + q[c]);
+                            dx.set(k, g);
+                            dxColumnSums[c] += g;
+                        }
+                        continue;
+                    }
+                    for (int c = c0, k = r * channels + c0; c < c1; c++, k++) {
+                        double d = mask == null ? dy.get(k) : relu(dy.get(k), mask.get(k), f64);
+                        double g = a[c] * d + p[c] * x.get(k) + q[c];
+                        if (!f64) g = (float) g;
+                        dx.set(k, g);
+                        dxColumnSums[c] += g;
+                    }
+                }
+            });
+            return;
         }
+        Parallel.range(n, (long) n * inFeatures, (r0, r1) -> {
+            int k = r0 * inFeatures;
+            for (int r = r0; r < r1; r++) {
+                for (int c = 0; c < channels; c++, k += spatial) {
+                    double ac = a[c], pc = p[c], qc = q[c];
+                    int end = k + spatial;
+                    if (mask == null) {
+                        for (int i = k; i < end; i++) dx.set(i, ac * dy.get(i) + pc * x.get(i) + qc);
+                    } else if (!f64) { // C1's case: a tight loop
+                        for (int i = k; i < end; i++) dx.set(i, ac * (dy.get(i) * positive(mask.get(i))) + pc * x.get(i) + qc);
+                    } else {
+                        for (int i = k; i < end; i++) dx.set(i, ac * relu(dy.get(i), mask.get(i), true) + pc * x.get(i) + qc);
+                    }
+                }
+            }
+        });
     }
 
-    /** Per channel, added into the arrays: Σ u into su, Σ u·v into suv. One pass. */
+    /** Per channel, added into the arrays: Σ u into su, Σ u·v into suv. One pass, split by channels. */
     private void sums(Arr u, Arr v, double[] su, double[] suv, int n) {
-        int k = 0;
-        for (int r = 0; r < n; r++) {
-            if (spatial == 1) {
-                for (int c = 0; c < channels; c++, k++) {
-                    double d = u.get(k);
-                    su[c] += d;
-                    suv[c] += d * v.get(k);
+        sums(u, null, v, su, suv, n);
+    }
+
+    /** As {@link #sums(Arr, Arr, double[], double[], int)} with u·[mask &gt; 0] for u when {@code mask != null}. */
+    private void sums(Arr u, Arr mask, Arr v, double[] su, double[] suv, int n) {
+        boolean f64 = u.nd.dataType() == org.nd4j.linalg.api.buffer.DataType.DOUBLE;
+        Parallel.range(channels, (long) n * inFeatures, (c0, c1) -> {
+            if (spatial == 1 && mask != null && !f64) { // F1's case as a tight loop
+                for (int r = 0; r < n; r++) {
+                    for (int c = c0, k = r * channels + c0; c < c1; c++, k++) {
+                        double d = u.get(k) * positive(mask.get(k));
+                        su[c] += d;
+                        suv[c] += d * v.get(k);
+                    }
                 }
-                continue;
+                return;
             }
-            for (int c = 0; c < channels; c++) {
-                double a = 0, b = 0;
-                for (int s = 0; s < spatial; s++, k++) {
-                    double d = u.get(k);
-                    a += d;
-                    b += d * v.get(k);
+            for (int r = 0; r < n; r++) {
+                int k = r * inFeatures + c0 * spatial;
+                if (spatial == 1) {
+                    for (int c = c0; c < c1; c++, k++) {
+                        double d = mask == null ? u.get(k) : relu(u.get(k), mask.get(k), f64);
+                        su[c] += d;
+                        suv[c] += d * v.get(k);
+                    }
+                    continue;
                 }
-                su[c] += a;
-                suv[c] += b;
+                for (int c = c0; c < c1; c++, k += spatial) {
+                    double a = 0, b = 0;
+                    if (mask == null) {
+                        for (int i = k, end = k + spatial; i < end; i++) {
+                            double d = u.get(i);
+                            a += d;
+                            b += d * v.get(i);
+                        }
+                    } else if (!f64) { // C1's case: a tight loop
+                        for (int i = k, end = k + spatial; i < end; i++) {
+                            double d = u.get(i) * positive(mask.get(i));
+                            a += d;
+                            b += d * v.get(i);
+                        }
+                    } else {
+                        for (int i = k, end = k + spatial; i < end; i++) {
+                            double d = relu(u.get(i), mask.get(i), true);
+                            a += d;
+                            b += d * v.get(i);
+                        }
+                    }
+                    su[c] += a;
+                    suv[c] += b;
+                }
             }
-        }
+        });
     }
 
     @Override

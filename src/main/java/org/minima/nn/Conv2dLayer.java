@@ -12,12 +12,22 @@ import java.util.SplittableRandom;
  * g·Ho·Wo ≥ 256 columns (small feature maps would give thin, slow GEMMs), within a memory cap.
  * Cost per example: 2·out·in·k²·Ho·Wo flops per GEMM, plus the unrolling (k² copies of the input).
  * The R-operator passes are the same products with V₂ and R{x} (Pearlmutter 1994), as for a linear layer.
+ *
+ * <p>Forward and backward run data-parallel when they can ({@link Parallel#parts}): the groups of examples are cut
+ * into one contiguous part per thread, each part unrolled into its own work arrays with single-threaded GEMMs (the
+ * per-example products are too small for OpenBLAS's threads to pay: C1 ran at about 115 examples per CPU-second on
+ * one thread but far below twice that on two). Output and input-gradient rows are each written by one part; the
+ * weight and bias gradients of part 0 go straight into the gradient, those of parts 1, 2, ... into their own
+ * buffers, added after in that order. So for a given thread count the bits are fixed; another count adds the
+ * examples' contributions in another grouping (as a GEMM's own threads would), which changes the last bits.
  */
 final class Conv2dLayer extends Layer {
     private final int cin, cout, k, stride, pad, h, w, ho, wo, hw, ckk, group;
     private Arr weight, bias, gbias, vbias, w2, gw2, vw2;
-    /** The network's shared work arrays: col and ∂col [ckk, g·hw], two output blocks [cout, g·hw]. */
+    /** The network's shared work arrays, five per part: col and ∂col [ckk, g·hw], two output blocks [cout, g·hw], a gradient. */
     private final Scratch scratch;
+    /** work[p] = {col, ∂col, outA, outB, gradient [cout·ckk + cout] of parts p ≥ 1}; the R-passes use work[0]. */
+    private Arr[][] work = new Arr[0][];
     private Arr col, dcol, outA, outB;
 
     Conv2dLayer(int index, int[] in, int cout, int k, int stride, int pad, Scratch scratch) {
@@ -39,13 +49,29 @@ final class Conv2dLayer extends Layer {
         this.scratch = scratch;
     }
 
-    /** Takes the shared work arrays (they may have grown for another layer since this one last ran). */
+    /** Takes the shared work arrays of part 0 (they may have grown for another layer since this one last ran). */
     private void take() {
+        take(1);
+    }
+
+    /** Takes the shared work arrays of {@code parts} parts (on the calling thread, before any part runs). */
+    private void take(int parts) {
         long c = (long) ckk * group * hw, o = (long) cout * group * hw;
-        col = scratch.get(0, c);
-        dcol = scratch.get(1, c);
-        outA = scratch.get(2, o);
-        outB = scratch.get(3, o);
+        if (work.length < parts) work = new Arr[parts][];
+        for (int p = 0; p < parts; p++) {
+            int s = 5 * p;
+            work[p] = new Arr[] {scratch.get(s, c), scratch.get(s + 1, c), scratch.get(s + 2, o), scratch.get(s + 3, o),
+                    p == 0 ? null : scratch.get(s + 4, (long) cout * ckk + cout)};
+        }
+        col = work[0][0];
+        dcol = work[0][1];
+        outA = work[0][2];
+        outB = work[0][3];
+    }
+
+    /** How many parts a pass over n examples runs in (1 inside code that runs its own threads, or for small n). */
+    private int parts(int n) {
+        return Parallel.parts((n + group - 1) / group, (long) n * ckk * hw);
     }
 
     @Override
@@ -69,30 +95,56 @@ final class Conv2dLayer extends Layer {
 
     @Override
     void forward(Arr x, Arr y, int n, Mode mode, long seed) {
-        take();
-        for (int r0 = 0; r0 < n; r0 += group) {
-            int g = Math.min(group, n - r0), gh = g * hw;
-            im2col(x, r0, g);
-            if (g == 1) Blas.gemm(false, false, cout, gh, ckk, 1.0, w2, 0, col, 0, 0.0, y, r0 * outFeatures);
-            else Blas.gemm(false, false, cout, gh, ckk, 1.0, w2, 0, col, 0, 0.0, outA, 0);
-            finishOut(outA, y, r0, g, bias);
-        }
+        int parts = parts(n), groups = (n + group - 1) / group;
+        take(parts);
+        Parallel.parts(parts, p -> {
+            Arr pcol = work[p][0], pout = work[p][2];
+            for (int q = groups * p / parts, end = groups * (p + 1) / parts; q < end; q++) {
+                int r0 = q * group, g = Math.min(group, n - r0), gh = g * hw;
+                long t = Profile.start();
+                im2col(x, r0, g, pcol);
+                t = Profile.add("  conv: im2col", t);
+                if (g == 1) Blas.gemm(false, false, cout, gh, ckk, 1.0, w2, 0, pcol, 0, 0.0, y, r0 * outFeatures);
+                else Blas.gemm(false, false, cout, gh, ckk, 1.0, w2, 0, pcol, 0, 0.0, pout, 0);
+                t = Profile.add("  conv: GEMM", t);
+                finishOut(pout, y, r0, g, bias);
+                Profile.add("  conv: bias and reorder", t);
+            }
+        });
     }
 
     @Override
     void backward(Arr x, Arr y, Arr dy, Arr dx, int n, Mode mode) {
-        take();
-        for (int r0 = 0; r0 < n; r0 += group) {
-            int g = Math.min(group, n - r0), gh = g * hw;
-            Arr d = gather(dy, r0, g, outA);
-            int dOff = g == 1 ? r0 * outFeatures : 0;
-            addRowSums(dy, r0, g, gbias);
-            im2col(x, r0, g);
-            Blas.gemm(false, true, cout, ckk, gh, 1.0, d, dOff, col, 0, 1.0, gw2, 0);
-            if (dx != null) {
-                Blas.gemm(true, false, ckk, gh, cout, 1.0, w2, 0, d, dOff, 0.0, dcol, 0);
-                col2im(dcol, dx, r0, g);
+        int parts = parts(n), groups = (n + group - 1) / group, wc = cout * ckk;
+        take(parts);
+        Parallel.parts(parts, p -> {
+            Arr pcol = work[p][0], pdcol = work[p][1], pout = work[p][2], pg = work[p][4];
+            Arr gw = p == 0 ? gw2 : pg, gb = p == 0 ? gbias : pg;
+            int gbOff = p == 0 ? 0 : wc;
+            if (p > 0) pg.zero();
+            for (int q = groups * p / parts, end = groups * (p + 1) / parts; q < end; q++) {
+                int r0 = q * group, g = Math.min(group, n - r0), gh = g * hw;
+                long t = Profile.start();
+                Arr d = gather(dy, r0, g, pout);
+                int dOff = g == 1 ? r0 * outFeatures : 0;
+                addRowSums(dy, r0, g, gb, gbOff);
+                t = Profile.add("  conv: bias and reorder", t);
+                im2col(x, r0, g, pcol);
+                t = Profile.add("  conv: im2col", t);
+                Blas.gemm(false, true, cout, ckk, gh, 1.0, d, dOff, pcol, 0, 1.0, gw, 0);
+                t = Profile.add("  conv: GEMM", t);
+                if (dx != null) {
+                    Blas.gemm(true, false, ckk, gh, cout, 1.0, w2, 0, d, dOff, 0.0, pdcol, 0);
+                    t = Profile.add("  conv: GEMM", t);
+                    col2im(pdcol, dx, r0, g);
+                    Profile.add("  conv: col2im", t);
+                }
             }
+        });
+        for (int p = 1; p < parts; p++) { // the parts' sums, in a fixed order
+            Arr pg = work[p][4];
+            for (int i = 0; i < wc; i++) gw2.add(i, pg.get(i));
+            for (int o = 0; o < cout; o++) gbias.add(o, pg.get(wc + o));
         }
     }
 
@@ -103,10 +155,10 @@ final class Conv2dLayer extends Layer {
             int g = Math.min(group, n - r0), gh = g * hw;
             Arr out = g == 1 ? ry : outA;
             int oOff = g == 1 ? r0 * outFeatures : 0;
-            im2col(x, r0, g);
+            im2col(x, r0, g, col);
             Blas.gemm(false, false, cout, gh, ckk, 1.0, vw2, 0, col, 0, 0.0, out, oOff);
             if (rx != null) {
-                im2col(rx, r0, g);
+                im2col(rx, r0, g, col);
                 Blas.gemm(false, false, cout, gh, ckk, 1.0, w2, 0, col, 0, 1.0, out, oOff);
             }
             finishOut(outA, ry, r0, g, vbias);
@@ -121,12 +173,12 @@ final class Conv2dLayer extends Layer {
             int off = g == 1 ? r0 * outFeatures : 0;
             Arr d = gather(dy, r0, g, outA);
             Arr rd = gather(rdy, r0, g, outB);
-            addRowSums(rdy, r0, g, gbias);
+            addRowSums(rdy, r0, g, gbias, 0);
             // R{∂L/∂W₂} = R{dY}·colᵀ + dY·R{col}ᵀ
-            im2col(x, r0, g);
+            im2col(x, r0, g, col);
             Blas.gemm(false, true, cout, ckk, gh, 1.0, rd, off, col, 0, 1.0, gw2, 0);
             if (rx != null) {
-                im2col(rx, r0, g);
+                im2col(rx, r0, g, col);
                 Blas.gemm(false, true, cout, ckk, gh, 1.0, d, off, col, 0, 1.0, gw2, 0);
             }
             if (dx != null) {
@@ -143,9 +195,14 @@ final class Conv2dLayer extends Layer {
     /** Adds the bias, and for a group moves the scratch block [cout, g·hw] (example-major columns) to NCHW rows. */
     private void finishOut(Arr scratch, Arr y, int r0, int g, Arr b) {
         int gh = g * hw;
+        Parallel.range(cout, (long) g * outFeatures, (o0, o1) -> finishOut(scratch, y, r0, g, b, gh, o0, o1));
+    }
+
+    /** {@link #finishOut} for the channels [o0, o1). */
+    private void finishOut(Arr scratch, Arr y, int r0, int g, Arr b, int gh, int o0, int o1) {
         for (int e = 0; e < g; e++) {
             int base = (r0 + e) * outFeatures;
-            for (int o = 0; o < cout; o++) {
+            for (int o = o0; o < o1; o++) {
                 double bo = b.get(o);
                 int yi = base + o * hw;
                 if (g == 1) {
@@ -162,49 +219,59 @@ final class Conv2dLayer extends Layer {
     private Arr gather(Arr dy, int r0, int g, Arr scratch) {
         if (g == 1) return dy;
         int gh = g * hw;
-        for (int e = 0; e < g; e++) {
-            int base = (r0 + e) * outFeatures;
-            for (int o = 0; o < cout; o++) {
-                int yi = base + o * hw, si = o * gh + e * hw;
-                for (int p = 0; p < hw; p++) scratch.set(si + p, dy.get(yi + p));
+        Parallel.range(cout, (long) g * outFeatures, (o0, o1) -> {
+            for (int e = 0; e < g; e++) {
+                int base = (r0 + e) * outFeatures;
+                for (int o = o0; o < o1; o++) {
+                    int yi = base + o * hw, si = o * gh + e * hw;
+                    for (int p = 0; p < hw; p++) scratch.set(si + p, dy.get(yi + p));
+                }
             }
-        }
+        });
         return scratch;
     }
 
     /** ∂L/∂b (or its R-version) += per-channel sums of the group's dy. */
-    private void addRowSums(Arr dy, int r0, int g, Arr into) {
-        for (int o = 0; o < cout; o++) {
-            double s = 0;
-            for (int e = 0; e < g; e++) {
-                int yi = (r0 + e) * outFeatures + o * hw;
-                for (int p = 0; p < hw; p++) s += dy.get(yi + p);
+    private void addRowSums(Arr dy, int r0, int g, Arr into, int intoOff) {
+        Parallel.range(cout, (long) g * outFeatures, (o0, o1) -> {
+            for (int o = o0; o < o1; o++) {
+                double s = 0;
+                for (int e = 0; e < g; e++) {
+                    int yi = (r0 + e) * outFeatures + o * hw;
+                    for (int p = 0; p < hw; p++) s += dy.get(yi + p);
+                }
+                into.add(intoOff + o, s);
             }
-            into.add(o, s);
-        }
+        });
     }
 
     /** col[(c·k + i)·k + j][e·hw + oh·wo + ow] = x_e[c][oh·s − pad + i][ow·s − pad + j], 0 in the padding. */
-    private void im2col(Arr x, int r0, int g) {
+    private void im2col(Arr x, int r0, int g, Arr col) {
+        Parallel.range(cin, (long) ckk * g * hw, (c0, c1) -> im2col(x, r0, g, col, c0, c1));
+    }
+
+    /** {@link #im2col} for the input channels [c0, c1) (the rows of col they own). */
+    private void im2col(Arr x, int r0, int g, Arr col, int c0, int c1) {
         int gh = g * hw;
-        for (int c = 0; c < cin; c++) {
+        for (int c = c0; c < c1; c++) {
             for (int i = 0; i < k; i++) {
                 for (int j = 0; j < k; j++) {
                     int row = ((c * k + i) * k + j) * gh;
+                    int lo = validFrom(j), hi = validTo(j);
                     for (int e = 0; e < g; e++) {
                         int xb = (r0 + e) * inFeatures + c * h * w;
                         int ci = row + e * hw;
-                        for (int oh = 0; oh < ho; oh++) {
+                        for (int oh = 0; oh < ho; oh++, ci += wo) {
                             int ih = oh * stride - pad + i;
                             if (ih < 0 || ih >= h) {
-                                for (int ow = 0; ow < wo; ow++) col.set(ci++, 0.0);
+                                for (int ow = 0; ow < wo; ow++) col.set(ci + ow, 0.0);
                                 continue;
                             }
-                            int xr = xb + ih * w;
-                            for (int ow = 0; ow < wo; ow++) {
-                                int iw = ow * stride - pad + j;
-                                col.set(ci++, iw >= 0 && iw < w ? x.get(xr + iw) : 0.0);
-                            }
+                            // the padding columns, then the inside without a test per value
+                            for (int ow = 0; ow < lo; ow++) col.set(ci + ow, 0.0);
+                            for (int ow = hi; ow < wo; ow++) col.set(ci + ow, 0.0);
+                            int xr = xb + ih * w - pad + j;
+                            for (int ow = lo; ow < hi; ow++) col.set(ci + ow, x.get(xr + ow * stride));
                         }
                     }
                 }
@@ -212,29 +279,44 @@ final class Conv2dLayer extends Layer {
         }
     }
 
+    /** The first output column ow whose input column ow·stride − pad + j is inside the image (≥ 0). */
+    private int validFrom(int j) {
+        return Math.min(wo, Math.max(0, -Math.floorDiv(j - pad, stride)));
+    }
+
+    /** One past the last output column whose input column is inside the image (&lt; w); at least {@link #validFrom}. */
+    private int validTo(int j) {
+        return Math.max(validFrom(j), Math.min(wo, Math.floorDiv(w - 1 + pad - j, stride) + 1));
+    }
+
     /** The adjoint of im2col: dx rows r0..r0+g are overwritten with the sums of their receptive-field entries. */
     private void col2im(Arr dc, Arr dx, int r0, int g) {
+        Parallel.range(cin, (long) ckk * g * hw, (c0, c1) -> col2im(dc, dx, r0, g, c0, c1));
+    }
+
+    /**
+     * {@link #col2im} for the input channels [c0, c1): those values of dx receive only from their own rows of col, in the
+     * same order as one thread would add them.
+     */
+    private void col2im(Arr dc, Arr dx, int r0, int g, int c0, int c1) {
         int gh = g * hw;
-        int from = r0 * inFeatures, to = (r0 + g) * inFeatures;
-        for (int q = from; q < to; q++) dx.set(q, 0.0);
-        for (int c = 0; c < cin; c++) {
+        for (int e = 0; e < g; e++) {
+            int base = (r0 + e) * inFeatures;
+            for (int q = base + c0 * h * w, end = base + c1 * h * w; q < end; q++) dx.set(q, 0.0);
+        }
+        for (int c = c0; c < c1; c++) {
             for (int i = 0; i < k; i++) {
                 for (int j = 0; j < k; j++) {
                     int row = ((c * k + i) * k + j) * gh;
+                    int lo = validFrom(j), hi = validTo(j);
                     for (int e = 0; e < g; e++) {
                         int xb = (r0 + e) * inFeatures + c * h * w;
                         int ci = row + e * hw;
-                        for (int oh = 0; oh < ho; oh++) {
+                        for (int oh = 0; oh < ho; oh++, ci += wo) {
                             int ih = oh * stride - pad + i;
-                            if (ih < 0 || ih >= h) {
-                                ci += wo;
-                                continue;
-                            }
-                            int xr = xb + ih * w;
-                            for (int ow = 0; ow < wo; ow++, ci++) {
-                                int iw = ow * stride - pad + j;
-                                if (iw >= 0 && iw < w) dx.add(xr + iw, dc.get(ci));
-                            }
+                            if (ih < 0 || ih >= h) continue;
+                            int xr = xb + ih * w - pad + j;
+                            for (int ow = lo; ow < hi; ow++) dx.add(xr + ow * stride, dc.get(ci + ow));
                         }
                     }
                 }

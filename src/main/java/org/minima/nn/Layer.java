@@ -60,6 +60,12 @@ abstract class Layer {
      */
     void bindParameters(Arr params, Arr grads, Arr direction, long[] at) {}
 
+    /** A short name of the layer's type, for {@link Profile}'s phases ("LinearLayer" → "linear"). */
+    final String kind() {
+        String c = getClass().getSimpleName();
+        return c.substring(0, c.length() - "Layer".length()).toLowerCase(java.util.Locale.ROOT);
+    }
+
     /** Makes this layer's running statistics views into the flat buffer vector, {@code at[k]} the k-th one's offset. */
     void bindBuffers(Arr buffers, long[] at) {}
 

@@ -42,14 +42,16 @@ final class LinearBatchNormRelu {
         double[] a = ab[0], c = ab[1];
         int f = bias.length;
         boolean f64 = y1.nd.dataType() == org.nd4j.linalg.api.buffer.DataType.DOUBLE;
-        for (int r = 0, k = 0; r < n; r++) {
-            for (int j = 0; j < f; j++, k++) {
-                double v = stored(y1.get(k) + bias[j], f64); // what the next layer would read back
-                y1.set(k, v);
-                double u = stored(a[j] * v + c[j], f64);
-                y3.set(k, Math.max(u, 0.0));
+        Parallel.range(n, (long) n * f, (r0, r1) -> { // rows split over the threads (the per-epoch evaluations)
+            for (int r = r0, k = r0 * f; r < r1; r++) {
+                for (int j = 0; j < f; j++, k++) {
+                    double v = stored(y1.get(k) + bias[j], f64); // what the next layer would read back
+                    y1.set(k, v);
+                    double u = stored(a[j] * v + c[j], f64);
+                    y3.set(k, f64 ? Math.max(u, 0.0) : Math.max((float) u, 0f)); // float max: faster, same value
+                }
             }
-        }
+        });
     }
 
     /** v as an array of the network's precision holds it (float32 rounds), so later sums see what the layers see. */
@@ -71,7 +73,7 @@ final class LinearBatchNormRelu {
             for (int j = 0; j < f; j++, k++) {
                 double y = y3.get(k);
                 // ReLU's mask, as ReluLayer spells it for each precision (branch-free)
-                double d2 = d3.get(k) * (f64 ? Long.signum(Double.doubleToRawLongBits(y)) : Math.signum(y));
+                double d2 = d3.get(k) * (f64 ? Long.signum(Double.doubleToRawLongBits(y)) : BatchNormLayer.positive(y));
                 sumD2[j] += d2;
                 sumD2Y1[j] += d2 * y1.get(k);
                 double g = stored(a[j] * d2 + 0.0, f64); // + 0.0 as BatchNormLayer's affine map with a zero shift

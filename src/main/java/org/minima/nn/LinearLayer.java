@@ -32,8 +32,11 @@ final class LinearLayer extends Layer {
 
     @Override
     void forward(Arr x, Arr y, int n, Mode mode, long seed) {
+        long t = Profile.start();
         forwardWithoutBias(x, y);
+        t = Profile.add("  linear: GEMM", t);
         addBias(y, b, n);
+        Profile.add("  linear: bias", t);
     }
 
     /** y = x·Wᵀ: one GEMM [n×in]·[in×out] into the preallocated y, 2·n·in·out flops, no allocation. */
@@ -55,8 +58,11 @@ final class LinearLayer extends Layer {
 
     @Override
     void backward(Arr x, Arr y, Arr dy, Arr dx, int n, Mode mode) {
+        long t = Profile.start();
         addColumnSums(dy, n);
+        t = Profile.add("  linear: bias", t);
         backwardWithoutBias(x, dy, dx);
+        Profile.add("  linear: GEMM", t);
     }
 
     /** ∂L/∂W += dyᵀ·x and, when dx != null, ∂L/∂x = dy·W: two GEMMs of 2·n·in·out flops each. */
@@ -93,16 +99,21 @@ final class LinearLayer extends Layer {
 
     private void addBias(Arr y, Arr bias, int n) {
         double[] bb = values(bias); // `out` doubles, read once so the loop below touches y only
-        for (int r = 0, k = 0; r < n; r++) {
-            for (int j = 0; j < out; j++, k++) y.set(k, y.get(k) + bb[j]);
-        }
+        Parallel.range(n, (long) n * out, (r0, r1) -> {
+            for (int r = r0, k = r0 * out; r < r1; r++) {
+                for (int j = 0; j < out; j++, k++) y.set(k, y.get(k) + bb[j]);
+            }
+        });
     }
 
+    /** Split by columns, so each sum adds its rows in order on one thread (the same bits for any thread count). */
     private void addColumnSums(Arr dy, int n) {
         double[] s = new double[out];
-        for (int r = 0, k = 0; r < n; r++) {
-            for (int j = 0; j < out; j++, k++) s[j] += dy.get(k);
-        }
+        Parallel.range(out, (long) n * out, (j0, j1) -> {
+            for (int r = 0; r < n; r++) {
+                for (int j = j0, k = r * out + j0; j < j1; j++, k++) s[j] += dy.get(k);
+            }
+        });
         addBiasGradient(s);
     }
 }

@@ -30,8 +30,13 @@ final class MaxPool2dLayer extends Layer {
 
     @Override
     void forward(Arr x, Arr y, int n, Mode mode, long seed) {
-        int q = 0;
-        for (int r = 0; r < n; r++) {
+        Parallel.range(n, (long) n * inFeatures, (r0, r1) -> forward(x, y, r0, r1));
+    }
+
+    /** Examples [r0, r1): each window's maximum into y and its position into argmax. */
+    private void forward(Arr x, Arr y, int r0, int r1) {
+        int q = r0 * outFeatures;
+        for (int r = r0; r < r1; r++) {
             int xb = r * inFeatures;
             for (int c = 0; c < channels; c++) {
                 int cb = c * h * w;
@@ -79,12 +84,14 @@ final class MaxPool2dLayer extends Layer {
         scatter(rdy, rdx, n);
     }
 
+    /** into = d scattered back to each window's arg-max (summed where windows overlap). Examples split over the threads. */
     private void scatter(Arr d, Arr into, int n) {
-        int m = n * inFeatures;
-        for (int i = 0; i < m; i++) into.set(i, 0.0);
-        for (int r = 0, q = 0; r < n; r++) {
-            int xb = r * inFeatures;
-            for (int o = 0; o < outFeatures; o++, q++) into.add(xb + argmax[q], d.get(q));
-        }
+        Parallel.range(n, (long) n * inFeatures, (r0, r1) -> {
+            for (int i = r0 * inFeatures, end = r1 * inFeatures; i < end; i++) into.set(i, 0.0);
+            for (int r = r0, q = r0 * outFeatures; r < r1; r++) {
+                int xb = r * inFeatures;
+                for (int o = 0; o < outFeatures; o++, q++) into.add(xb + argmax[q], d.get(q));
+            }
+        });
     }
 }

@@ -44,6 +44,8 @@ public final class Network {
     /** blocks[i]: layers i..i+2 are linear → 1-D batch norm → ReLU, run as one in inference mode; else null. */
     private final LinearBatchNormRelu[] blocks;
     private final boolean fuseBlocks;
+    /** bnRelu[i]: layer i is batch norm and i+1 a ReLU, run as one in training mode ({@link BatchNormLayer#forwardRelu}). */
+    private final boolean[] bnRelu;
     /** Features per example at each layer boundary: features[0] is the input, features[L] the logits. */
     private final int[] features;
     /** Index of the first layer with parameters (layers below it need no backward pass); L if none. */
@@ -80,6 +82,8 @@ public final class Network {
                 i += 2;
             }
         }
+        bnRelu = new boolean[L];
+        for (int i = 0; i + 1 < L; i++) bnRelu[i] = fuseBlocks && layers[i] instanceof BatchNormLayer && layers[i + 1] instanceof ReluLayer;
         features = new int[L + 1];
         features[0] = layers[0].inFeatures;
         for (int i = 0; i < L; i++) features[i + 1] = layers[i].outFeatures;
@@ -88,6 +92,9 @@ public final class Network {
         firstParam = arch.parameters().get(0).layer();
         parameterCount = pc;
         bufferCount = bc;
+        int es = dtype.width();
+        Memory.require(Memory.times(es, (shared != null ? 1L : 3L) * pc + (shared != null ? 0 : Math.max(bc, 1))),
+                "a network of " + pc + " parameters (" + (shared != null ? "a gradient vector" : "parameter, gradient and direction vectors") + ")", null);
         params = shared != null ? shared.params : Arr.zeros(dtype, pc);
         grads = Arr.zeros(dtype, pc);
         direction = shared != null ? shared.direction : Arr.zeros(dtype, pc);
@@ -288,10 +295,14 @@ public final class Network {
         int n = to - from;
         if (n <= 0) throw new IllegalArgumentException("empty batch [" + from + ", " + to + ")");
         prepare(n);
+        long t = Profile.start();
         fillInput(data, order, from, n);
+        Profile.add("input: gather and scale", t);
         forward(n, Layer.Mode.TRAINING, dropoutSeed);
+        t = Profile.start();
         grads.zero();
         double sum = top(n, 1.0 / n, true);
+        Profile.add("loss: softmax cross-entropy (and zeroing the gradient)", t);
         int correct = correctOut[0];
         backward(n, Layer.Mode.TRAINING);
         if (gradOut != null) gradOut.assign(gradient().reshape(gradOut.shape()));
@@ -381,11 +392,33 @@ public final class Network {
             if (mode == Layer.Mode.INFERENCE && blocks[i] != null) {
                 blocks[i].forward(act[i], act[i + 1], act[i + 3], n);
                 i += 3;
+            } else if (mode == Layer.Mode.TRAINING && linearBnRelu(i)) {
+                // linear → 1-D batch norm → ReLU: the bias is added in batch norm's first pass
+                long t = Profile.start();
+                LinearLayer linear = (LinearLayer) layers[i];
+                linear.forwardWithoutBias(act[i], act[i + 1]);
+                t = Profile.add("linear GEMM (in linear+batchnorm+relu)", t);
+                ((BatchNormLayer) layers[i + 1]).forwardRelu(act[i + 1], act[i + 3], n, linear.biasValues());
+                Profile.add("linear bias+batchnorm+relu forward", t);
+                i += 3;
+            } else if (mode == Layer.Mode.TRAINING && bnRelu[i]) {
+                // the batch norm's output act[i + 1] is not formed: only the ReLU would read it
+                long t = Profile.start();
+                ((BatchNormLayer) layers[i]).forwardRelu(act[i], act[i + 2], n);
+                Profile.add("batchnorm+relu forward", t);
+                i += 2;
             } else {
+                long t = Profile.start();
                 layers[i].forward(act[i], act[i + 1], n, mode, seed);
+                Profile.add(layers[i].kind() + " forward", t);
                 i++;
             }
         }
+    }
+
+    /** Layers i, i+1, i+2 are linear → 1-D batch norm → ReLU (run as one in training mode)? */
+    private boolean linearBnRelu(int i) {
+        return i + 1 < layers.length && bnRelu[i + 1] && layers[i] instanceof LinearLayer && ((BatchNormLayer) layers[i + 1]).oneDimensional();
     }
 
     /** Loss at the top; with {@code withGrad}, scale·∂(summed loss)/∂logits into grad[L]. */
@@ -401,8 +434,27 @@ public final class Network {
                 // grad[b + 1] and grad[b + 3] are the same ping-pong buffer: the block writes ∂L/∂y1 over ∂L/∂y3.
                 blocks[b].backward(act[b], act[b + 1], act[b + 3], grad[b + 3], grad[b + 1], b > firstParam ? grad[b] : null, n);
                 i -= 3;
+            } else if (mode == Layer.Mode.TRAINING && b >= 0 && linearBnRelu(b)) {
+                long t = Profile.start();
+                LinearLayer linear = (LinearLayer) layers[b];
+                double[] biasGradient = new double[features[b + 1]];
+                // grad[b + 1] and grad[b + 3] are the same ping-pong buffer: ∂L/∂y1 is written over ∂L/∂y3, value by value
+                ((BatchNormLayer) layers[b + 1]).backwardRelu(act[b + 1], act[b + 3], grad[b + 3], grad[b + 1], n, biasGradient);
+                linear.addBiasGradient(biasGradient);
+                t = Profile.add("linear bias+batchnorm+relu backward", t);
+                linear.backwardWithoutBias(act[b], grad[b + 1], b > firstParam ? grad[b] : null);
+                Profile.add("linear GEMM (in linear+batchnorm+relu)", t);
+                i -= 3;
+            } else if (mode == Layer.Mode.TRAINING && i >= 1 && bnRelu[i - 1]) {
+                // grad[i + 1] and grad[i - 1] are the same ping-pong buffer: ∂L/∂x is written over ∂L/∂y3, value by value.
+                long t = Profile.start();
+                ((BatchNormLayer) layers[i - 1]).backwardRelu(act[i - 1], act[i + 1], grad[i + 1], i - 1 > firstParam ? grad[i - 1] : null, n);
+                Profile.add("batchnorm+relu backward", t);
+                i -= 2;
             } else {
+                long t = Profile.start();
                 layers[i].backward(act[i], act[i + 1], grad[i + 1], i > firstParam ? grad[i] : null, n, mode);
+                Profile.add(layers[i].kind() + " backward", t);
                 i--;
             }
         }
@@ -415,9 +467,7 @@ public final class Network {
             throw new InputException(data.spec() + ": examples have " + data.features() + " features " + Arrays.toString(data.exampleShape())
                     + ", but the model's input " + Arrays.toString(spec.input()) + " needs " + features[0]);
         }
-        if (data.classes() > spec.classes()) {
-            throw new InputException(data.spec() + ": " + data.classes() + " classes, but the model has " + spec.classes() + " outputs");
-        }
+        if (data.classes() > spec.classes()) data.requireLabelsBelow(spec.classes(), "the model");
     }
 
     private int rangeChunk(DataSet data, int from, int to) {
@@ -435,26 +485,59 @@ public final class Network {
         int[] y = data.labels();
         int f = features[0];
         Arr x = act[0];
-        for (int r = 0, k = 0; r < n; r++) {
-            int e = order == null ? from + r : order[from + r];
-            labels[r] = y[e];
-            int base = e * f;
-            for (int j = 0; j < f; j++, k++) x.set(k, (raw[base + j] * scale - shift[j]) / div[j]);
-        }
+        Parallel.range(n, (long) n * f, (r0, r1) -> {
+            for (int r = r0, k = r0 * f; r < r1; r++) {
+                int e = order == null ? from + r : order[from + r];
+                labels[r] = y[e];
+                int base = e * f;
+                for (int j = 0; j < f; j++, k++) x.set(k, (raw[base + j] * scale - shift[j]) / div[j]);
+            }
+        });
     }
 
     // ---------------------------------------------------------------- buffers
 
     /** Views for a batch of n rows; grows the blocks when n exceeds the capacity. */
+    /**
+     * Off-heap bytes of the activation buffers for {@code rows} examples at once (each layer boundary's values and
+     * the two ping-pong gradient buffers; with {@code rPass} as much again for the R-operator's), in long with an
+     * overflow marker −1 ({@link Memory#times}). Layers' own scratch (im2col) comes on top; it is checked when made.
+     */
+    public static long activationBytes(Architecture arch, DataType dtype, long rows, boolean rPass) {
+        long perExample = 0, max = 0;
+        long in = 1;
+        for (int d : arch.steps().get(0).inputShape()) in *= d;
+        perExample = in;
+        max = in;
+        for (Architecture.Step s : arch.steps()) {
+            long f = 1;
+            for (int d : s.outputShape()) f *= d; // each fits an int (Architecture checked): no overflow in long
+            perExample += f;
+            max = Math.max(max, f);
+        }
+        long values = Memory.plus(perExample, Memory.times(2, max));
+        if (rPass) values = Memory.times(values, 2);
+        return Memory.times(Memory.times(values, rows), dtype.width());
+    }
+
+    /** Refuses (exit 2) a chunk of {@code rows} examples whose buffers do not fit the free off-heap memory. */
+    private void requireChunk(long rows, boolean rPass) {
+        long bytes = activationBytes(arch, dtype, rows, false); // the R-pass's buffers are as large again
+        Memory.require(bytes, "a chunk of " + rows + " examples through this model (" + (rPass ? "the R-pass's " : "")
+                + "activations of every layer)", "use a smaller --chunk or batch size");
+    }
+
     private void prepare(int n) {
         if (n > capacity) {
+            requireChunk(n, false);
             int L = layers.length, max = 0;
             actBlocks = new Arr[L + 1];
             for (int i = L; i >= 0; i--) {
                 // A fused block's batch-norm output shares the ReLU output's memory: only the ReLU reads it, value by
                 // value before writing that value (in place), and inference mode never forms it (saves n·features
                 // values a block, and their page faults on first touch).
-                boolean shared = i >= 2 && i + 1 <= L && blocks[i - 2] != null;
+                // The same holds for any batch norm → ReLU pair (training runs them as one and never forms it).
+                boolean shared = i >= 2 && i + 1 <= L && blocks[i - 2] != null || i >= 1 && i + 1 <= L && bnRelu[i - 1];
                 actBlocks[i] = shared ? actBlocks[i + 1] : Arr.zeros(dtype, (long) n * features[i]);
                 max = Math.max(max, features[i]);
             }
@@ -484,6 +567,7 @@ public final class Network {
     private void ensureR() {
         int L = layers.length;
         if (rActBlocks == null) {
+            requireChunk(capacity, true);
             int max = 0;
             rActBlocks = new Arr[L + 1];
             for (int i = 0; i <= L; i++) {

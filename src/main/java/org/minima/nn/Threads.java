@@ -28,13 +28,15 @@ public final class Threads {
     /**
      * Runs {@code body} with OpenBLAS limited to one thread, so each GEMM runs in the thread that calls it: for code
      * that splits its work over {@link #current()} threads of its own (data-parallel chunks), where OpenBLAS's
-     * threads would only compete for the cores. Restores {@link #current()} threads after.
+     * threads (and the layers' own parallel loops, {@link Parallel}) would only compete for the cores. Restores {@link #current()} threads after.
      */
     public static void withSingleThreadedBlas(Runnable body) {
         Nd4j.factory().blas().setMaxThreads(1);
+        Parallel.serial = true; // the layers' element-wise loops stay on each of the caller's threads too
         try {
             body.run();
         } finally {
+            Parallel.serial = false;
             Nd4j.factory().blas().setMaxThreads(current);
         }
     }

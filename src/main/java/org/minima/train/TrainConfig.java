@@ -110,10 +110,30 @@ public record TrainConfig(
             if (!(o instanceof Map)) throw new InputException(file + ": expected a mapping of config keys (" + String.join(", ", KEYS) + ")");
             return deepCopy(o);
         } catch (YAMLException e) {
-            throw new InputException(file + ": not valid YAML: " + e.getMessage().lines().findFirst().orElse(""));
+            throw yamlError(file, e);
         } catch (IOException e) {
             throw new InputException(file + ": cannot read: " + e.getMessage());
         }
+    }
+
+    /**
+     * A YAML parser error as one line: where (line and column, 1-based), what the parser expected and what it
+     * found, and the construct it was in with where that started ("while parsing a flow sequence at line 2,
+     * column 8"). SnakeYAML's own message spans several lines with a source excerpt.
+     */
+    public static InputException yamlError(Path file, YAMLException e) {
+        if (e instanceof org.yaml.snakeyaml.error.MarkedYAMLException m && m.getProblemMark() != null) {
+            String at = " at " + mark(m.getProblemMark());
+            String problem = m.getProblem() == null ? "" : ": " + m.getProblem().strip();
+            String context = m.getContext() == null ? "" : " (" + m.getContext().strip()
+                    + (m.getContextMark() == null ? "" : " that starts at " + mark(m.getContextMark())) + ")";
+            return new InputException(file + ": not valid YAML" + at + problem + context);
+        }
+        return new InputException(file + ": not valid YAML: " + String.join(" ", e.getMessage().lines().map(String::strip).toList()));
+    }
+
+    private static String mark(org.yaml.snakeyaml.error.Mark m) {
+        return "line " + (m.getLine() + 1) + ", column " + (m.getColumn() + 1);
     }
 
     /** A deep copy of a YAML/JSON mapping: nested maps and lists copied, keys as strings. */

@@ -15,6 +15,7 @@ import org.minima.data.DataSet;
 import org.minima.data.DataSets;
 import org.minima.io.InputException;
 import org.minima.io.Json;
+import org.minima.io.LockFile;
 import org.minima.io.ModelDirectory;
 import org.minima.io.ModelJson;
 import org.minima.io.ModelSpec;
@@ -51,27 +52,42 @@ public final class TrainRun {
 
     /** A new run into {@code dir} (which must not hold a run already). */
     public static Result start(TrainConfig cfg, Path dir, Info info, Trainer.Listener listener) {
+        if (Files.exists(dir.resolve(LockFile.FOLDER_LOCK))) LockFile.forFolder(dir, "--out " + dir).close(); // a live writer: named
         if (Files.exists(dir.resolve(RUN_JSON)) || Checkpoint.find(dir) != null) {
             throw new InputException(dir + ": already holds a run; resume it with 'train --resume " + dir + "' or choose another --out");
         }
         Setup s = setup(cfg);
-        initialize(cfg, s.net);
-        Trainer trainer = new Trainer(cfg, s.net, s.train, s.test, dir, listener);
-        ObjectNode record = record(cfg, info, s, trainer);
-        record.put("start", Instant.now().toString());
-        Json.write(dir.resolve(RUN_JSON), record);
-        return finish(dir, record, trainer, s, runRecorded(dir, record, trainer, Trainer.start()));
+        // inputs checked: now the folder is made and held (one writer per output)
+        try (LockFile lock = LockFile.forFolder(dir, "--out " + dir)) {
+            if (Files.exists(dir.resolve(RUN_JSON)) || Checkpoint.find(dir) != null) { // another writer finished meanwhile
+                throw new InputException(dir + ": already holds a run; resume it with 'train --resume " + dir + "' or choose another --out");
+            }
+            initialize(cfg, s.net);
+            Trainer trainer = new Trainer(cfg, s.net, s.train, s.test, dir, listener);
+            ObjectNode record = record(cfg, info, s, trainer);
+            record.put("start", Instant.now().toString());
+            Json.write(dir.resolve(RUN_JSON), record);
+            return finish(dir, record, trainer, s, runRecorded(dir, record, trainer, Trainer.start()));
+        }
     }
 
     /** Continues the run in {@code dir} from its last checkpoint, with the config recorded in its run.json. */
     public static Result resume(Path dir, Info info, Trainer.Listener listener) {
         Path runJson = dir.resolve(RUN_JSON);
         if (!Files.isRegularFile(runJson)) throw new InputException(dir + ": no " + RUN_JSON + "; is this a run directory?");
+        TrainConfig cfg = TrainConfig.load(runJson, List.of(), null);
+        Setup s = setup(cfg);
+        try (LockFile lock = LockFile.forFolder(dir, "run " + dir)) {
+            return resume(dir, cfg, s, info, listener);
+        }
+    }
+
+    /** {@link #resume(Path, Info, Trainer.Listener)} with the folder held: the record and checkpoint read under the lock. */
+    private static Result resume(Path dir, TrainConfig cfg, Setup s, Info info, Trainer.Listener listener) {
+        Path runJson = dir.resolve(RUN_JSON);
         JsonNode old = Json.read(runJson);
         if ("complete".equals(old.path("status").asText())) throw new InputException(dir + ": the run is already complete");
         Path ckpt = Checkpoint.find(dir);
-        TrainConfig cfg = TrainConfig.load(runJson, List.of(), null);
-        Setup s = setup(cfg);
         Trainer trainer = new Trainer(cfg, s.net, s.train, s.test, dir, listener);
         Checkpoint.State from;
         if (ckpt == null) { // interrupted before the first epoch ended: start from the beginning
@@ -115,7 +131,8 @@ public final class TrainRun {
         DataSet train = DataSets.load(cfg.trainData(), cfg.trainExamples());
         DataSet test = cfg.testData() == null ? null : DataSets.load(cfg.testData(), cfg.testExamples());
         for (DataSet d : test == null ? List.of(train) : List.of(train, test)) {
-            if (d.features() != spec.inputSize() || d.classes() > spec.classes()) {
+            if (d.features() == spec.inputSize()) d.requireLabelsBelow(spec.classes(), "the config's model");
+            if (d.features() != spec.inputSize()) {
                 throw new InputException("data " + d.spec() + ": examples of " + d.features() + " features in " + d.classes()
                         + " classes, but the model takes " + spec.inputSize() + " features and " + spec.classes() + " classes");
             }

@@ -253,7 +253,9 @@ public final class Trainer {
     }
 
     private DivergedException diverged(String what, double value, int epoch, long step, double lr) {
-        String where = runDir == null ? "" : "; the weights after the last good epoch are kept in " + runDir.resolve(Checkpoint.DIR);
+        Path kept = runDir == null ? null : Checkpoint.find(runDir); // none when the first epoch diverged
+        String where = runDir == null ? "" : kept == null ? "; no epoch completed, so there is no checkpoint"
+                : "; the weights after the last good epoch are kept in " + kept;
         return new DivergedException("training diverged: " + what + " became " + value + " in epoch " + (epoch + 1)
                 + " at step " + step + " (lr " + lr + ")" + where);
     }

@@ -109,8 +109,9 @@ class LanczosTest {
 
     @Test
     void tooLittleMemoryIsReportedWithTheMemoryNeeded() {
+        // bad input (exit 2): the memory needed is checked before the basis is allocated
         DenseQuadratic f = DenseQuadratic.diagonal(spectrum());
-        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+        org.minima.io.InputException e = org.junit.jupiter.api.Assertions.assertThrows(org.minima.io.InputException.class,
                 () -> Lanczos.run(f.operator(), options(5, 0, 1e-8, 100, 1, 3L * 300 * 8)));
         assertTrue(e.getMessage().contains("GB"), e.getMessage());
     }

@@ -166,6 +166,18 @@ class KeskarReproductionTest {
         assertTrue(report.contains("**Did the paper's finding hold?**"), report);
     }
 
+    @Test
+    void aBatchLargerThanARunsDataIsOneErrorBeforeAnyTraining() throws Exception {
+        Path file = dir.resolve("big.yaml");
+        Files.writeString(file, TINY.replace("DATA", csv().toString()).replace("{name: lb, role: LB, batch: {size: 0.5}", "{name: lb, role: LB, batch: {size: 200}"));
+        Path out = dir.resolve("big");
+        Experiment e = Experiment.load(file, false);
+        org.minima.io.InputException x = org.junit.jupiter.api.Assertions.assertThrows(org.minima.io.InputException.class,
+                () -> new Reproduce(e, out, new TrainRun.Info("t", "none", 1), Trainer.Listener.NONE, s -> {}, AnalysisProgress.NONE).run());
+        assertTrue(x.getMessage().contains("lb-seed1: batch.size 200 is larger than the 90 training examples"), x.getMessage());
+        assertTrue(!Files.exists(out.resolve("sb-seed1")), "nothing trained");
+    }
+
     private static String ratio(double v) {
         return String.format(Locale.ROOT, v >= 10 ? "%.0f×" : "%.2f×", v);
     }
