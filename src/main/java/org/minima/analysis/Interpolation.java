@@ -86,7 +86,7 @@ public final class Interpolation {
 
     /** The curve: one {@link Point} per α, in grid order. */
     public record Result(Options options, List<Point> points) {
-        /** {@code interpolation.csv}: {@code alpha,train_loss,train_accuracy,test_loss,test_accuracy}, full precision. */
+        /** {@code interpolation.csv}: {@code alpha,trainLoss,trainAccuracy,testLoss,testAccuracy}, full precision. */
         public String csv() {
             return Interpolation.csv(points);
         }
@@ -158,13 +158,38 @@ public final class Interpolation {
         Nd4j.getBlasWrapper().level1().axpy(out.length(), b, y, out);
     }
 
-    /** The CSV body: {@code alpha,train_loss,train_accuracy,test_loss,test_accuracy}, full precision. */
+    /** The CSV body: {@code alpha,trainLoss,trainAccuracy,testLoss,testAccuracy}, full precision. */
     public static String csv(List<Point> points) {
-        StringBuilder sb = new StringBuilder("alpha,train_loss,train_accuracy,test_loss,test_accuracy\n");
+        StringBuilder sb = new StringBuilder("alpha,trainLoss,trainAccuracy,testLoss,testAccuracy\n");
         for (Point p : points) {
             sb.append(p.alpha()).append(',').append(p.train().loss()).append(',').append(p.train().accuracy())
                     .append(',').append(p.test().loss()).append(',').append(p.test().accuracy()).append('\n');
         }
         return sb.toString();
+    }
+
+    /** The points of an {@link #csv} text (what {@code plot} redraws); {@code where} names it in messages. */
+    public static List<Point> readCsv(String text, String where) {
+        String[] lines = text.strip().split("\\R");
+        String header = "alpha,trainLoss,trainAccuracy,testLoss,testAccuracy";
+        if (!lines[0].strip().equals(header)) {
+            throw new InputException(where + ": header '" + lines[0].strip() + "', expected " + header + " (an interpolation.csv)");
+        }
+        List<Point> points = new java.util.ArrayList<>();
+        for (int i = 1; i < lines.length; i++) {
+            String[] f = lines[i].split(",");
+            if (f.length != 5) throw new InputException(where + ": line " + (i + 1) + " has " + f.length + " fields, expected 5");
+            double[] v = new double[5];
+            for (int k = 0; k < 5; k++) {
+                try {
+                    v[k] = Double.parseDouble(f[k].strip());
+                } catch (NumberFormatException e) {
+                    throw new InputException(where + ": line " + (i + 1) + ", column " + (k + 1) + ": '" + f[k].strip() + "' is not a number");
+                }
+            }
+            points.add(new Point(v[0], new Score(v[1], v[2]), new Score(v[3], v[4])));
+        }
+        if (points.isEmpty()) throw new InputException(where + ": no rows after the header");
+        return points;
     }
 }

@@ -31,7 +31,9 @@ final class CountProgress implements AnalysisProgress.PointsTask, AnalysisProgre
             bar = null;
             plain = null;
         } else if (System.console() != null) {
-            bar = new ProgressBarBuilder().setTaskName(unit == null ? task : task + " " + unit).setInitialMax(total)
+            // a bar's maximum is the real amount of work: the grid's cells; the Hessian's product count is only an upper
+            // bound (Lanczos stops when it converges, at 15 of 102), so its bar is indeterminate: count and rate, no ETA
+            bar = new ProgressBarBuilder().setTaskName(unit == null ? task : task + " " + unit).setInitialMax(unit == null ? total : -1)
                     .setStyle(ProgressBarStyle.ASCII).setConsumer(new ConsoleProgressBarConsumer(System.err))
                     .setUpdateIntervalMillis(500).showSpeed().build();
             plain = null;
@@ -60,7 +62,7 @@ final class CountProgress implements AnalysisProgress.PointsTask, AnalysisProgre
     @Override
     public void update(long done, String status) {
         if (bar != null) {
-            if (done > bar.getMax()) bar.maxHint(done);
+            if (unit == null && done > bar.getMax()) bar.maxHint(done);
             bar.stepTo(done);
             if (status != null) bar.setExtraMessage(" " + status);
         } else if (plain != null) {

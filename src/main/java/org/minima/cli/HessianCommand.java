@@ -33,9 +33,9 @@ import picocli.CommandLine.Option;
  * {@code hessian}: extreme eigenvalues, trace and spectral density of the Hessian of a saved model's
  * inference-mode loss on a data set (flags and JSON in docs/cli.md; methods and defaults in docs/hessian.md).
  */
-@Command(name = "hessian", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Hessian spectrum of a model's loss on a data set, on exact Hessian-vector products:",
-                "top-K and bottom-K eigenvalues (Lanczos), trace (Hutch++ or Hutchinson), spectral density (SLQ).",
+@Command(name = "hessian", mixinStandardHelpOptions = true,
+        description = {"The Hessian spectrum of a model's loss on a data set, from exact Hessian-vector products.",
+                "Top-K and bottom-K eigenvalues (Lanczos), trace (Hutch++ or Hutchinson), spectral density (SLQ).",
                 "Prints JSON (see docs/hessian.md)."})
 public final class HessianCommand implements Callable<Integer> {
     private static final HessianAnalysis.Options DEFAULTS = HessianAnalysis.Options.defaults();
@@ -127,7 +127,7 @@ public final class HessianCommand implements Callable<Integer> {
         SpectralDensity.Density d = result.result().density();
         if (d != null && plot != null) {
             try {
-                DensityPlot.write(plot, "Hessian spectral density: " + model.dir.getFileName() + " on " + data.spec,
+                DensityPlot.write(plot, "Hessian spectral density: " + model.dir.getFileName() + " on " + data.spec + ", " + m.data().size() + " examples",
                         d.grid(), d.values(), s == null ? null : s.eigenvalues());
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot write " + plot + ": " + e.getMessage(), e);

@@ -59,8 +59,8 @@ public final class InterpolateCommand implements Callable<Integer> {
 
     @Mixin SharedOptions.Examples examples;
 
-    @Option(names = "--log-loss", description = "Log scale for the loss axis of the plot.")
-    boolean logLoss;
+    @Option(names = "--linear-loss", description = "Linear loss axis in the plot (default: log scale).")
+    boolean linearLoss = InterpolationPlot.LINEAR_LOSS;
 
     @Option(names = "--chunk", paramLabel = "N", defaultValue = "1000", hidden = true,
             description = "Examples per forward pass (memory versus speed).")
@@ -93,7 +93,8 @@ public final class InterpolateCommand implements Callable<Integer> {
                 CountProgress progress = CountProgress.grid("interpolate", options.alphas().count(), common.quiet)) {
             result = Interpolation.run(netFrom, netTo, trainData, testData, options, progress);
             result.writeCsv(csv);
-            figures = new InterpolationPlot(result.points(), options.path(), name(from), name(to), logLoss).chart()
+            String about = "on " + train + " / " + test + ", " + trainData.size() + " + " + testData.size() + " examples";
+            figures = new InterpolationPlot(result.points(), options.path(), name(from), name(to), !linearLoss, about).chart()
                     .write(out.resolve("interpolation.png"));
         }
 

@@ -8,6 +8,7 @@ import org.minima.analysis.Grid;
 import org.minima.analysis.LandscapeAnalysis;
 import org.minima.analysis.ModelAndData;
 import org.minima.io.AtomicFiles;
+import org.minima.io.DirectionFiles;
 import org.minima.io.InputException;
 import org.minima.io.LockFile;
 import org.minima.nn.Threads;
@@ -81,8 +82,14 @@ public final class LandscapeCommand implements Callable<Integer> {
                 CountProgress progress = CountProgress.grid("landscape", options.cells(), common.quiet)) {
             result = LandscapeAnalysis.run(m.net(), m.data(), new LandscapeAnalysis.Source(model.dir, data.spec, examples.n), options, out, progress);
             String title = (directions == null ? "filter-normalized random direction" + (dims == 2 ? "s" : "") + ", seed " + seed.value
-                    : "directions from " + directions.getFileName()) + " — " + name(model.dir);
-            figures = LandscapePlot.of(g, dims, result.table(), title, logLoss).write(out.resolve("landscape.png"));
+                    : "directions from " + directions.getFileName()) + " — " + name(model.dir)
+                    + ", " + data.spec + ", " + m.data().size() + " examples";
+            List<String> axes = new java.util.ArrayList<>(List.of("direction 1", "direction 2"));
+            if (directions != null) {
+                List<Path> files = DirectionFiles.files(directions, dims, "--directions " + directions);
+                for (int k = 0; k < dims; k++) axes.set(k, DirectionFiles.label(files.get(k), k + 1));
+            }
+            figures = LandscapePlot.of(g, dims, result.table(), title, logLoss, axes).write(out.resolve("landscape.png"));
         }
 
         PrintWriter w = spec.commandLine().getOut();

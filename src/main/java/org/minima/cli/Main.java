@@ -27,6 +27,9 @@ import picocli.CommandLine.Command;
             InfoCommand.class,
             PoliciesCommand.class,
             BenchCommand.class,
+            PlotCommand.class,
+            InstallCommand.class,
+            picocli.AutoComplete.GenerateCompletion.class,
         })
 public final class Main implements Runnable {
     public static final int EXIT_OK = 0;
@@ -67,6 +70,7 @@ public final class Main implements Runnable {
             }
         });
         for (CommandLine sub : cl.getSubcommands().values()) sub.getCommandSpec().versionProvider(new Version());
+        cl.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(true); // as install: not a research command
         return cl;
     }
 
@@ -77,6 +81,9 @@ public final class Main implements Runnable {
         if (ex instanceof CommandLine.UnmatchedArgumentException u && cl.getParent() == null
                 && !u.getUnmatched().isEmpty() && !u.getUnmatched().get(0).startsWith("-")) {
             msg = "unknown command '" + u.getUnmatched().get(0) + "', expected one of " + String.join(", ", cl.getSubcommands().keySet());
+        }
+        if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
+            msg += "; did you mean " + String.join(" or ", u.getSuggestions().subList(0, Math.min(2, u.getSuggestions().size()))) + "?";
         }
         err.println("minima: error: " + msg + " (see '" + cl.getCommandSpec().qualifiedName() + " --help')");
         err.flush();

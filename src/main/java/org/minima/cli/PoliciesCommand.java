@@ -51,7 +51,7 @@ public final class PoliciesCommand implements Callable<Integer> {
         if (plot != null) {
             writePlot(plot);
             out.println();
-            out.println("plot: " + plot);
+            out.println("plot: " + plot + " (and .svg)");
         }
         return 0;
     }
@@ -84,6 +84,7 @@ public final class PoliciesCommand implements Callable<Integer> {
         panels.add(new PolicyPlot.Panel("noise scale g (lr 0.1, m 0.9)", "g", ex, names, noise));
         Path dir = file.toAbsolutePath().getParent();
         if (dir != null && !Files.isDirectory(dir)) throw new InputException(file + ": the folder does not exist");
-        AtomicFiles.write(file, os -> PolicyPlot.writePng(panels, os));
+        if (!file.getFileName().toString().endsWith(".png")) throw new InputException("--plot " + file + ": expected a FILE.png");
+        PolicyPlot.figure(panels).write(file);
     }
 }

@@ -22,9 +22,11 @@ import picocli.CommandLine.Spec;
 
 /** {@code slurm}: an experiment as a Slurm job array and a report job after it (docs/cluster.md). */
 @Command(name = "slurm", mixinStandardHelpOptions = true,
-        description = {"Write DIR/slurm/array.sbatch (a job array: task I runs 'reproduce --task I --tasks N', its share of the",
-            "trainings and their analyses) and DIR/slurm/report.sbatch (one plain 'reproduce' after it: interpolations and the",
-            "report); print the two sbatch commands, or with --submit run them and print the job ids (docs/cluster.md)."})
+        description = {"Write the Slurm scripts that run an experiment as a job array.",
+            "DIR/slurm/array.sbatch: task I runs 'reproduce --task I --tasks N', its share of the",
+            "trainings and their analyses. DIR/slurm/report.sbatch: one plain 'reproduce' after it",
+            "(interpolations and the report). Prints the two sbatch commands, or with --submit runs",
+            "them and prints the job ids (docs/cluster.md)."})
 public final class SlurmCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -80,6 +82,11 @@ public final class SlurmCommand implements Callable<Integer> {
         Path array = slurm.resolve("array.sbatch");
         Path report = slurm.resolve("report.sbatch");
         AtomicFiles.requireWritableFolder(SlurmScripts.logs(dir), "--out");
+        try {
+            java.nio.file.Files.createDirectories(SlurmScripts.logs(dir)); // Slurm does not create the log folder
+        } catch (java.io.IOException x) {
+            throw new org.minima.io.InputException("--out " + out + ": cannot create " + SlurmScripts.logs(dir) + " (" + x.getMessage() + ")");
+        }
         AtomicFiles.writeString(array, SlurmScripts.array(e.name(), o, launcher, experiment, dir, work, quick, javaOptions));
         AtomicFiles.writeString(report, SlurmScripts.report(e.name(), o, launcher, experiment, dir, work, quick, javaOptions));
         PrintWriter w = spec.commandLine().getOut();

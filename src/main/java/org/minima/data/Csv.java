@@ -9,7 +9,8 @@ import java.nio.file.Path;
 import org.minima.io.InputException;
 
 /**
- * CSV data (docs/data.md): one example a line, features then an integer label {@code >= 0}
+ * CSV data (docs/data.md): one example a line, features then an integer label {@code >= 0} (or an integer
+ * written as a float, {@code 3.000000e+00}, as numpy.savetxt writes it)
  * last, comma-separated, no header. Every line has the same number of fields; blank lines are skipped.
  * Classes is the largest label + 1 unless given. Example shape {@code [d]}.
  */
@@ -49,12 +50,7 @@ final class Csv {
                     x.add(v);
                 }
                 String ls = parts[fields - 1].strip();
-                int label;
-                try {
-                    label = Integer.parseInt(ls);
-                } catch (NumberFormatException e) {
-                    label = -1;
-                }
+                int label = label(ls);
                 if (label < 0) {
                     throw new InputException(file + ": line " + no + ", column " + fields + ": label '" + ls + "' is not an integer >= 0");
                 }
@@ -75,5 +71,25 @@ final class Csv {
         if (limit != null && y.size < limit) throw new InputException(spec + ": --examples " + limit + ", but the file has only " + y.size + " examples");
         int c = classes != null ? classes : maxLabel + 1;
         return new DataSet(spec, new int[] {fields - 1}, c, x.toArray(), y.toArray());
+    }
+
+    /**
+     * A label: an integer, or an integer written as a float as numpy.savetxt does ({@code 3.000000e+00},
+     * {@code 0.000000}); -1 for anything else (negative, fractional, not a number, past an int).
+     */
+    static int label(String s) {
+        try {
+            return Integer.parseInt(s);
+        } catch (NumberFormatException e) {
+            // not a plain integer: maybe a float with an integral value
+        }
+        if (!s.matches("[0-9.eE+-]+")) return -1; // Double.parseDouble would also take NaN, 0x1p3, 3d
+        double v;
+        try {
+            v = Double.parseDouble(s);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+        return v >= 0 && v <= Integer.MAX_VALUE && v == Math.rint(v) ? (int) v : -1;
     }
 }

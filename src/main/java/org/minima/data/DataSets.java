@@ -13,6 +13,8 @@ import org.minima.io.InputException;
  *   cifar10:DIR[:train|:test]       data_batch_1..5.bin / test_batch.bin
  *   cifar100:DIR[:train|:test]      train.bin / test.bin, fine labels
  *   FILE.csv                        features, then an integer label, one example a line
+ *   npz:FILE                        numpy.savez(FILE, x=[N, ...], y=[N] integers)
+ *   npy:X.npy,Y.npy                 the same two arrays as numpy.save files
  * </pre>
  * The split defaults to train. Values are raw (pixels 0–255); the model's preprocess maps them.
  */
@@ -21,7 +23,7 @@ public final class DataSets {
     public static final Path FASHION_MNIST_DIR = Path.of("/usr/share/datasets/fashion-mnist");
 
     static final String SPECS = "fashion-mnist[:train|:test], mnist:DIR[:train|:test], cifar10:DIR[:train|:test], "
-            + "cifar100:DIR[:train|:test] or FILE.csv";
+            + "cifar100:DIR[:train|:test], FILE.csv, npz:FILE or npy:X.npy,Y.npy";
 
     private DataSets() {}
 
@@ -52,6 +54,14 @@ public final class DataSets {
         if (lower.startsWith("cifar100:")) {
             String[] d = dirAndSplit(spec, "cifar100:");
             return Cifar.read100(spec, Path.of(d[0]), isTrain(spec, d[1]), examples);
+        }
+        if (lower.startsWith("npz:")) return Npy.readNpz(spec, Path.of(spec.substring("npz:".length())), examples);
+        if (lower.startsWith("npy:")) {
+            String[] pair = spec.substring("npy:".length()).split(",", -1);
+            if (pair.length != 2 || pair[0].isBlank() || pair[1].isBlank()) {
+                throw new InputException("data SPEC '" + spec + "', expected npy:X.npy,Y.npy (features, then labels)");
+            }
+            return Npy.readPair(spec, Path.of(pair[0]), Path.of(pair[1]), examples);
         }
         if (lower.endsWith(".csv")) return Csv.read(spec, Path.of(spec), null, examples);
         throw new InputException("unknown data SPEC '" + spec + "', expected " + SPECS);

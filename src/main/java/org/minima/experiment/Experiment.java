@@ -44,7 +44,7 @@ public record Experiment(String name, String description, Paper paper, List<Run>
     static final Set<String> ANALYSES_KEYS = ordered("sharpness", "hessian", "interpolate", "figure4", "figure5");
     static final Set<String> SHARPNESS_KEYS = ordered("eps", "subspace", "maxIter", "examples", "seed", "bn", "bnBatch", "subspaceMatrix", "start");
     static final Set<String> HESSIAN_KEYS = ordered("top", "maxSteps", "tol", "examples", "seed", "bn", "bnBatch");
-    static final Set<String> INTERPOLATE_KEYS = ordered("pairs", "alpha", "examples", "bn", "bnBatch");
+    static final Set<String> INTERPOLATE_KEYS = ordered("pairs", "alpha", "examples", "bn", "bnBatch", "linearLoss");
 
     /** Base keys a run replaces whole instead of merging key by key (a policy's parameters depend on its name). */
     static final Set<String> REPLACED_WHOLE = Set.of("model", "lrPolicy");
@@ -102,7 +102,7 @@ public record Experiment(String name, String description, Paper paper, List<Run>
     }
 
     /** Keskar's Figure 3 for each pair [from, to] of run names. */
-    public record InterpolateSettings(List<List<String>> pairs, String alpha, Grid grid, Integer examples, BatchNormMode bn) {
+    public record InterpolateSettings(List<List<String>> pairs, String alpha, Grid grid, Integer examples, BatchNormMode bn, boolean linearLoss) {
         /** What {@code minima interpolate --alpha alpha --bn … --bn-batch …} runs. */
         public Interpolation.Options options() {
             return Interpolation.Options.defaults().withAlphas(grid).withBatchNorm(bn);
@@ -386,8 +386,10 @@ public record Experiment(String name, String description, Paper paper, List<Run>
         }
         String alpha = m.get("alpha") == null ? Interpolation.Options.defaults().alphas().toString() : String.valueOf(m.get("alpha"));
         Grid grid = Grid.parse(alpha, at + ".alpha");
+        Object linear = m.getOrDefault("linearLoss", org.minima.plot.InterpolationPlot.LINEAR_LOSS);
+        if (!(linear instanceof Boolean)) throw new InputException(at + ".linearLoss: expected true or false, got " + linear);
         return new InterpolateSettings(List.copyOf(pairs), alpha, grid, examples(m.get("examples"), at + ".examples", quick),
-                batchNorm(m, at, Interpolation.Options.defaults().bn()));
+                batchNorm(m, at, Interpolation.Options.defaults().bn()), (Boolean) linear);
     }
 
     /** The keys {@code bn} (running or batch) and {@code bnBatch} of an analysis, each defaulting to {@code defaults}'. */

@@ -445,8 +445,9 @@ public final class Reproduce {
         result.writeCsv(plots.resolve(base + ".csv"));
         List<Path> written = new ArrayList<>();
         written.add(plots.resolve(base + ".csv"));
-        // the loss on a log axis: near-zero losses at the two minimizers and the barrier between them both readable
-        written.addAll(new InterpolationPlot(result.points(), options.path(), from, to, true).chart().write(plots.resolve(base + ".png")));
+        String about = experiment.name() + " on " + train.spec() + " / " + test.spec() + ", " + train.size() + " + " + test.size() + " examples";
+        written.addAll(new InterpolationPlot(result.points(), options.path(), from, to, !is.linearLoss(), about).chart()
+                .write(plots.resolve(base + ".png")));
         return written;
     }
 

@@ -47,6 +47,13 @@ public final class DirectionFiles {
      * first {@code count} .safetensors files of DIR in {@link #NATURAL} order. {@code where} begins the error message.
      */
     public static List<Direction> read(Path dir, int count, String where) {
+        List<Direction> out = new ArrayList<>(count);
+        for (Path f : files(dir, count, where)) out.add(new Direction(f, Safetensors.read(f)));
+        return out;
+    }
+
+    /** The files {@link #read} reads, in order. */
+    public static List<Path> files(Path dir, int count, String where) {
         if (!Files.isDirectory(dir)) throw new InputException(where + ": not a directory");
         List<Path> files = new ArrayList<>();
         if (Files.exists(dir.resolve(directionName(1)))) {
@@ -66,9 +73,21 @@ public final class DirectionFiles {
                     + (count == 2 ? ", direction2.safetensors" : "") + "; or eigenvector-1.safetensors" + (count == 2 ? ", eigenvector-2.safetensors" : "")
                     + "; or any .safetensors files), found " + files.stream().filter(Files::exists).toList());
         }
-        List<Direction> out = new ArrayList<>(count);
-        for (Path f : files) out.add(new Direction(f, Safetensors.read(f)));
-        return out;
+        return files;
+    }
+
+    /**
+     * An axis label for direction {@code k} read from {@code file}: {@code eigenvector k (λ = 6.90)} when its header
+     * records the eigenvalue ({@code hessian --vectors} does), else {@code direction k}. Reads the whole file.
+     */
+    public static String label(Path file, int k) {
+        String value = Safetensors.readContents(file).metadata().get("eigenvalue");
+        if (value == null) return "direction " + k;
+        try {
+            return "eigenvector " + k + " (λ = " + String.format(java.util.Locale.ROOT, "%.4g", Double.parseDouble(value)) + ")";
+        } catch (NumberFormatException e) {
+            return "direction " + k;
+        }
     }
 
     private static final Pattern DIGITS = Pattern.compile("(\\d+)|(\\D+)");

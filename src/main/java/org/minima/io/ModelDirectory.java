@@ -44,10 +44,7 @@ public final class ModelDirectory {
         if (!Files.exists(wf)) throw new InputException(wf + ": no such file; a model directory needs " + WEIGHTS + " beside " + MODEL_JSON);
         String f = wf.toString();
         // names, dtypes and shapes are checked from the header alone; tensors model.json does not need are never read
-        Safetensors.Contents c = Safetensors.readContents(wf, headers -> {
-            checkHeaders(arch, headers, f);
-            return arch.allTensors().keySet();
-        });
+        Safetensors.Contents c = Safetensors.readContents(wf, headers -> checkHeaders(arch, headers, f));
         String digest = c.metadata().get(DIGEST_KEY);
         if (digest != null && !digest.equals(digest(arch.spec()))) {
             throw new InputException(dir + ": " + WEIGHTS + " was written for another " + MODEL_JSON + " (its " + DIGEST_KEY
@@ -120,13 +117,20 @@ public final class ModelDirectory {
         Map<String, Safetensors.Header> headers = new LinkedHashMap<>();
         stored.forEach((name, t) -> headers.put(name, new Safetensors.Header(t.dtype(), t.shape())));
         checkHeaders(arch, headers, file);
+        stored = withLayersPrefix(stored, file);
         Map<String, Tensor> out = new LinkedHashMap<>();
         for (Architecture.Entry e : arch.tensors()) out.put(e.name(), stored.get(e.name()));
         return out;
     }
 
-    /** {@link #check} on what a safetensors header says, before any data is read. */
-    private static void checkHeaders(Architecture arch, Map<String, Safetensors.Header> stored, String file) {
+    /**
+     * {@link #check} on what a safetensors header says, before any data is read. Returns the tensors to read, under
+     * the names the file uses (either naming of {@link #withLayersPrefix}).
+     */
+    private static java.util.Set<String> checkHeaders(Architecture arch, Map<String, Safetensors.Header> asStored, String file) {
+        Map<String, Safetensors.Header> stored = withLayersPrefix(asStored, file);
+        // messages name a tensor as the file does
+        java.util.function.UnaryOperator<String> shown = stored == asStored ? n -> n : n -> n.substring("layers.".length());
         Map<String, long[]> all = arch.allTensors();
         for (Architecture.Entry e : arch.tensors()) {
             String name = e.name();
@@ -134,24 +138,54 @@ public final class ModelDirectory {
             Safetensors.Header t = stored.get(name);
             String layer = "layers[" + e.layer() + "] " + arch.spec().layers().get(e.layer()).describe();
             if (t == null) {
-                throw new InputException(file + ": tensor " + name + " is missing, but model.json says " + layer + " needs it with shape "
-                        + Arrays.toString(need));
+                throw new InputException(file + ": tensor " + shown.apply(name) + " is missing, but model.json says " + layer + " needs it with shape "
+                        + Arrays.toString(need) + " (" + NAMING + ")");
             }
             if (!Arrays.equals(t.shape(), need)) {
-                throw new InputException(file + ": tensor " + name + " has shape " + Arrays.toString(t.shape()) + ", but model.json says "
+                throw new InputException(file + ": tensor " + shown.apply(name) + " has shape " + Arrays.toString(t.shape()) + ", but model.json says "
                         + layer + " needs " + Arrays.toString(need));
             }
-            if (t.dtype().equals("I64")) throw new InputException(file + ": tensor " + name + " has dtype I64, expected F32 or F64");
+            if (t.dtype().equals("I64")) throw new InputException(file + ": tensor " + shown.apply(name) + " has dtype I64, expected F32 or F64");
         }
         for (String name : stored.keySet()) {
             if (all.containsKey(name)) continue;
             int dot = name.lastIndexOf('.');
             boolean tracked = name.endsWith(".num_batches_tracked") && all.containsKey(name.substring(0, dot) + ".running_mean");
             if (!tracked) {
-                throw new InputException(file + ": tensor " + name + " is not used by model.json (expected only "
-                        + String.join(", ", all.keySet()) + ")");
+                throw new InputException(file + ": tensor " + shown.apply(name) + " is not used by model.json (expected only "
+                        + String.join(", ", all.keySet().stream().map(shown).toList()) + ")");
             }
         }
+        return arch.allTensors().keySet().stream().map(shown).collect(java.util.stream.Collectors.toSet());
+    }
+
+    private static final String NAMING = "names expected as a module holding the layers in self.layers, e.g. layers.0.weight,"
+            + " or as a bare nn.Sequential's state_dict, e.g. 0.weight";
+
+    /**
+     * The tensors under this tool's names ({@code layers.0.weight}). Two namings are accepted, decided by the
+     * keys present: every key starting with {@code layers.} (a module keeping its {@code nn.Sequential} in
+     * {@code self.layers}), or every key starting with a layer index (a bare {@code nn.Sequential}'s
+     * {@code state_dict}: {@code 0.weight}), which gets the prefix. A mix is refused, naming a key of each.
+     */
+    static <V> Map<String, V> withLayersPrefix(Map<String, V> stored, String file) {
+        String prefixed = null, bare = null, neither = null;
+        for (String name : stored.keySet()) {
+            if (name.startsWith("layers.")) prefixed = prefixed == null ? name : prefixed;
+            else if (!name.isEmpty() && Character.isDigit(name.charAt(0))) bare = bare == null ? name : bare;
+            else neither = neither == null ? name : neither;
+        }
+        // a stray tensor beside a named set is reported by the check as not used; a file with no named one is refused here
+        if (prefixed == null && bare == null && neither != null) {
+            throw new InputException(file + ": tensor " + neither + " has neither naming (" + NAMING + ")");
+        }
+        if (bare == null) return stored;
+        if (prefixed != null) {
+            throw new InputException(file + ": tensors " + prefixed + " and " + bare + " mix two namings; use one (" + NAMING + ")");
+        }
+        Map<String, V> out = new LinkedHashMap<>();
+        for (Map.Entry<String, V> e : stored.entrySet()) out.put("layers." + e.getKey(), e.getValue());
+        return out;
     }
 
     /** Writes {@code spec} and {@code tensors} as F32 when every tensor is F32, else as F64. */

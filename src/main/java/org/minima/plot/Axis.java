@@ -79,28 +79,14 @@ public final class Axis {
         return (v - lo) / (hi - lo);
     }
 
-    /** A tick label: as many decimals as the step needs; powers of ten on a log axis. */
+    /** A tick label ({@link Style#tick}): plain numbers with as many decimals as the step needs; 10ⁿ beyond 10⁵ or below 10⁻⁴. */
     public String label(double v) {
-        if (log) {
-            if (v >= 1e-3 && v < 1e5) return trim(String.format(java.util.Locale.ROOT, "%.6f", v));
-            return String.format(java.util.Locale.ROOT, "%.0e", v);
-        }
+        if (log) return hi / lo > 1e4 ? Style.power(v) : Style.tick(v); // one form on an axis spanning decades
         if (Math.abs(v) < step * 1e-6) v = 0;
         double top = Math.max(Math.abs(lo), Math.abs(hi));
-        if (top >= 1e6 || top < 1e-3) {
-            // Scientific notation, with as many mantissa digits as the step needs (5e+13, 1.5e+07, 2.5e-05).
-            if (v == 0) return "0";
-            int digits = Math.max(0, (int) Math.floor(Math.log10(top)) - (int) Math.floor(Math.log10(step) + 1e-9));
-            return String.format(java.util.Locale.ROOT, "%." + digits + "e", v).replaceAll("\\.?0+e", "e");
-        }
+        if (top >= 1e5 || top < 1e-4) return Style.tick(v);
         int decimals = Math.max(0, (int) Math.ceil(-Math.log10(step) - 1e-9));
         return String.format(java.util.Locale.ROOT, "%." + decimals + "f", v);
-    }
-
-    private static String trim(String s) {
-        if (!s.contains(".")) return s;
-        s = s.replaceAll("0+$", "");
-        return s.endsWith(".") ? s.substring(0, s.length() - 1) : s;
     }
 
     /** The smallest of 1, 2, 5 × 10^k that is ≥ x. */

@@ -33,8 +33,8 @@ public final class ContourChart implements Figure {
     private final List<double[]> marks = new ArrayList<>();
     private final List<String> markLabels = new ArrayList<>();
 
-    private final int width = 760;
-    private final int height = 640;
+    private final int width = Style.WIDTH;
+    private final int height = Style.HEIGHT;
 
     /** {@code z[j][i]} is the value at {@code (xs[i], ys[j])}; NaN cells are left blank. */
     public ContourChart(double[] xs, double[] ys, double[][] z) {
@@ -85,8 +85,8 @@ public final class ContourChart implements Figure {
 
     @Override
     public void draw(Graphics2D g) {
-        Font base = new Font(Font.SANS_SERIF, Font.PLAIN, 14);
-        Font small = base.deriveFont(12f);
+        Font base = Style.BASE;
+        Font small = Style.SMALL;
         int top = title.isEmpty() ? 30 : 56;
         int size = Math.min(width - 80 - 150, height - top - 70);
         Rectangle2D area = new Rectangle2D.Double(80, top, size, size);
@@ -98,7 +98,7 @@ public final class ContourChart implements Figure {
 
         g.setColor(Color.BLACK);
         if (!title.isEmpty()) {
-            g.setFont(base.deriveFont(Font.BOLD, 16f));
+            g.setFont(Style.TITLE);
             LineChart.centered(g, title, width / 2.0, 32);
         }
 

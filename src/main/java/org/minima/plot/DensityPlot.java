@@ -1,14 +1,11 @@
 package org.minima.plot;
 
-import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Path;
-import org.knowm.xchart.BitmapEncoder;
+import java.util.List;
 import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
-import org.minima.io.AtomicFiles;
 
 /**
  * The Hessian's spectral density (stochastic Lanczos quadrature) on a log scale, as Ghorbani, Krishnan &
@@ -27,28 +24,26 @@ public final class DensityPlot {
         double floor = peak > 0 ? peak * FLOOR : FLOOR;
         double[] y = new double[values.length];
         for (int i = 0; i < y.length; i++) y[i] = Math.max(values[i], floor);
-        XYChart chart = new XYChartBuilder().width(900).height(560).title(title)
-                .xAxisTitle("eigenvalue").yAxisTitle("density (log scale)").build();
-        chart.getStyler().setYAxisLogarithmic(true);
-        chart.getStyler().setMarkerSize(9);
-        XYSeries s = chart.addSeries("density", grid, y);
+        XYChart chart = Style.chart(title, "eigenvalue λ", "density (log scale)");
+        Style.logY(chart);
+        XYSeries s = chart.addSeries("spectral density (SLQ)", grid, Style.log10(y));
         s.setMarker(SeriesMarkers.NONE);
-        s.setLineColor(new Color(31, 119, 180));
+        s.setLineColor(Style.BLUE);
+        s.setLineStyle(Style.LINE);
         if (top != null && top.length > 0) {
             double[] my = new double[top.length];
             for (int i = 0; i < top.length; i++) my[i] = Math.max(interpolate(grid, y, top[i]), floor);
-            XYSeries m = chart.addSeries("top eigenvalues", top, my);
+            XYSeries m = chart.addSeries("top eigenvalues (Lanczos)", top, Style.log10(my));
             m.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
             m.setMarker(SeriesMarkers.DIAMOND);
-            m.setMarkerColor(new Color(214, 39, 40));
+            m.setMarkerColor(Style.RED);
         }
         return chart;
     }
 
-    /** Writes the chart as PNG to {@code file}: to a temporary name in the same folder, then renamed. */
-    public static void write(Path file, String title, double[] grid, double[] values, double[] top) throws IOException {
-        byte[] png = BitmapEncoder.getBitmapBytes(chart(title, grid, values, top), BitmapEncoder.BitmapFormat.PNG);
-        AtomicFiles.write(file, out -> out.write(png));
+    /** Writes the chart as PNG to {@code file} and as SVG beside it ({@link Figure#write}), each atomically. */
+    public static List<Path> write(Path file, String title, double[] grid, double[] values, double[] top) throws IOException {
+        return Style.figure(chart(title, grid, values, top)).write(file);
     }
 
     private static double interpolate(double[] x, double[] y, double t) {

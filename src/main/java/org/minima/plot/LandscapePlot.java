@@ -1,5 +1,6 @@
 package org.minima.plot;
 
+import java.util.List;
 import org.minima.analysis.Grid;
 import org.minima.analysis.Landscape;
 import org.minima.analysis.Score;
@@ -12,6 +13,11 @@ public final class LandscapePlot {
     private LandscapePlot() {}
 
     public static Figure of(Grid grid, int dims, Score[] table, String title, boolean logLoss) {
+        return of(grid, dims, table, title, logLoss, List.of("direction 1", "direction 2"));
+    }
+
+    /** As above, the axes named by {@code axes} (e.g. {@code eigenvector 1 (λ = 6.90)}). */
+    public static Figure of(Grid grid, int dims, Score[] table, String title, boolean logLoss, List<String> axes) {
         double[] g = grid.values();
         if (dims == 1) {
             double[] loss = new double[g.length];
@@ -20,7 +26,7 @@ public final class LandscapePlot {
                 loss[i] = table[i].loss();
                 acc[i] = 100 * table[i].accuracy();
             }
-            return new LineChart().title(title).xLabel("step along direction 1")
+            return new LineChart().title(title).xLabel("step along " + axes.get(0))
                     .leftAxis("loss", LineChart.BLUE, logLoss)
                     .rightAxis("accuracy (%)", LineChart.RED, 0.0, 100.0)
                     .add(new LineChart.Series("loss", g, loss, LineChart.BLUE, false, false))
@@ -28,7 +34,7 @@ public final class LandscapePlot {
                     .mark(0, "model");
         }
         ContourChart c = new ContourChart(g, g, Landscape.lossMatrix(grid, table)).title(title)
-                .labels("direction 1", "direction 2", "loss");
+                .labels(axes.get(0), axes.get(1), "loss");
         if (grid.start() <= 0 && grid.stop() >= 0) c.mark(0, 0, "model");
         return c;
     }

@@ -15,8 +15,9 @@ import java.util.List;
 
 /**
  * Lines against a shared x axis, with a left y axis (linear or log) and an optional right y axis, vertical
- * markers and a legend under the plot. Drawn with plain Java2D so that one drawing gives both PNG and SVG
- * (XChart cannot put a log scale on one y axis only).
+ * markers, dots on the curves and a legend under the plot, in the house {@link Style}. Drawn with plain Java2D
+ * because XChart cannot: its log scale applies to every y axis group at once, and these charts (Figure 3, the
+ * training curves, 1-D landscapes) put a log loss on the left beside a linear accuracy on the right.
  */
 public final class LineChart implements Figure {
     /** One line. {@code right} puts it on the right axis. NaN or infinite y values break the line. */
@@ -25,11 +26,14 @@ public final class LineChart implements Figure {
     /** A dotted vertical line at {@code x} with a label at its top. */
     public record Marker(double x, String label) {}
 
-    public static final Color BLUE = new Color(0x1f, 0x4e, 0xa8);
-    public static final Color RED = new Color(0xc0, 0x2a, 0x2a);
+    /** A filled point at (x, y) on the left ({@code right} false) or right axis: a model on its curve. */
+    public record Dot(double x, double y, Color color, boolean right) {}
 
-    private final int width = 820;
-    private final int height = 560;
+    public static final Color BLUE = Style.BLUE;
+    public static final Color RED = Style.RED;
+
+    private final int width = Style.WIDTH;
+    private final int height = Style.HEIGHT;
     private String title = "";
     private String xLabel = "";
     private String leftLabel = "";
@@ -41,6 +45,7 @@ public final class LineChart implements Figure {
     private Double rightMax;
     private final List<Series> series = new ArrayList<>();
     private final List<Marker> markers = new ArrayList<>();
+    private final List<Dot> dots = new ArrayList<>();
 
     public LineChart title(String t) { title = t; return this; }
 
@@ -66,6 +71,8 @@ public final class LineChart implements Figure {
 
     public LineChart mark(double x, String label) { markers.add(new Marker(x, label)); return this; }
 
+    public LineChart dot(Dot d) { dots.add(d); return this; }
+
     @Override public int width() { return width; }
 
     @Override public int height() { return height; }
@@ -76,8 +83,8 @@ public final class LineChart implements Figure {
 
     @Override
     public void draw(Graphics2D g) {
-        Font base = new Font(Font.SANS_SERIF, Font.PLAIN, 14);
-        Font small = base.deriveFont(12f);
+        Font base = Style.BASE;
+        Font small = Style.SMALL;
         int left = 80;
         int right = hasRight() ? width - 80 : width - 30;
         int top = title.isEmpty() ? 30 : 56;
@@ -90,7 +97,7 @@ public final class LineChart implements Figure {
 
         g.setColor(Color.BLACK);
         if (!title.isEmpty()) {
-            g.setFont(base.deriveFont(Font.BOLD, 16f));
+            g.setFont(Style.TITLE);
             centered(g, title, width / 2.0, 32);
         }
 
@@ -100,7 +107,7 @@ public final class LineChart implements Figure {
         g.setStroke(new BasicStroke(1f));
         for (double t : xAxis.ticks()) {
             double px = area.getX() + xAxis.fraction(t) * area.getWidth();
-            g.setColor(new Color(0xe6, 0xe6, 0xe6));
+            g.setColor(Style.GRID);
             g.draw(new Line2D.Double(px, area.getY(), px, area.getMaxY()));
             g.setColor(Color.BLACK);
             g.draw(new Line2D.Double(px, area.getMaxY(), px, area.getMaxY() + 5));
@@ -108,7 +115,7 @@ public final class LineChart implements Figure {
         }
         for (double t : yLeft.ticks()) {
             double py = area.getMaxY() - yLeft.fraction(t) * area.getHeight();
-            g.setColor(new Color(0xe6, 0xe6, 0xe6));
+            g.setColor(Style.GRID);
             g.draw(new Line2D.Double(area.getX(), py, area.getMaxX(), py));
             g.setColor(leftColor);
             g.draw(new Line2D.Double(area.getX() - 5, py, area.getX(), py));
@@ -155,6 +162,17 @@ public final class LineChart implements Figure {
             g.setStroke(stroke(s.dashed()));
             g.draw(path);
         }
+        for (Dot d : dots) {
+            Axis ya = d.right() ? yRight : yLeft;
+            if (ya == null || !Double.isFinite(d.y()) || (ya.isLog() && d.y() <= 0)) continue;
+            double px = area.getX() + xAxis.fraction(d.x()) * area.getWidth();
+            double py = area.getMaxY() - ya.fraction(d.y()) * area.getHeight();
+            g.setColor(d.color());
+            g.fill(new java.awt.geom.Ellipse2D.Double(px - 5, py - 5, 10, 10));
+            g.setColor(Color.WHITE);
+            g.setStroke(new BasicStroke(1.2f));
+            g.draw(new java.awt.geom.Ellipse2D.Double(px - 5, py - 5, 10, 10));
+        }
         g.setClip(oldClip);
 
         // frame and axis titles
@@ -191,9 +209,7 @@ public final class LineChart implements Figure {
     }
 
     private static BasicStroke stroke(boolean dashed) {
-        return dashed
-                ? new BasicStroke(2.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f, new float[] {8f, 5f}, 0f)
-                : new BasicStroke(2.2f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND);
+        return dashed ? Style.DASHED : Style.LINE;
     }
 
     private Axis axisFor(boolean yAxis, boolean right, Double fixedMin, Double fixedMax, boolean exact) {

@@ -97,9 +97,38 @@ public record TrainConfig(
             map = deepCopy(c);
             where = where + ": config";
         }
+        Map<String, Object> fromFile = sets.isEmpty() ? null : deepCopy(map);
         for (String s : sets) applySet(map, s);
         if (seedOverride != null) map.put("seed", seedOverride);
-        return parse(map, where);
+        try {
+            return parse(map, where);
+        } catch (InputException e) {
+            if (fromFile != null) blameSet(fromFile, sets, where);
+            throw e;
+        }
+    }
+
+    /**
+     * When the file's own config checks but the overridden one does not, the first {@code --set} that breaks it alone
+     * is named: a bad key is the command line's mistake, not the YAML file's. Costs one parse per --set, on error only.
+     */
+    private static void blameSet(Map<String, Object> fromFile, List<String> sets, String where) {
+        try {
+            parse(deepCopy(fromFile), where);
+        } catch (InputException fileItself) {
+            return; // the file is wrong too: its own message stands
+        }
+        for (String s : sets) {
+            Map<String, Object> m = deepCopy(fromFile);
+            applySet(m, s);
+            try {
+                parse(m, where);
+            } catch (InputException e) {
+                String key = s.substring(0, s.indexOf('=')).strip();
+                String msg = e.getMessage().startsWith(where + ": ") ? e.getMessage().substring(where.length() + 2) : e.getMessage();
+                throw new InputException("--set " + key + ": " + msg);
+            }
+        }
     }
 
     @SuppressWarnings("unchecked")

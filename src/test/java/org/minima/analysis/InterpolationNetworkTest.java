@@ -75,7 +75,7 @@ public class InterpolationNetworkTest {
         assertEquals(bTest.loss(), r.points().get(2).test().loss(), 1e-12);
         assertEquals(parameters, from.parameters());
         assertEquals(buffers, from.buffers());
-        assertEquals("alpha,train_loss,train_accuracy,test_loss,test_accuracy", r.csv().split("\\n")[0]);
+        assertEquals("alpha,trainLoss,trainAccuracy,testLoss,testAccuracy", r.csv().split("\\n")[0]);
     }
 
     @Test

@@ -58,7 +58,7 @@ class InterpolationTest {
         var pts = List.of(new Interpolation.Point(-1, new Score(1, 0.5), new Score(2, 0.25)),
                 new Interpolation.Point(0, new Score(0.1, 0.9), new Score(0.2, 0.8)));
         String[] lines = Interpolation.csv(pts).split("\n");
-        assertEquals("alpha,train_loss,train_accuracy,test_loss,test_accuracy", lines[0]);
+        assertEquals("alpha,trainLoss,trainAccuracy,testLoss,testAccuracy", lines[0]);
         assertEquals(3, lines.length);
         assertEquals("-1.0,1.0,0.5,2.0,0.25", lines[1]);
     }

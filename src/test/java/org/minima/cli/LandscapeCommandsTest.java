@@ -69,7 +69,7 @@ class LandscapeCommandsTest {
                 "--test", test.toString(), "--out", out.toString(), "--quiet", "--threads", "1");
         assertEquals(0, code);
         List<String> rows = lines(out.resolve("interpolation.csv"));
-        assertEquals("alpha,train_loss,train_accuracy,test_loss,test_accuracy", rows.get(0));
+        assertEquals("alpha,trainLoss,trainAccuracy,testLoss,testAccuracy", rows.get(0));
         assertEquals(26, rows.size());
         Grid g = Grid.parse("-1:2:25", "--alpha");
         for (int i = 0; i < 25; i++) assertEquals(g.value(i), Double.parseDouble(rows.get(i + 1).split(",")[0]), 0.0);

@@ -80,6 +80,51 @@ class MainTest {
     }
 
     @Test
+    void unknownOptionsAndCommandsGetSuggestions() {
+        assertEquals("minima: error: Unknown option: '--seeed'; did you mean --seed or --set? (see 'minima train --help')",
+                badInput("train", "--seeed", "3"));
+        assertTrue(badInput("hesian").contains("; did you mean hessian"), badInput("hesian"));
+    }
+
+    @Test
+    void everyHelpFitsEightyColumnsWithSortedOptionsAndWholeFirstSentences() {
+        // the answer: no line longer than 80; option names in alphabetical order; each command's summary in
+        // `minima --help` ends a sentence (a full stop), as picocli shows only the first description line
+        picocli.CommandLine main = Main.commandLine();
+        for (var e : main.getSubcommands().entrySet()) {
+            if (e.getValue().getCommandSpec().usageMessage().hidden()) continue;
+            Run r = run(e.getKey(), "--help");
+            assertEquals(0, r.exit(), e.getKey());
+            for (String line : r.out().split("\n")) assertTrue(line.length() <= 80, e.getKey() + ": " + line);
+            java.util.List<String> shown = new java.util.ArrayList<>();
+            for (String line : r.out().split("\n")) {
+                // picocli's order: by the short name when there is one (-h, -V), else the long one, ignoring case
+                var m = java.util.regex.Pattern.compile("^(?:  -(\\w), |      )--([\\w-]+)").matcher(line);
+                if (m.find()) shown.add((m.group(1) != null ? m.group(1) : m.group(2)).toLowerCase(java.util.Locale.ROOT));
+            }
+            java.util.List<String> sorted = new java.util.ArrayList<>(shown);
+            java.util.Collections.sort(sorted);
+            assertEquals(sorted, shown, e.getKey() + " --help lists its options unsorted");
+            String first = e.getValue().getCommandSpec().usageMessage().description()[0];
+            assertTrue(first.endsWith(".") || first.endsWith(")."), e.getKey() + ": " + first);
+        }
+        for (String line : run("--help").out().split("\n")) assertTrue(line.length() <= 80, line);
+    }
+
+    @Test
+    void installWritesManPagesTroffFromTheHelpModel() {
+        // the answer: a page per visible command, with NAME (the first description line) and every visible option
+        picocli.CommandLine cl = Main.commandLine();
+        String page = InstallCommand.manPage(cl.getSubcommands().get("hessian"));
+        assertTrue(page.startsWith(".TH \"MINIMA-HESSIAN\" 1"), page.lines().findFirst().orElse(""));
+        assertTrue(page.contains(".SH NAME\nminima\\-hessian \\- The Hessian spectrum"), page);
+        for (var o : cl.getSubcommands().get("hessian").getCommandSpec().options()) {
+            if (!o.hidden()) assertTrue(page.contains("\\fB" + o.longestName().replace("-", "\\-") + "\\fR"), o.longestName());
+        }
+        assertTrue(picocli.AutoComplete.bash("minima", cl).contains("--density-steps"));
+    }
+
+    @Test
     void badDataAndModelsExitTwoWithOneLineAndLeaveNoFile() throws IOException {
         Path csv = dir.resolve("bad.csv");
         Files.writeString(csv, "1,2,0\n3,x,1\n");

@@ -334,7 +334,7 @@ class ReproduceCommandTest {
         String fromCommand = Files.readString(interp.resolve("interpolation.csv"));
         assertEquals(fromCommand, fromReproduce);
         String[] rows = fromCommand.split("\n");
-        assertEquals("alpha,train_loss,train_accuracy,test_loss,test_accuracy", rows[0]);
+        assertEquals("alpha,trainLoss,trainAccuracy,testLoss,testAccuracy", rows[0]);
         assertEquals(8, rows.length);
         assertTrue(Files.isRegularFile(out.resolve("plots").resolve("interpolation-sb-lb.svg")));
         assertTrue(Files.isRegularFile(interp.resolve("interpolation.svg")));

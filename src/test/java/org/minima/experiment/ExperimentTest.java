@@ -1,6 +1,7 @@
 package org.minima.experiment;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -54,8 +55,14 @@ class ExperimentTest {
                 e.analyses().sharpness().options("5e-4", true), "subspaceMatrix and start default as the command's");
         assertEquals(2, e.analyses().hessian().top());
         assertEquals(25, e.analyses().interpolate().grid().count());
+        assertFalse(e.analyses().interpolate().linearLoss(), "Figure 3's loss axis is log unless asked");
         assertNull(e.paper());
         assertEquals(org.minima.nn.BatchNormMode.RUNNING, e.analyses().sharpness().bn(), "bn: running by default");
+        Experiment linear = Experiment.parse(yaml(BASE.replace("[[a, b]]}", "[[a, b]], linearLoss: true}")), "t.yaml", false, s -> 60000);
+        assertTrue(linear.analyses().interpolate().linearLoss());
+        InputException x = assertThrows(InputException.class,
+                () -> Experiment.parse(yaml(BASE.replace("[[a, b]]}", "[[a, b]], linearLoss: 1}")), "t.yaml", false, s -> 60000));
+        assertTrue(x.getMessage().endsWith("interpolate.linearLoss: expected true or false, got 1"), x.getMessage());
     }
 
     @Test

@@ -117,8 +117,44 @@ class ModelDirectoryTest {
         Map<String, Tensor> t = tensors("F32");
         t.remove("layers.1.running_var");
         Path m = handMade(MODEL, t);
-        assertEquals(m.resolve("weights.safetensors") + ": tensor layers.1.running_var is missing, but model.json says layers[1] batchnorm 2 needs it with shape [2]",
+        assertEquals(m.resolve("weights.safetensors") + ": tensor layers.1.running_var is missing, but model.json says layers[1] batchnorm 2 needs it with shape [2]"
+                + " (names expected as a module holding the layers in self.layers, e.g. layers.0.weight, or as a bare nn.Sequential's state_dict, e.g. 0.weight)",
                 error(m));
+    }
+
+    /** A bare nn.Sequential's state_dict: keys 0.weight, 1.running_mean, ..., num_batches_tracked included. */
+    private static Map<String, Tensor> bare(Map<String, Tensor> prefixed) {
+        Map<String, Tensor> t = new LinkedHashMap<>();
+        prefixed.forEach((k, v) -> t.put(k.substring("layers.".length()), v));
+        return t;
+    }
+
+    @Test
+    void aBareSequentialStateDictReadsAsTheLayersNaming() throws Exception {
+        Map<String, Tensor> t = bare(tensors("F32"));
+        t.put("1.num_batches_tracked", new Tensor("I64", new long[] {}, new double[] {3}));
+        ModelDirectory.Loaded l = ModelDirectory.read(handMade(MODEL, t));
+        for (var e : tensors("F32").entrySet()) assertEquals(e.getValue().shape().length, l.tensors().get(e.getKey()).shape().length, e.getKey());
+        assertArrayEquals(new double[] {(float) Math.PI, 1, 0, -1}, l.tensors().get("layers.3.weight").data(), 0.0);
+    }
+
+    @Test
+    void aBareStateDictIsBlamedInItsOwnNamingAndMixedNamingsAreRefused() throws Exception {
+        Map<String, Tensor> t = bare(tensors("F32"));
+        t.remove("3.bias");
+        Path m = handMade(MODEL, t);
+        assertTrue(error(m).startsWith(m.resolve("weights.safetensors") + ": tensor 3.bias is missing"), error(m));
+        Map<String, Tensor> mixed = tensors("F32");
+        mixed.put("3.bias", mixed.remove("layers.3.bias"));
+        assertTrue(error(handMade(MODEL, mixed)).contains("tensors layers.0.weight and 3.bias mix two namings"));
+        Map<String, Tensor> other = tensors("F32");
+        other.put("net.0.weight", other.remove("layers.0.weight"));
+        // a stray name beside a named set: the needed tensor is missing, with both namings in the message
+        String stray = error(handMade(MODEL, other));
+        assertTrue(stray.contains("tensor layers.0.weight is missing") && stray.contains("names expected as"), stray);
+        Map<String, Tensor> foreign = new java.util.LinkedHashMap<>();
+        tensors("F32").forEach((k, v) -> foreign.put("net." + k.substring("layers.".length()), v));
+        assertTrue(error(handMade(MODEL, foreign)).contains("has neither naming (names expected as"), "no tensor in either naming");
     }
 
     @Test

@@ -15,16 +15,37 @@ import org.junit.jupiter.api.Test;
 
 class ChartsTest {
 
+    /** A tick label read back as a number: {@code 5×10¹³}, {@code 10⁻⁴}, {@code −2×10⁷} or a plain number. */
+    static double parseTick(String label) {
+        String s = label.replace('−', '-');
+        int ten = s.indexOf("10", s.indexOf('×') + 1);
+        boolean power = s.length() > ten + 2 && ten >= 0 && "⁻⁰¹²³⁴⁵⁶⁷⁸⁹".indexOf(s.charAt(ten + 2)) >= 0;
+        if (!power) return Double.parseDouble(s);
+        StringBuilder e = new StringBuilder();
+        for (char ch : s.substring(ten + 2).toCharArray()) e.append(ch == '⁻' ? '-' : (char) ('0' + "⁰¹²³⁴⁵⁶⁷⁸⁹".indexOf(ch)));
+        String m = s.substring(0, ten).replace("×", "");
+        double mantissa = m.isEmpty() ? 1 : m.equals("-") ? -1 : Double.parseDouble(m);
+        return mantissa * Math.pow(10, Integer.parseInt(e.toString()));
+    }
+
     @Test
-    void linearTickLabelsOfVeryLargeOrSmallRangesAreShortScientificNumbersThatParseBackToTheTicks() {
-        // the answer: each label, parsed as a number, is its tick value, and fits in 8 characters
-        for (Axis axis : new Axis[] {Axis.linear(0, 5.1e13, 6), Axis.linear(-3e7, 1.2e8, 5), Axis.linear(0, 2.5e-5, 5)}) {
+    void tickLabelsAreShortPlainNumbersOrPowersOfTenThatReadBackToTheTicks() {
+        // the answer: each label, read back, is its tick value, fits in 8 characters and has no E notation
+        for (Axis axis : new Axis[] {Axis.linear(0, 5.1e13, 6), Axis.linear(-3e7, 1.2e8, 5), Axis.linear(0, 2.5e-5, 5), Axis.log(1e-4, 5e13),
+            Axis.log(0.02, 3)}) {
             for (double t : axis.ticks()) {
                 String label = axis.label(t);
                 assertTrue(label.length() <= 8, label + " is too long for tick " + t);
-                assertEquals(t, Double.parseDouble(label), 1e-9 * Math.max(Math.abs(axis.lo()), Math.abs(axis.hi())), label);
+                assertTrue(!label.contains("E") && !label.contains("e"), label);
+                assertEquals(t, parseTick(label), 1e-9 * Math.max(Math.abs(axis.lo()), Math.abs(axis.hi())), label);
             }
         }
+        assertEquals("5×10¹³", Style.tick(5e13));
+        assertEquals("10⁻⁵", Style.tick(1e-5));
+        assertEquals("0.0001", Style.tick(1e-4));
+        assertEquals("0.02", Style.tick(0.02));
+        assertEquals("10000", Style.tick(1e4));
+        assertEquals("10⁵", Style.tick(1e5));
         Axis plain = Axis.linear(0, 100, 5);
         for (double t : plain.ticks()) assertEquals(String.valueOf((long) t), plain.label(t), "ordinary ranges keep plain numbers");
     }
@@ -81,9 +102,9 @@ class ChartsTest {
         double[] levels = c.levels();
         assertArrayEquals(new double[] {-0.8, -0.6, -0.4, -0.2, 0, 0.2, 0.4, 0.6, 0.8}, levels, 1e-12);
         BufferedImage img = decode(c.png(1));
-        // plot area: x from 80, square of side min(760-230, 640-30-70) = 530 starting at y = 30
+        // plot area: x from 80, square of side min(820-230, 560-30-70) = 460 starting at y = 30
         double x0 = 80;
-        double side = 530;
+        double side = 460;
         int py = 30 + 100;
         int level = 5; // L = 0.2
         double lx = x0 + (levels[level] + 1) / 2 * side;

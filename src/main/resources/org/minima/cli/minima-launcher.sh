@@ -1,0 +1,45 @@
+#!/bin/sh
+# minima launcher: finds minima.jar, passes MINIMA_JAVA_OPTS to the JVM, and gives Java a heap sized from the
+# machine's memory (a quarter of it, at least 1 GB: ND4J keeps the parameters off the heap, and may use as
+# much again and more there) unless MINIMA_JAVA_OPTS already sets -Xmx.
+#   bin/minima COMMAND [options]          from a source checkout (after mvn package), or
+#   DIR/minima COMMAND [options]          after 'java -jar target/minima.jar install DIR' (launcher, jar, completion, man pages)
+# Environment: MINIMA_JAR (the jar to run), MINIMA_JAVA_OPTS (e.g. "-Xmx16g"), JAVA_HOME or java on PATH.
+set -e
+# beside the script as called (bin/ or an install folder), then beside the file a symlink points to
+here=$(cd "$(dirname "$0")" && pwd)
+self=$0
+while [ -h "$self" ]; do
+  link=$(ls -ld "$self" | sed 's/.* -> //')
+  case $link in /*) self=$link ;; *) self=$(dirname "$self")/$link ;; esac
+done
+real=$(cd "$(dirname "$self")" && pwd)
+
+jar=${MINIMA_JAR:-}
+if [ -z "$jar" ]; then
+  for candidate in "$here/minima.jar" "$here/../target/minima.jar" "$real/minima.jar" "$real/../target/minima.jar"; do
+    if [ -f "$candidate" ]; then jar=$candidate; break; fi
+  done
+fi
+if [ -z "$jar" ] || [ ! -f "$jar" ]; then
+  echo "minima: error: minima.jar not found beside $here or in $here/../target; build it with 'mvn -B package -DskipTests' or set MINIMA_JAR" >&2
+  exit 2
+fi
+
+if [ -n "$JAVA_HOME" ]; then java="$JAVA_HOME/bin/java"; else java=java; fi
+
+heap=
+case " ${MINIMA_JAVA_OPTS:-} " in
+  *" -Xmx"*) ;;
+  *)
+    kb=$(awk '/^MemTotal:/ {print $2}' /proc/meminfo 2>/dev/null || true)
+    if [ -n "$kb" ]; then
+      mb=$((kb / 4 / 1024))
+      [ "$mb" -lt 1024 ] && mb=1024
+      heap="-Xmx${mb}m"
+    fi
+    ;;
+esac
+
+# shellcheck disable=SC2086 # MINIMA_JAVA_OPTS holds several words on purpose
+exec "$java" $heap ${MINIMA_JAVA_OPTS:-} -jar "$jar" "$@"
