@@ -45,8 +45,13 @@ final class Results {
             j.set("subspaceSharpness", figures(j, a.path("subspaceSharpness")));
             j.set("conventions", conventions(a));
             ObjectNode details = j.putObject("details"); // each measurement as the sharpness command prints it (diagnostics)
-            if (a.has("sharpness")) details.set("sharpness", a.get("sharpness"));
-            if (a.has("subspaceSharpness")) details.set("subspaceSharpness", a.get("subspaceSharpness"));
+            // without the wall time, so that results.json is the same bits however the work was split (reproduce --tasks)
+            for (String k : List.of("sharpness", "subspaceSharpness")) {
+                if (!a.has(k)) continue;
+                ObjectNode copy = a.get(k).deepCopy();
+                copy.elements().forEachRemaining(m -> ((ObjectNode) m).remove("seconds"));
+                details.set(k, copy);
+            }
             JsonNode cfg = r.record().path("config");
             j.set("trainData", cfg.path("data").path("train"));
             j.put("trainExamples", r.record().path("trainExamples").asInt());
