@@ -43,7 +43,7 @@ public final class ReproduceCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "EXPERIMENT.yaml", description = "The experiment file.")
     Path file;
 
-    @Option(names = "--quick", description = "A smoke run: at most 2 epochs, 4000 training and 1000 test examples, analyses on at most 1000 examples.")
+    @Option(names = "--quick", description = "A smoke run: the experiment file's 'quick' settings (else at most 2 epochs, 4000 training and 1000 test examples); analyses on at most 1000 examples.")
     boolean quick;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default: runs/<experiment file name>, with -quick for --quick).")

@@ -32,11 +32,16 @@ import org.yaml.snakeyaml.error.YAMLException;
  * Each run's config is checked by {@link TrainConfig#parse} itself, so a run means exactly what {@code train} would
  * make of the same keys.
  */
-public record Experiment(String name, String description, Paper paper, List<Run> runs, Analyses analyses, boolean quick) {
+public record Experiment(String name, String description, Paper paper, List<Run> runs, Analyses analyses, boolean quick, String quickNote) {
 
-    static final Set<String> KEYS = ordered("experiment", "description", "paper", "base", "runs", "analyses");
+    static final Set<String> KEYS = ordered("experiment", "description", "paper", "base", "runs", "analyses", "quick");
+    static final Set<String> QUICK_KEYS = ordered("base", "sweep");
+    /** A run entry's own keys besides the config's (docs/reproduce.md, "Sweeps" and "Warm starts"). */
+    static final Set<String> RUN_OWN_KEYS = ordered("name", "role", "sweep");
+    static final Set<String> INIT_FROM_KEYS = ordered("run", "epoch");
+    static final Set<String> FIGURE_KEYS = ordered("eps", "subspace");
     static final Set<String> PAPER_KEYS = ordered("table", "network");
-    static final Set<String> ANALYSES_KEYS = ordered("sharpness", "hessian", "interpolate");
+    static final Set<String> ANALYSES_KEYS = ordered("sharpness", "hessian", "interpolate", "figure4", "figure5");
     static final Set<String> SHARPNESS_KEYS = ordered("eps", "subspace", "maxIter", "examples", "seed", "bn", "bnBatch", "subspaceMatrix", "start");
     static final Set<String> HESSIAN_KEYS = ordered("top", "maxSteps", "tol", "examples", "seed", "bn", "bnBatch");
     static final Set<String> INTERPOLATE_KEYS = ordered("pairs", "alpha", "examples", "bn", "bnBatch", "linearLoss");
@@ -57,8 +62,26 @@ public record Experiment(String name, String description, Paper paper, List<Run>
     /** Which of Keskar et al.'s tables (2, 3, 4) the runs are compared with, for which network (F1, F2, C1–C4). */
     public record Paper(List<Integer> tables, String network) {}
 
-    /** One training: its directory name, its role ("SB", "LB" or the experiment's own label), its checked config. */
-    public record Run(String name, String role, TrainConfig config) {}
+    /**
+     * One training: its directory name, its role ("SB", "LB" or the experiment's own label), its checked config,
+     * the values its sweep gave it (dotted key → value; empty without a sweep) and the run and epoch it is
+     * warm-started from (null: initialized from its seed or its config's {@code init}).
+     */
+    public record Run(String name, String role, TrainConfig config, Map<String, Object> swept, InitFrom initFrom) {
+        public Run(String name, String role, TrainConfig config) {
+            this(name, role, config, Map.of(), null);
+        }
+    }
+
+    /** {@code init: {run: NAME, epoch: K}}: start from the weights run NAME (with saveEpochs) had after epoch K (Keskar's Figure 5). */
+    public record InitFrom(String run, int epoch) {}
+
+    /**
+     * Keskar's Figure 4 (sharpness and test accuracy against the batch size, mean ± std over the runs of each size)
+     * or Figure 5 (the same against the warm-start epoch of the warm-started runs): φ at {@code eps}, in the full
+     * space or the subspace.
+     */
+    public record FigureSettings(String eps, boolean subspace) {}
 
     /** Keskar's Metric 2.1 at each ε, in the full space and (if {@code subspace} is set) in a random p-subspace. */
     public record SharpnessSettings(List<String> eps, Integer subspace, int maxIter, Integer examples, long seed, BatchNormMode bn,
@@ -87,7 +110,8 @@ public record Experiment(String name, String description, Paper paper, List<Run>
     }
 
     /** Each analysis, or null when the file does not ask for it. */
-    public record Analyses(SharpnessSettings sharpness, HessianSettings hessian, InterpolateSettings interpolate) {}
+    public record Analyses(SharpnessSettings sharpness, HessianSettings hessian, InterpolateSettings interpolate, FigureSettings figure4,
+                           FigureSettings figure5) {}
 
     /** Reads and checks an experiment file; with {@code quick}, shrinks it as {@link #QUICK_NOTE} says. */
     public static Experiment load(Path file, boolean quick) {
@@ -121,41 +145,61 @@ public record Experiment(String name, String description, Paper paper, List<Run>
         Map<String, Object> base = map.get("base") == null ? Map.of() : mapping(map.get("base"), where + ": base");
         check(base, where + ": base", TrainConfig.KEYS);
 
+        Map<String, Object> quickMap = map.get("quick") == null ? Map.of() : mapping(map.get("quick"), where + ": quick");
+        check(quickMap, where + ": quick", QUICK_KEYS);
+        Map<String, Object> quickBase = quickMap.get("base") == null ? null : mapping(quickMap.get("base"), where + ": quick.base");
+        if (quickBase != null) check(quickBase, where + ": quick.base", TrainConfig.KEYS);
+        Map<String, Object> quickSweep = quickMap.get("sweep") == null ? null : mapping(quickMap.get("sweep"), where + ": quick.sweep");
+
         Object runsValue = map.get("runs");
         if (!(runsValue instanceof List<?> runList) || runList.isEmpty()) {
             throw new InputException(where + ": 'runs' must be a non-empty list of {name, role, ...overrides of base keys}");
         }
-        Set<String> runKeys = new LinkedHashSet<>(List.of("name", "role"));
+        Set<String> runKeys = new LinkedHashSet<>(RUN_OWN_KEYS);
         runKeys.addAll(TrainConfig.KEYS);
-        List<Run> runs = new ArrayList<>();
-        Set<String> names = new LinkedHashSet<>();
+        List<Map<String, Object>> entries = new ArrayList<>();
+        List<String> entryWhere = new ArrayList<>();
+        List<Map<String, Object>> entrySwept = new ArrayList<>();
         for (int i = 0; i < runList.size(); i++) {
             String at = where + ": runs[" + i + "]";
             Map<String, Object> r = mapping(runList.get(i), at);
             check(r, at, runKeys);
+            for (Sweep.Expanded x : Sweep.expand(r, at, quick ? quickSweep : null)) {
+                entries.add(x.entry());
+                entryWhere.add(at);
+                entrySwept.add(x.swept());
+            }
+        }
+        List<Run> runs = new ArrayList<>();
+        Set<String> names = new LinkedHashSet<>();
+        for (int i = 0; i < entries.size(); i++) {
+            String at = entryWhere.get(i);
+            Map<String, Object> r = entries.get(i);
             String runName = r.get("name") == null ? null : String.valueOf(r.get("name"));
             if (runName == null || !runName.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
                 throw new InputException(at + ".name: expected a name of letters, digits, '.', '_', '-' (it names the run's directory), got "
                         + runName);
             }
-            if (!names.add(runName)) throw new InputException(at + ".name: '" + runName + "' is used twice");
+            if (!names.add(runName)) throw new InputException(at + ".name: '" + runName + "' is used twice (a sweep's names come from its keys and values)");
             Object role = r.get("role");
             if (role == null) throw new InputException(at + ": missing key 'role' (SB, LB, or the experiment's own label)");
             Map<String, Object> merged = TrainConfig.deepCopy(base);
-            for (Map.Entry<String, Object> e : r.entrySet()) {
-                if (e.getKey().equals("name") || e.getKey().equals("role")) continue;
-                Object old = merged.get(e.getKey());
-                if (old instanceof Map && e.getValue() instanceof Map && !REPLACED_WHOLE.contains(e.getKey())) {
-                    ((Map<String, Object>) old).putAll(TrainConfig.deepCopy(e.getValue()));
-                } else {
-                    merged.put(e.getKey(), TrainConfig.copyValue(e.getValue()));
-                }
+            Map<String, Object> overrides = new LinkedHashMap<>(r);
+            for (String k : RUN_OWN_KEYS) overrides.remove(k);
+            overlay(merged, overrides);
+            if (quick && quickBase != null) overlay(merged, quickBase);
+            else if (quick) shrink(merged, sizeOf);
+            InitFrom initFrom = null;
+            if (merged.get("init") instanceof Map<?, ?> im) {
+                initFrom = initFrom(TrainConfig.deepCopy(im), at + ".init", runs, runName);
+                merged.remove("init");
             }
-            if (quick) shrink(merged, sizeOf);
-            runs.add(new Run(runName, String.valueOf(role), TrainConfig.parse(merged, at + " (" + runName + ")")));
+            TrainConfig cfg = TrainConfig.parse(merged, at + " (" + runName + ")");
+            checkBatchFits(cfg, at + " (" + runName + ")", null);
+            runs.add(new Run(runName, String.valueOf(role), cfg, entrySwept.get(i), initFrom));
         }
 
-        Analyses analyses = new Analyses(null, null, null);
+        Analyses analyses = new Analyses(null, null, null, null, null);
         if (map.get("analyses") != null) {
             String at = where + ": analyses";
             Map<String, Object> a = mapping(map.get("analyses"), at);
@@ -164,7 +208,19 @@ public record Experiment(String name, String description, Paper paper, List<Run>
                     a.get("sharpness") == null ? null : sharpness(mapping(a.get("sharpness"), at + ".sharpness"), at + ".sharpness", quick),
                     a.get("hessian") == null ? null : hessian(mapping(a.get("hessian"), at + ".hessian"), at + ".hessian", quick),
                     a.get("interpolate") == null ? null
-                            : interpolate(mapping(a.get("interpolate"), at + ".interpolate"), at + ".interpolate", names, quick));
+                            : interpolate(mapping(a.get("interpolate"), at + ".interpolate"), at + ".interpolate", names, quick),
+                    figure(a.get("figure4"), at + ".figure4"), figure(a.get("figure5"), at + ".figure5"));
+            for (FigureSettings f : java.util.Arrays.asList(analyses.figure4(), analyses.figure5())) {
+                if (f == null) continue;
+                String fat = at + (f == analyses.figure4() ? ".figure4" : ".figure5");
+                SharpnessSettings ss = analyses.sharpness();
+                if (ss == null || !ss.eps().contains(f.eps()) || (f.subspace() && ss.subspace() == null)) {
+                    throw new InputException(fat + ": needs analyses.sharpness with eps " + f.eps() + (f.subspace() ? " and a subspace" : ""));
+                }
+            }
+            if (analyses.figure5() != null && runs.stream().noneMatch(r -> r.initFrom() != null)) {
+                throw new InputException(at + ".figure5: no run is warm-started (init: {run: NAME, epoch: K}); Figure 5 plots those runs");
+            }
         }
         if (analyses.interpolate() != null) {
             for (List<String> pair : analyses.interpolate().pairs()) {
@@ -175,7 +231,67 @@ public record Experiment(String name, String description, Paper paper, List<Run>
                 }
             }
         }
-        return new Experiment(name, description, paper, List.copyOf(runs), analyses, quick);
+        String note = quickBase == null ? QUICK_NOTE
+                : "--quick: every run with " + org.minima.io.Json.MAPPER.valueToTree(quickBase).toString()
+                        + (quickSweep == null ? "" : ", sweeps over " + org.minima.io.Json.MAPPER.valueToTree(quickSweep).toString())
+                        + ", analyses on at most " + QUICK_ANALYSIS_EXAMPLES + " examples and at most " + QUICK_LANCZOS_STEPS
+                        + " Lanczos steps (the file's 'quick' key)";
+        return new Experiment(name, description, paper, List.copyOf(runs), analyses, quick, note);
+    }
+
+    /** Lays {@code overrides} over {@code config} (in place): mappings merged key by key, except {@link #REPLACED_WHOLE}. */
+    @SuppressWarnings("unchecked")
+    static void overlay(Map<String, Object> config, Map<String, Object> overrides) {
+        for (Map.Entry<String, Object> e : overrides.entrySet()) {
+            Object old = config.get(e.getKey());
+            if (old instanceof Map && e.getValue() instanceof Map && !REPLACED_WHOLE.contains(e.getKey())) {
+                ((Map<String, Object>) old).putAll(TrainConfig.deepCopy(e.getValue()));
+            } else {
+                config.put(e.getKey(), TrainConfig.copyValue(e.getValue()));
+            }
+        }
+    }
+
+    /** {@code init: {run, epoch}}: the run must come earlier in the list (it is trained first) and keep its epochs. */
+    private static InitFrom initFrom(Map<String, Object> m, String at, List<Run> earlier, String self) {
+        check(m, at, INIT_FROM_KEYS);
+        String run = m.get("run") == null ? null : String.valueOf(m.get("run"));
+        if (run == null || m.get("epoch") == null) throw new InputException(at + ": expected {run: NAME, epoch: K}, got " + m);
+        long epoch = integer(m.get("epoch"), at + ".epoch");
+        Run from = earlier.stream().filter(r -> r.name().equals(run)).findFirst().orElse(null);
+        if (from == null) {
+            throw new InputException(at + ".run: no run named '" + run + "' before '" + self + "' (a warm start needs its source trained first)");
+        }
+        if (!from.config().saveEpochs()) throw new InputException(at + ".run: run '" + run + "' does not keep its epochs; give it saveEpochs: true");
+        if (epoch < 0 || epoch > from.config().epochs()) {
+            throw new InputException(at + ".epoch: expected an epoch of run '" + run + "', 0 to " + from.config().epochs() + ", got " + m.get("epoch"));
+        }
+        return new InitFrom(run, (int) epoch);
+    }
+
+    /**
+     * A fixed batch size larger than the training set the run uses is refused before any training. Without
+     * {@code sizeOf} (parsing and planning load no data) only against {@code data.trainExamples}; {@link Reproduce}
+     * checks every run against its data set before it trains any.
+     */
+    static void checkBatchFits(TrainConfig cfg, String at, java.util.function.ToIntFunction<String> sizeOf) {
+        Number size = cfg.batch().size();
+        if ((size instanceof Double || size instanceof Float) && size.doubleValue() <= 1) return; // a fraction always fits
+        int n = sizeOf == null ? Integer.MAX_VALUE : sizeOf.applyAsInt(cfg.trainData());
+        if (cfg.trainExamples() != null) n = Math.min(n, cfg.trainExamples());
+        if (size.doubleValue() > n) {
+            throw new InputException(at + ": batch.size " + size.intValue() + " is larger than the " + n + " training examples the run uses");
+        }
+    }
+
+    private static FigureSettings figure(Object value, String at) {
+        if (value == null) return null;
+        Map<String, Object> m = mapping(value, at);
+        check(m, at, FIGURE_KEYS);
+        String eps = epsKey(m.get("eps") == null ? 1e-3 : number(m.get("eps"), at + ".eps"));
+        Object sub = m.getOrDefault("subspace", false);
+        if (!(sub instanceof Boolean b)) throw new InputException(at + ".subspace: expected true or false, got " + sub);
+        return new FigureSettings(eps, b);
     }
 
     /** The --quick shrink of one run's config (in place). */

@@ -25,8 +25,8 @@ public record HistoryCsv(double[] epochs, int[] batches, long[] steps, double[] 
         HistoryCsv h = new HistoryCsv(new double[n], new int[n], new long[n], new double[n], new double[n], new double[n], new double[n],
                 new double[n], new double[n]);
         for (int i = 0; i < n; i++) {
-            String[] c = lines.get(i + 1).split(",", -1); // epoch,step,lr,batch,noiseScale,trainLoss,trainAccuracy,testLoss,testAccuracy,seconds
-            if (c.length != 10) throw new InputException(file + ": line " + (i + 2) + " has " + c.length + " columns, expected 10");
+            String[] c = lines.get(i + 1).split(",", -1); // History.HEADER
+            if (c.length != 11) throw new InputException(file + ": line " + (i + 2) + " has " + c.length + " columns, expected 11");
             h.epochs[i] = Double.parseDouble(c[0]);
             h.steps[i] = Long.parseLong(c[1]);
             h.batches[i] = Integer.parseInt(c[3]);

@@ -60,4 +60,29 @@ public final class PaperNumbers {
 
     /** The ε of Tables 3 and 4, in the order of {@link Row}'s first and second pair. */
     public static final List<String> EPS = List.of("1e-3", "5e-4");
+
+    /** Runs per role behind each mean ± std of Tables 2–4. */
+    public static final int RUNS_PER_ROLE = 5;
+
+    /**
+     * The paper's protocol, item by item, as the paper (and, where it is silent, the authors' code) states it
+     * (/work/shared/PAPERS.md, "Protocol" and "Metric 2.1"); the report puts ours beside each.
+     */
+    public static final Map<String, String> PROTOCOL = protocol();
+
+    private static Map<String, String> protocol() {
+        Map<String, String> p = new java.util.LinkedHashMap<>();
+        p.put("data", "MNIST for F1 (60,000 training, 10,000 test examples); pixels / 255");
+        p.put("network", "F1: 784 → 5 × [dense 512, batch norm, ReLU] → dense 10");
+        p.put("SB batch", "256");
+        p.put("LB batch", "10% of the training set");
+        p.put("optimizer", "Adam (rate not stated; Keras' default 1e-3)");
+        p.put("stopping", "\"until the loss function ceased to improve\", no epoch budget");
+        p.put("runs per role", RUNS_PER_ROLE + ", from different random starts");
+        p.put("sharpness", "Metric 2.1, ε = 1e-3 and 5e-4, 10 L-BFGS-B iterations (start not stated)");
+        p.put("batch norm in the analyses", "batch statistics (Keras BatchNormalization(mode=2))");
+        p.put("subspace matrix", "p = 100, \"columns randomly generated\" (distribution not stated)");
+        p.put("analysis data", "the training set");
+        return java.util.Collections.unmodifiableMap(p);
+    }
 }

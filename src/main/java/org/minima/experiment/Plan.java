@@ -54,7 +54,9 @@ public record Plan(List<Unit> units) {
         List<Unit> units = new ArrayList<>();
         List<String> all = new ArrayList<>();
         for (Experiment.Run r : e.runs()) {
-            Unit t = unit(Kind.TRAINING, r.name(), List.of(r.name()), List.of());
+            // a warm start (issue 18, Keskar's Figure 5) is trained after, and in the task of, the run it starts from
+            List<String> after = r.initFrom() == null ? List.of() : List.of(id(Kind.TRAINING, r.initFrom().run()));
+            Unit t = unit(Kind.TRAINING, r.name(), List.of(r.name()), after);
             Unit a = unit(Kind.ANALYSES, r.name(), List.of(r.name()), List.of(t.id()));
             units.add(t);
             units.add(a);

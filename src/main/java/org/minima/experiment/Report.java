@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import org.minima.train.TrainRun;
 
 /**
@@ -20,12 +21,12 @@ public final class Report {
         StringBuilder md = new StringBuilder();
         md.append("# Experiment ").append(e.name()).append("\n\n");
         if (!e.description().isBlank()) md.append(e.description().strip()).append("\n\n");
-        if (e.quick()) md.append("**Quick run** (").append(Experiment.QUICK_NOTE).append("). Its numbers are not comparable with the paper's.\n\n");
+        if (e.quick()) md.append("**Quick run** (").append(e.quickNote()).append("). Its numbers are not comparable with the paper's.\n\n");
         md.append("minima ").append(info.toolVersion()).append(" (commit ").append(info.gitCommit()).append("), ")
                 .append(info.threads()).append(info.threads() == 1 ? " thread, " : " threads, ").append(Instant.now().toString()).append(". Every figure below is in `results.json`.\n\n");
 
         md.append("## Runs\n\n");
-        md.append("Loss and accuracy after the last epoch, in inference mode, on the whole training and test sets the run used. ")
+        md.append("Loss and accuracy of the model each run ended with (the last epoch, or the best one when the run's stop rule keeps it; `epochs` counts every epoch trained), in inference mode, on the whole training and test sets the run used. ")
                 .append("Sharpness is Keskar's Metric 2.1 (percent) of the training loss; λ_max the largest Hessian eigenvalue of the same loss.\n\n");
         List<String> eps = new ArrayList<>();
         Experiment.SharpnessSettings ss = e.analyses().sharpness();
@@ -51,11 +52,14 @@ public final class Report {
         md.append('\n');
 
         if (e.paper() != null) paperTables(md, e, results);
+        KeskarComparison.append(md, e, results);
 
         md.append("## Plots\n\n");
         for (Path p : plots) {
             if (!p.toString().endsWith(".png")) continue;
             String rel = out.relativize(p).toString();
+            String caption = caption(p.getFileName().toString());
+            if (caption != null) md.append(caption).append("\n\n");
             md.append("![").append(p.getFileName()).append("](").append(rel).append(")\n\n");
         }
         md.append("## Settings of the analyses\n\n");
@@ -81,6 +85,15 @@ public final class Report {
         return md.toString();
     }
 
+    /** What a plot of reproduce's shows, for the report (null: the file name says it). */
+    private static String caption(String file) {
+        if (file.startsWith("interpolation-")) return "Keskar's Figure 3: the loss and accuracy along the line between two models (α = 0: from, α = 1: to).";
+        if (file.equals("figure4.png")) return "Keskar's Figure 4: sharpness (log axis) and test accuracy against the batch size (log10), mean ± std over seeds.";
+        if (file.equals("figure5.png")) return "Keskar's Figure 5: the large-batch runs warm-started from the small-batch iterate after K epochs, "
+                + "sharpness and test accuracy against K, mean ± std over seeds.";
+        return null;
+    }
+
     private static void paperTables(StringBuilder md, Experiment e, JsonNode results) {
         String net = e.paper().network();
         md.append("## Compared with the paper\n\n");
@@ -89,7 +102,11 @@ public final class Report {
                 .append("two or more; n = number of runs).\n\n");
         List<JsonNode> sb = role(results, "SB");
         List<JsonNode> lb = role(results, "LB");
-        String measured = "measured (n = " + sb.size() + " SB, " + lb.size() + " LB)";
+        String n = "n = " + sb.size() + " SB, " + lb.size() + " LB";
+        String measured = "measured, inference mode (" + n + ")";
+        Set<String> conventions = new java.util.LinkedHashSet<>();
+        for (JsonNode r : results.get("runs")) conventions.add(r.path("conventions").path("bn").asText("running"));
+        String measuredPhi = "measured, " + String.join(" + ", conventions) + " statistics (" + n + ")";
         String paperLabel = "paper (" + net + ", " + PaperNumbers.DATA.get(net) + ", n = 5)";
         if (e.paper().tables().contains(2)) {
             PaperNumbers.Row p = PaperNumbers.TABLE2.get(net);
@@ -111,7 +128,7 @@ public final class Report {
             String a = PaperNumbers.EPS.get(0);
             String b = PaperNumbers.EPS.get(1);
             md.append("| | ε=").append(a).append(" SB | ε=").append(a).append(" LB | ε=").append(b).append(" SB | ε=").append(b).append(" LB |\n|---|---|---|---|---|\n");
-            md.append("| ").append(measured).append(" | ").append(mean(sb, field, a)).append(" | ").append(mean(lb, field, a)).append(" | ")
+            md.append("| ").append(measuredPhi).append(" | ").append(mean(sb, field, a)).append(" | ").append(mean(lb, field, a)).append(" | ")
                     .append(mean(sb, field, b)).append(" | ").append(mean(lb, field, b)).append(" |\n");
             md.append("| ").append(paperLabel).append(" | ").append(stat(p.firstSB())).append(" | ").append(stat(p.firstLB())).append(" | ")
                     .append(stat(p.secondSB())).append(" | ").append(stat(p.secondLB())).append(" |\n\n");

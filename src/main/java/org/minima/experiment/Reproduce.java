@@ -143,13 +143,18 @@ public final class Reproduce {
 
     /** The output folders, and the check that the run directories of {@code runs} hold nothing else. */
     private void prepare(List<Experiment.Run> runs) {
+        for (Experiment.Run r : runs) checkReusable(r, out.resolve(r.name()));
+        // issue 18: a fixed batch larger than a run's training set is one error before any training (sizes cached per SPEC)
+        Map<String, Integer> sizes = new java.util.HashMap<>();
+        for (Experiment.Run r : runs) {
+            Experiment.checkBatchFits(r.config(), r.name(), spec -> sizes.computeIfAbsent(spec, x -> DataSets.load(x).size()));
+        }
         try {
             Files.createDirectories(out.resolve("plots"));
             Files.createDirectories(out.resolve("analyses"));
         } catch (IOException e) {
             throw new InputException(out + ": cannot create the output folder: " + e.getMessage());
         }
-        for (Experiment.Run r : runs) checkReusable(r, out.resolve(r.name()));
     }
 
     /**
@@ -240,11 +245,45 @@ public final class Reproduce {
         plots.addAll(interpolations);
 
         ObjectNode json = Results.json(experiment, results, out);
+        plots.addAll(keskarFigures45(json));
         Path resultsFile = out.resolve("results.json");
         Json.write(resultsFile, json);
         Path report = out.resolve("report.md");
         AtomicFiles.writeString(report, Report.markdown(experiment, json, plots, out, info));
         return new Outcome(resultsFile, report, plots, results, json);
+    }
+
+    /**
+     * Keskar's Figures 4 and 5 (issue 18): the per-batch-size and per-warm-start-epoch aggregates into results.json
+     * ({@link Figures}) and their plots, plots/figure4.png and plots/figure5.png.
+     */
+    private List<Path> keskarFigures45(ObjectNode json) {
+        List<Path> written = new ArrayList<>();
+        Experiment.Analyses a = experiment.analyses();
+        for (int k : new int[] {4, 5}) {
+            Experiment.FigureSettings f = k == 4 ? a.figure4() : a.figure5();
+            if (f == null) continue;
+            ObjectNode fig = k == 4 ? Figures.figure4(json.get("runs"), f) : Figures.figure5(json.get("runs"), f);
+            json.set("figure" + k, fig);
+            String phi = "φ ε=" + f.eps() + (f.subspace() ? " subspace" : "");
+            String title = experiment.name() + (k == 4 ? ": sharpness and test accuracy against the batch size"
+                    : ": large-batch runs warm-started from small-batch epochs");
+            written.addAll(org.minima.plot.MeanStdPlot.of(List.of(Figures.points(fig, k == 4)), title,
+                    k == 4 ? "batch size (log10)" : "small-batch epochs before the large-batch run", phi)
+                    .write(out.resolve("plots").resolve("figure" + k + ".png")));
+        }
+        return written;
+    }
+
+    /**
+     * The config a run is trained with: its own, plus (a warm start, issue 18) {@code init} = the folder of the
+     * epoch it starts from, {@code OUT/RUN/epochs/epoch-K}.
+     */
+    TrainConfig configOf(Experiment.Run r) {
+        if (r.initFrom() == null) return r.config();
+        Map<String, Object> raw = TrainConfig.deepCopy(r.config().raw());
+        raw.put("init", Trainer.epochDir(out.resolve(r.initFrom().run()), r.initFrom().epoch()).toString());
+        return TrainConfig.parse(raw, r.name());
     }
 
     private Experiment.Run run(String name) {
@@ -279,7 +318,7 @@ public final class Reproduce {
         Path runJson = dir.resolve(TrainRun.RUN_JSON);
         if (!Files.isRegularFile(runJson)) return;
         String recorded = Json.toString(Json.read(runJson).path("config"));
-        if (!recorded.equals(recordedConfig(r.config()))) {
+        if (!recorded.equals(recordedConfig(configOf(r)))) {
             throw new InputException(runJson + ": was trained with another config than run '" + r.name()
                     + "' of the experiment now asks for; choose another --out or delete " + dir);
         }
@@ -292,8 +331,13 @@ public final class Reproduce {
             TrainRun.resume(dir, info, trainListener);
             return;
         }
-        log.accept(r.name() + " (" + r.role() + "): training into " + dir);
-        TrainRun.start(r.config(), dir, info, trainListener);
+        TrainConfig cfg = configOf(r);
+        if (cfg.init() != null && !Files.isRegularFile(Path.of(cfg.init()).resolve("model.json"))) {
+            throw new InputException(r.name() + ": warm start from " + cfg.init() + ", which does not exist (did run '" + r.initFrom().run()
+                    + "' stop before epoch " + r.initFrom().epoch() + "?)");
+        }
+        log.accept(r.name() + " (" + r.role() + "): training into " + dir + (cfg.init() == null ? "" : ", starting from " + cfg.init()));
+        TrainRun.start(cfg, dir, info, trainListener);
     }
 
     /** The analysis data of a run: its training set (as trained on), the first {@code examples} of it. */

@@ -17,7 +17,7 @@ final class Results {
         ObjectNode o = org.minima.io.Json.object();
         o.put("experiment", e.name());
         o.put("quick", e.quick());
-        if (e.quick()) o.put("quickNote", Experiment.QUICK_NOTE);
+        if (e.quick()) o.put("quickNote", e.quickNote());
         var list = o.putArray("runs");
         for (Reproduce.RunResult r : runs) {
             ObjectNode j = list.addObject();
@@ -30,6 +30,12 @@ final class Results {
             j.put("epochs", fig.path("epochs").asInt());
             j.put("steps", fig.path("steps").asLong());
             j.put("stopReason", fig.path("stopReason").asText());
+            // issue 18: which epoch's weights were measured, the stop rule, the sweep's values, the warm start
+            if (fig.has("modelEpoch")) j.set("modelEpoch", fig.get("modelEpoch"));
+            if (fig.has("stopRule")) j.set("stopRule", fig.get("stopRule"));
+            j.set("swept", org.minima.io.Json.MAPPER.valueToTree(r.run().swept()));
+            if (r.run().initFrom() == null) j.putNull("initFrom");
+            else j.putObject("initFrom").put("run", r.run().initFrom().run()).put("epoch", r.run().initFrom().epoch());
             number(j, "trainLoss", fig.path("trainLoss"));
             number(j, "trainAccuracy", fig.path("trainAccuracy"));
             number(j, "testLoss", fig.path("testLoss"));
@@ -37,6 +43,21 @@ final class Results {
             // the analyses hold each measurement as the sharpness and hessian commands print it; here, the figures
             j.set("sharpness", figures(j, a.path("sharpness")));
             j.set("subspaceSharpness", figures(j, a.path("subspaceSharpness")));
+            j.set("conventions", conventions(a));
+            ObjectNode details = j.putObject("details"); // each measurement as the sharpness command prints it (diagnostics)
+            // without the wall time, so that results.json is the same bits however the work was split (reproduce --tasks)
+            for (String k : List.of("sharpness", "subspaceSharpness")) {
+                if (!a.has(k)) continue;
+                ObjectNode copy = a.get(k).deepCopy();
+                copy.elements().forEachRemaining(m -> ((ObjectNode) m).remove("seconds"));
+                details.set(k, copy);
+            }
+            JsonNode cfg = r.record().path("config");
+            j.set("trainData", cfg.path("data").path("train"));
+            j.put("trainExamples", r.record().path("trainExamples").asInt());
+            j.put("testExamples", r.record().path("testExamples").asInt());
+            j.set("optimizer", cfg.path("optimizer"));
+            j.set("modelSpec", cfg.path("model").isTextual() ? cfg.path("model") : j.textNode("inline"));
             JsonNode firstSubspace = a.path("subspaceSharpness").elements().hasNext() ? a.path("subspaceSharpness").elements().next() : null;
             if (firstSubspace != null) j.set("subspaceMeanColumnNorm", firstSubspace.get("meanColumnNorm"));
             JsonNode h = a.path("hessian");
@@ -78,6 +99,29 @@ final class Results {
         }
         o.set("paper", paper(e.paper()));
         return o;
+    }
+
+    /**
+     * The conventions the analyses of a run were measured in (issue 17), as their JSON records them: {@code bn}
+     * ("running" = inference mode, what every analysis did before the conventions landed, or "batch"),
+     * {@code bnBatch}, {@code subspaceMatrix}; a measurement that does not record one was made before the key
+     * existed, in the convention the note gives.
+     */
+    static ObjectNode conventions(JsonNode analyses) {
+        ObjectNode c = org.minima.io.Json.object();
+        JsonNode first = null;
+        for (String k : List.of("sharpness", "subspaceSharpness")) {
+            var it = analyses.path(k).elements();
+            if (it.hasNext() && first == null) first = it.next();
+        }
+        JsonNode sub = analyses.path("subspaceSharpness").elements().hasNext() ? analyses.path("subspaceSharpness").elements().next() : null;
+        if (first == null) first = analyses.path("hessian");
+        c.put("bn", first.path("bn").asText("running"));
+        if (first.has("bnBatch")) c.set("bnBatch", first.get("bnBatch"));
+        if (sub != null) c.put("subspaceMatrix", sub.path("subspaceMatrix").asText("unit"));
+        if (first.has("start")) c.set("start", first.get("start"));
+        if (!first.has("bn")) c.put("note", "measured before the bn key existed: inference mode (running statistics), unit-norm subspace columns");
+        return c;
     }
 
     /** {"1e-3": φ, ...} from {"1e-3": the sharpness JSON, ...}. */

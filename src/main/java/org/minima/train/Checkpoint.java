@@ -39,7 +39,7 @@ public final class Checkpoint {
 
     /** The state of a run between epochs. */
     public record State(int epochsDone, long steps, long optimizerSteps, double bestLoss, int badEpochs,
-                        List<History.Row> rows) {}
+                        List<History.Row> rows, int bestEpoch) {}
 
     private Checkpoint() {}
 
@@ -60,6 +60,7 @@ public final class Checkpoint {
             s.put("optimizerSteps", state.optimizerSteps());
             s.put("bestLoss", state.bestLoss());
             s.put("badEpochs", state.badEpochs());
+            s.put("bestEpoch", state.bestEpoch());
             ArrayNode rows = s.putArray("history");
             for (History.Row r : state.rows()) rows.add(Json.MAPPER.valueToTree(r));
             Json.write(tmp.resolve(STATE), s);
@@ -107,7 +108,7 @@ public final class Checkpoint {
         }
         opt.restoreSteps(s.get("optimizerSteps").asLong());
         return new State(s.get("epochsDone").asInt(), s.get("steps").asLong(), s.get("optimizerSteps").asLong(),
-                s.get("bestLoss").asDouble(), s.get("badEpochs").asInt(), rows);
+                s.get("bestLoss").asDouble(), s.get("badEpochs").asInt(), rows, s.path("bestEpoch").asInt(0));
     }
 
     static void deleteTree(Path p) throws IOException {

@@ -37,16 +37,18 @@ public record TrainConfig(
         long seed,
         String dtype,
         String init,
+        boolean saveEpochs,
         Augment augment,
         Adversarial adversarial) {
 
-    public static final Set<String> KEYS = ordered("model", "data", "optimizer", "lrPolicy", "batch", "epochs", "stop", "seed", "dtype", "init", "augment", "adversarial");
+    public static final Set<String> KEYS = ordered("model", "data", "optimizer", "lrPolicy", "batch", "epochs", "stop", "seed", "dtype", "init", "saveEpochs",
+            "augment", "adversarial");
     static final Set<String> DATA_KEYS = ordered("train", "test", "trainExamples", "testExamples");
     static final Set<String> OPTIMIZER_KEYS = ordered("name", "lr", "momentum", "nesterov", "betas", "eps", "weightDecay", "decoupled", "inner", "steps", "lambda");
     static final Set<String> AUGMENT_KEYS = ordered("translate", "crop", "flip");
     static final Set<String> ADVERSARIAL_KEYS = ordered("eps", "fraction");
     static final Set<String> BATCH_KEYS = ordered("size", "schedule", "factor", "milestones");
-    static final Set<String> STOP_KEYS = ordered("patience", "minDelta");
+    static final Set<String> STOP_KEYS = ordered("patience", "minDelta", "loss", "keepBest");
 
     /** The optimizer and its hyper-parameters. */
     public record OptimizerSpec(String name, double lr, double momentum, boolean nesterov, double beta1, double beta2,
@@ -73,10 +75,20 @@ public record TrainConfig(
     }
 
     /**
-     * Keskar et al.'s "until the loss ceases to improve": stop when the training loss has not fallen below
-     * (best − minDelta) for {@code patience} epochs in a row. {@code patience} 0 means no early stop.
+     * Keskar et al.'s "until the loss ceases to improve": stop when the training loss, evaluated on the whole
+     * training set after each epoch by the evaluation named {@code loss} (a key of {@link Trainer#STOP_LOSSES}),
+     * has not fallen below (best − minDelta) for {@code patience} epochs in a row; {@code epochs} is the cap.
+     * {@code patience} 0 means no early stop. With {@code keepBest} the run ends with the weights of its best
+     * epoch (lowest stop loss), so that it never ends on a loss spike.
      */
-    public record Stop(int patience, double minDelta) {}
+    public record Stop(int patience, double minDelta, String loss, boolean keepBest) {
+        /** No early stop: every epoch up to the cap, the last epoch's weights. */
+        public static final Stop NONE = new Stop(0, 0, Trainer.DEFAULT_STOP_LOSS, false);
+
+        public boolean active() {
+            return patience > 0;
+        }
+    }
 
     private static Set<String> ordered(String... keys) {
         return new LinkedHashSet<>(List.of(keys));
@@ -231,17 +243,22 @@ public record TrainConfig(
         if (!c.has("batch")) throw new InputException(where + ": missing key 'batch' ({size: 256} or {size: 0.1})");
         BatchSpec batch = batch(ConfigMap.of(c.raw("batch"), c.at("batch"), BATCH_KEYS));
 
-        Stop stop = new Stop(0, 0);
+        Stop stop = Stop.NONE;
         if (c.has("stop")) {
             ConfigMap s = ConfigMap.of(c.raw("stop"), c.at("stop"), STOP_KEYS);
             long patience = s.integer("patience", 0);
             if (patience < 0 || patience > Integer.MAX_VALUE) throw new InputException(s.at("patience") + ": expected an integer >= 0, got " + patience);
-            stop = new Stop((int) patience, s.nonNegative("minDelta", 0));
+            String loss = s.string("loss", Trainer.DEFAULT_STOP_LOSS);
+            if (!Trainer.STOP_LOSSES.containsKey(loss)) {
+                throw new InputException(s.at("loss") + ": expected one of " + String.join(", ", Trainer.STOP_LOSSES.keySet()) + ", got " + loss);
+            }
+            stop = new Stop((int) patience, s.nonNegative("minDelta", 0), loss, s.bool("keepBest", patience > 0));
         }
         long seed = c.integer("seed", 1);
         String dtype = c.string("dtype", "float32");
         if (!dtype.equals("float32") && !dtype.equals("float64")) throw new InputException(c.at("dtype") + ": expected float32 or float64, got " + dtype);
         String init = c.string("init", null);
+        boolean saveEpochs = c.bool("saveEpochs", false);
         Augment augment = Augment.NONE;
         if (c.has("augment")) {
             ConfigMap a = ConfigMap.of(c.raw("augment"), c.at("augment"), AUGMENT_KEYS);
@@ -259,7 +276,8 @@ public record TrainConfig(
             if (fraction > 1) throw new InputException(a.at("fraction") + ": expected a fraction of the batch in (0, 1], got " + fraction);
             adversarial = new Adversarial(eps, fraction);
         }
-        return new TrainConfig(map, model, train, test, trainEx, testEx, opt, lr, batch, epochs, stop, seed, dtype, init, augment, adversarial);
+        return new TrainConfig(map, model, train, test, trainEx, testEx, opt, lr, batch, epochs, stop, seed, dtype, init, saveEpochs,
+                augment, adversarial);
     }
 
     private static long positiveInt(ConfigMap m, String key) {

@@ -156,13 +156,25 @@ public final class TrainRun {
     private static Result finish(Path dir, ObjectNode record, Trainer trainer, Setup s, Trainer.Outcome out) {
         ModelDirectory.write(dir, s.net.spec(), s.net.toTensors(trainer.tensorDtype()), trainer.tensorDtype());
         List<History.Row> rows = out.state().rows();
-        History.Row last = rows.isEmpty() ? null : rows.get(rows.size() - 1);
+        // the model written is the best epoch's with stop.keepBest, else the last epoch's: its figures are reported
+        TrainConfig.Stop stop = trainer.config().stop();
+        int modelEpoch = out.modelEpoch(stop);
+        History.Row last = rows.isEmpty() || modelEpoch < 1 ? null : rows.get(modelEpoch - 1);
         record.put("end", Instant.now().toString());
         record.put("status", "complete");
         ObjectNode f = record.putObject("figures");
         f.put("epochs", out.state().epochsDone());
         f.put("steps", out.state().steps());
         f.put("stopReason", out.stopReason());
+        f.put("modelEpoch", modelEpoch);
+        ObjectNode sr = f.putObject("stopRule");
+        sr.put("patience", stop.patience());
+        sr.put("minDelta", stop.minDelta());
+        sr.put("loss", stop.loss());
+        sr.put("keepBest", stop.keepBest());
+        sr.put("maxEpochs", trainer.config().epochs());
+        sr.put("bestEpoch", out.state().bestEpoch());
+        sr.put("bestLoss", out.state().bestEpoch() > 0 ? out.state().bestLoss() : Double.NaN);
         if (last != null) {
             f.put("trainLoss", last.trainLoss());
             f.put("trainAccuracy", last.trainAccuracy());

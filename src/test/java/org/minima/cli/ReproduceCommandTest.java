@@ -127,7 +127,7 @@ class ReproduceCommandTest {
         assertTrue(report.contains("| paper (F1, MNIST, n = 5) | 1.23 ± 0.83 | 205.14 ± 69.52 | 0.61 ± 0.27 | 42.90 ± 17.14 |"), report);
         assertTrue(report.contains("| paper (F1, MNIST, n = 5) | 0.11 ± 0.00 | 9.22 ± 0.56 | 0.05 ± 0.00 | 9.17 ± 0.14 |"), report);
         // the measured cells are results.json's values, rounded
-        String acc = String.format(Locale.ROOT, "| measured (n = 1 SB, 1 LB) | %.2f | %.2f | %.2f | %.2f |", 100 * sb.get("trainAccuracy").asDouble(),
+        String acc = String.format(Locale.ROOT, "| measured, inference mode (n = 1 SB, 1 LB) | %.2f | %.2f | %.2f | %.2f |", 100 * sb.get("trainAccuracy").asDouble(),
                 100 * lb.get("trainAccuracy").asDouble(), 100 * sb.get("testAccuracy").asDouble(), 100 * lb.get("testAccuracy").asDouble());
         assertTrue(report.contains(acc), acc + "\n" + report);
         for (String f : new String[] {"training-curves.png", "training-curves.svg", "interpolation-sb-lb.png", "interpolation-sb-lb.svg",

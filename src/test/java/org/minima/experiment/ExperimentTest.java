@@ -115,26 +115,110 @@ class ExperimentTest {
     @Test
     void badExperimentsNameTheKeyOrRunAtFault() {
         InputException x = assertThrows(InputException.class,
-                () -> Experiment.parse(yaml(BASE.replace("experiment: t", "experiment: t\nseeds: 5")), "t.yaml", false, s -> 0));
+                () -> Experiment.parse(yaml(BASE.replace("experiment: t", "experiment: t\nseeds: 5")), "t.yaml", false, s -> 60000));
         assertTrue(x.getMessage().contains("unknown key 'seeds'") && x.getMessage().contains("allowed keys: experiment"), x.getMessage());
-        x = assertThrows(InputException.class, () -> Experiment.parse(yaml(BASE.replace("[[a, b]]", "[[a, c]]")), "t.yaml", false, s -> 0));
+        x = assertThrows(InputException.class, () -> Experiment.parse(yaml(BASE.replace("[[a, b]]", "[[a, c]]")), "t.yaml", false, s -> 60000));
         assertTrue(x.getMessage().contains("no run named 'c'"), x.getMessage());
-        x = assertThrows(InputException.class, () -> Experiment.parse(yaml(BASE.replace("name: b,", "name: a,")), "t.yaml", false, s -> 0));
+        x = assertThrows(InputException.class, () -> Experiment.parse(yaml(BASE.replace("name: b,", "name: a,")), "t.yaml", false, s -> 60000));
         assertTrue(x.getMessage().contains("used twice"), x.getMessage());
-        x = assertThrows(InputException.class, () -> Experiment.parse(yaml(BASE.replace("epochs: 20", "epochs: 20\n  epoch: 3")), "t.yaml", false, s -> 0));
+        x = assertThrows(InputException.class, () -> Experiment.parse(yaml(BASE.replace("epochs: 20", "epochs: 20\n  epoch: 3")), "t.yaml", false, s -> 60000));
         assertTrue(x.getMessage().contains("base: unknown key 'epoch'"), x.getMessage());
-        x = assertThrows(InputException.class, () -> Experiment.parse(yaml(BASE.replace("{lr: 0.01}", "{lr: -1}")), "t.yaml", false, s -> 0));
+        x = assertThrows(InputException.class, () -> Experiment.parse(yaml(BASE.replace("{lr: 0.01}", "{lr: -1}")), "t.yaml", false, s -> 60000));
         assertTrue(x.getMessage().contains("runs[1] (b)") && x.getMessage().contains("optimizer.lr"), x.getMessage());
+    }
+
+    private static final String SWEEP = """
+            experiment: s
+            base:
+              model: f1
+              data: {train: fashion-mnist:train}
+              optimizer: {name: adam, lr: 0.001}
+              batch: {size: 256}
+              epochs: 20
+            runs:
+              - {name: sb, role: SB, saveEpochs: true, sweep: {seed: [1, 2, 3]}}
+              - {name: "b{batch.size}-s{seed}", role: "B{batch.size}", sweep: {batch.size: [64, 0.1], seed: [7, 8]}}
+              - {name: w, role: LB, batch: {size: 0.1}, init: {run: sb-seed1}, sweep: {init.epoch: [0, 5]}}
+            analyses:
+              sharpness: {eps: [1e-3]}
+              figure4: {eps: 1e-3}
+              figure5: {eps: 0.001}
+            """;
+
+    @Test
+    void aSweepExpandsToTheProductOfItsListsWithGeneratedNames() {
+        Experiment e = Experiment.parse(yaml(SWEEP), "s.yaml", false, s -> 60000);
+        assertEquals(List.of("sb-seed1", "sb-seed2", "sb-seed3", "b64-s7", "b64-s8", "b0.1-s7", "b0.1-s8", "w-epoch0", "w-epoch5"),
+                e.runs().stream().map(Experiment.Run::name).toList());
+        assertEquals(List.of("SB", "SB", "SB", "B64", "B64", "B0.1", "B0.1", "LB", "LB"), e.runs().stream().map(Experiment.Run::role).toList());
+        assertEquals(List.of(1L, 2L, 3L, 7L, 8L, 7L, 8L, 1L, 1L), e.runs().stream().map(r -> r.config().seed()).toList());
+        assertEquals(64, e.runs().get(3).config().batch().size().intValue());
+        assertEquals(0.1, e.runs().get(5).config().batch().size());
+        assertEquals(Map.of("batch.size", 64, "seed", 8), e.runs().get(4).swept());
+        assertEquals(new Experiment.InitFrom("sb-seed1", 5), e.runs().get(8).initFrom());
+        assertNull(e.runs().get(8).config().init(), "the warm start's folder is set by reproduce, which knows --out");
+        assertEquals(new Experiment.FigureSettings("1e-3", false), e.analyses().figure5());
+        // --quick with the file's quick.sweep: its lists replace the run's
+        Map<String, Object> q = yaml(SWEEP + "quick: {base: {epochs: 5}, sweep: {seed: [1]}}\n");
+        Experiment quick = Experiment.parse(q, "s.yaml", true, s -> 60000);
+        assertEquals(List.of("sb-seed1", "b64-s1", "b0.1-s1", "w-epoch0", "w-epoch5"), quick.runs().stream().map(Experiment.Run::name).toList());
+        assertEquals(5, quick.runs().get(0).config().epochs());
+        assertTrue(quick.quickNote().contains("\"epochs\":5"), quick.quickNote());
+        assertEquals(3, Experiment.parse(q, "s.yaml", false, s -> 60000).runs().size() - 6, "without --quick the quick key is ignored");
+    }
+
+    @Test
+    void aBadSweepIsOneErrorBeforeAnyTraining() {
+        String[][] cases = {
+            {"sweep: {seed: [1, 2, 3]}", "sweep: {sed: [1, 2]}", "runs[0].sweep: unknown key 'sed'"},
+            {"sweep: {seed: [1, 2, 3]}", "sweep: {seed: []}", "runs[0].sweep.seed: expected a non-empty list"},
+            {"sweep: {seed: [1, 2, 3]}", "sweep: {seed: 3}", "runs[0].sweep.seed: expected a non-empty list"},
+            {"sweep: {seed: [1, 2, 3]}", "sweep: {batch.sise: [1]}", "batch: unknown key 'sise'"},
+            {"sweep: {seed: [1, 2, 3]}", "seed: 4, sweep: {seed: [1]}", "'seed' is also set in the run entry"},
+            {"{name: sb, role: SB, saveEpochs: true,", "{name: sb, role: SB,", "run 'sb-seed1' does not keep its epochs"},
+            {"[0, 5]", "[0, 21]", "runs[2].init.epoch: expected an epoch of run 'sb-seed1', 0 to 20, got 21"},
+            {"init: {run: sb-seed1}", "init: {run: w}", "no run named 'w' before"},
+            {"- {name: sb, role: SB, saveEpochs: true, sweep: {seed: [1, 2, 3]}}", "- {name: sb, role: SB, saveEpochs: true, sweep: {seed: [1, 1]}}",
+                "'sb-seed1' is used twice"},
+            {"figure5: {eps: 0.001}", "figure5: {eps: 0.002}", "analyses.figure5: needs analyses.sharpness with eps 2e-3"},
+        };
+        for (String[] c : cases) {
+            assertTrue(SWEEP.contains(c[0]), c[0]);
+            InputException x = assertThrows(InputException.class, () -> Experiment.parse(yaml(SWEEP.replace(c[0], c[1])), "s.yaml", false, s -> 60000),
+                    c[1]);
+            assertTrue(x.getMessage().contains(c[2]) && x.getMessage().startsWith("s.yaml"), c[1] + " -> " + x.getMessage());
+            assertEquals(1, x.getMessage().lines().count());
+        }
+        // the batch check uses the examples the run trains on
+        InputException x = assertThrows(InputException.class, () -> Experiment.parse(yaml(SWEEP.replace("train: fashion-mnist:train}",
+                "train: fashion-mnist:train, trainExamples: 200}")), "s.yaml", false, s -> 60000));
+        assertTrue(x.getMessage().contains("batch.size 256 is larger than the 200 training examples"), x.getMessage());
     }
 
     @Test
     void theShippedExperimentsParse() {
         Experiment k = Experiment.parse(Experiment.readMap(Path.of("experiments/keskar-f1.yaml")), "keskar-f1.yaml", false, s -> 60000);
-        assertEquals(List.of("SB", "LB"), k.runs().stream().map(Experiment.Run::role).toList());
-        assertEquals(0.1, k.runs().get(1).config().batch().size());
+        assertEquals(List.of("SB", "SB", "SB", "SB", "SB", "LB", "LB", "LB", "LB", "LB"), k.runs().stream().map(Experiment.Run::role).toList());
+        assertEquals(List.of(1L, 2L, 3L, 4L, 5L), k.runs().subList(5, 10).stream().map(r -> r.config().seed()).toList());
+        assertEquals(0.1, k.runs().get(5).config().batch().size());
+        assertEquals(256, k.runs().get(0).config().batch().size().intValue());
+        assertEquals("adam", k.runs().get(0).config().optimizer().name());
+        assertTrue(k.runs().get(0).config().stop().active() && k.runs().get(0).config().stop().keepBest());
         assertEquals(List.of(2, 3, 4), k.paper().tables());
+        Experiment kq = Experiment.parse(Experiment.readMap(Path.of("experiments/keskar-f1.yaml")), "keskar-f1.yaml", true, s -> 60000);
+        assertEquals(List.of("sb-seed1", "sb-seed2", "lb-seed1", "lb-seed2"), kq.runs().stream().map(Experiment.Run::name).toList());
+        assertEquals(5000, kq.runs().get(0).config().trainExamples());
+        Experiment f4 = Experiment.parse(Experiment.readMap(Path.of("experiments/keskar-figure4.yaml")), "f4.yaml", false, s -> 60000);
+        assertEquals(21, f4.runs().size());
+        assertEquals(12000, f4.runs().get(20).config().batch().size().intValue());
+        Experiment f5 = Experiment.parse(Experiment.readMap(Path.of("experiments/keskar-figure5.yaml")), "f5.yaml", false, s -> 60000);
+        assertEquals(1 + 8 * 3, f5.runs().size());
+        assertEquals(new Experiment.InitFrom("sb", 100), f5.runs().get(f5.runs().size() - 1).initFrom());
+        for (String f : List.of("keskar-figure4", "keskar-figure5", "keskar-f1-mnist", "keskar-c1", "keskar-c2", "keskar-c3", "keskar-c4")) {
+            Experiment.parse(Experiment.readMap(Path.of("experiments/" + f + ".yaml")), f, true, s -> 50000);
+        }
         // smith-schedules.yaml is a study (arms × seeds): StudyTest checks it
-        Study s = Study.load(Path.of("experiments/smith-schedules.yaml"), List.of(), false);
-        assertEquals(List.of("decaying-lr", "hybrid", "increasing-batch"), s.groups());
+        Study study = Study.load(Path.of("experiments/smith-schedules.yaml"), List.of(), false);
+        assertEquals(List.of("decaying-lr", "hybrid", "increasing-batch"), study.groups());
     }
 }
