@@ -36,7 +36,7 @@ class KeskarRemediesTest {
                 assertEquals(r.role().equals("LB+augment"), r.config().augment().active(), r.name());
                 assertEquals(r.role().equals("LB+adversarial"), r.config().adversarial().active(), r.name());
                 assertEquals(r.role().equals("LB+conservative"), r.config().optimizer().name().equals("proximal"), r.name());
-                assertEquals(5, r.config().stop().patience(), r.name()); // the stopping rule
+                assertEquals(10, r.config().stop().patience(), r.name()); // the reproduction's stop rule
             }
         }
         Experiment c1 = Experiment.parse(Experiment.readMap(Path.of("experiments/keskar-remedies-c1.yaml")), "c1", false, s -> 50000);
