@@ -21,8 +21,8 @@ import java.util.SplittableRandom;
  * buffers, added after in that order. So for a given thread count the bits are fixed; another count adds the
  * examples' contributions in another grouping (as a GEMM's own threads would), which changes the last bits.
  */
-final class Conv2dLayer extends Layer {
-    private final int cin, cout, k, stride, pad, h, w, ho, wo, hw, ckk, group;
+final class Conv2dLayer extends WindowLayer {
+    private final int cin, cout, hw, ckk, group;
     private Arr weight, bias, gbias, vbias, w2, gw2, vw2;
     /** The network's shared work arrays, five per part: col and ∂col [ckk, g·hw], two output blocks [cout, g·hw], a gradient. */
     private final Scratch scratch;
@@ -31,16 +31,9 @@ final class Conv2dLayer extends Layer {
     private Arr col, dcol, outA, outB;
 
     Conv2dLayer(int index, int[] in, int cout, int k, int stride, int pad, Scratch scratch) {
-        super(index, in, new int[] {cout, window(in[1], k, stride, pad), window(in[2], k, stride, pad)});
+        super(index, in, cout, k, stride, pad);
         this.cin = in[0];
         this.cout = cout;
-        this.k = k;
-        this.stride = stride;
-        this.pad = pad;
-        this.h = in[1];
-        this.w = in[2];
-        this.ho = outShape[1];
-        this.wo = outShape[2];
         this.hw = ho * wo;
         this.ckk = cin * k * k;
         int g = Math.max(1, (256 + hw - 1) / hw);
