@@ -112,7 +112,7 @@ final class MoreThuente {
             double gm = g - gtest;
             double gxm = gx - gtest;
             double gym = gy - gtest;
-            double[] s = fill(stx, fxm, gxm, sty, fym, gym);
+            double[] s = fill(iv, stx, fxm, gxm, sty, fym, gym);
             stp = cstep(s, stp, fm, gm, stmin, stmax);
             stx = s[0];
             fx = s[1] + stx * gtest;
@@ -121,7 +121,7 @@ final class MoreThuente {
             fy = s[4] + sty * gtest;
             gy = s[5] + gtest;
         } else {
-            double[] s = fill(stx, fx, gx, sty, fy, gy);
+            double[] s = fill(iv, stx, fx, gx, sty, fy, gy);
             stp = cstep(s, stp, f, g, stmin, stmax);
             stx = s[0];
             fx = s[1];
@@ -151,14 +151,15 @@ final class MoreThuente {
         return Status.SEARCHING;
     }
 
-    private double[] fill(double a, double b, double c, double d, double e, double f) {
-        iv[0] = a;
-        iv[1] = b;
-        iv[2] = c;
-        iv[3] = d;
-        iv[4] = e;
-        iv[5] = f;
-        return iv;
+    /** {@code to} = [a, b, c, d, e, f]: the interval's six values, in and out of {@link #cstep} without allocating. */
+    private static double[] fill(double[] to, double a, double b, double c, double d, double e, double f) {
+        to[0] = a;
+        to[1] = b;
+        to[2] = c;
+        to[3] = d;
+        to[4] = e;
+        to[5] = f;
+        return to;
     }
 
     /**
@@ -254,12 +255,7 @@ final class MoreThuente {
             fx = fp;
             dx = dp;
         }
-        s[0] = stx;
-        s[1] = fx;
-        s[2] = dx;
-        s[3] = sty;
-        s[4] = fy;
-        s[5] = dy;
+        fill(s, stx, fx, dx, sty, fy, dy);
         return stpf;
     }
 

@@ -37,20 +37,24 @@ public final class GemmBenchmark implements Benchmark {
     static synchronized double cpuPeak(DataType dtype, int repeats) {
         Double p = CPU_PEAK.get(dtype);
         if (p != null) return p;
-        INDArray a = Nd4j.rand(dtype, N, N), b = Nd4j.rand(dtype, N, N), c = Nd4j.create(dtype, N, N);
-        double t = Benchmarks.median(Benchmarks.cpuTime(repeats, () -> Nd4j.gemm(a, b, c, false, true, 1.0, 0.0)));
-        double gflops = 2.0 * N * N * (double) N / t / 1e9;
+        double gflops = gflops(dtype, repeats, true);
         CPU_PEAK.put(dtype, gflops);
         return gflops;
     }
 
     /** GFLOP/s of one 2048³ product (median of {@code repeats}); remembered for {@link #peak}. */
     static synchronized double measure(DataType dtype, int repeats) {
-        INDArray a = Nd4j.rand(dtype, N, N), b = Nd4j.rand(dtype, N, N), c = Nd4j.create(dtype, N, N);
-        double t = Benchmarks.median(Benchmarks.time(repeats, () -> Nd4j.gemm(a, b, c, false, true, 1.0, 0.0)));
-        double gflops = 2.0 * N * N * (double) N / t / 1e9;
+        double gflops = gflops(dtype, repeats, false);
         PEAK.put(dtype, gflops);
         return gflops;
+    }
+
+    /** GFLOP per second of one 2048³ product, median of {@code repeats}: per CPU second of this thread if {@code cpu}, else per wall second. */
+    private static double gflops(DataType dtype, int repeats, boolean cpu) {
+        INDArray a = Nd4j.rand(dtype, N, N), b = Nd4j.rand(dtype, N, N), c = Nd4j.create(dtype, N, N);
+        Runnable gemm = () -> Nd4j.gemm(a, b, c, false, true, 1.0, 0.0);
+        double t = Benchmarks.median(cpu ? Benchmarks.cpuTime(repeats, gemm) : Benchmarks.time(repeats, gemm));
+        return 2.0 * N * N * (double) N / t / 1e9;
     }
 
     /** The measured peak in GFLOP/s (measures it now if this run has not). */

@@ -21,8 +21,8 @@ import java.util.SplittableRandom;
  * buffers, added after in that order. So for a given thread count the bits are fixed; another count adds the
  * examples' contributions in another grouping (as a GEMM's own threads would), which changes the last bits.
  */
-final class Conv2dLayer extends Layer {
-    private final int cin, cout, k, stride, pad, h, w, ho, wo, hw, ckk, group;
+final class Conv2dLayer extends WindowLayer {
+    private final int cin, cout, hw, ckk, group;
     private Arr weight, bias, gbias, vbias, w2, gw2, vw2;
     /** The network's shared work arrays, five per part: col and ∂col [ckk, g·hw], two output blocks [cout, g·hw], a gradient. */
     private final Scratch scratch;
@@ -31,16 +31,9 @@ final class Conv2dLayer extends Layer {
     private Arr col, dcol, outA, outB;
 
     Conv2dLayer(int index, int[] in, int cout, int k, int stride, int pad, Scratch scratch) {
-        super(index, in, new int[] {cout, window(in[1], k, stride, pad), window(in[2], k, stride, pad)});
+        super(index, in, cout, k, stride, pad);
         this.cin = in[0];
         this.cout = cout;
-        this.k = k;
-        this.stride = stride;
-        this.pad = pad;
-        this.h = in[1];
-        this.w = in[2];
-        this.ho = outShape[1];
-        this.wo = outShape[2];
         this.hw = ho * wo;
         this.ckk = cin * k * k;
         int g = Math.max(1, (256 + hw - 1) / hw);
@@ -247,11 +240,15 @@ final class Conv2dLayer extends Layer {
 
     /** col[(c·k + i)·k + j][e·hw + oh·wo + ow] = x_e[c][oh·s − pad + i][ow·s − pad + j], 0 in the padding. */
     private void im2col(Arr x, int r0, int g, Arr col) {
-        Parallel.range(cin, (long) ckk * g * hw, (c0, c1) -> im2col(x, r0, g, col, c0, c1));
+        Parallel.range(cin, (long) ckk * g * hw, (c0, c1) -> unroll(x, col, r0, g, c0, c1, false));
     }
 
-    /** {@link #im2col} for the input channels [c0, c1) (the rows of col they own). */
-    private void im2col(Arr x, int r0, int g, Arr col, int c0, int c1) {
+    /**
+     * The shared walk of im2col and col2im over the input channels [c0, c1) (the rows of col they own), kernel offsets and the g examples' output rows:
+     * forward ({@code back} false) col[ci + ow] = x[xr + ow·stride], 0 in the padding; back, x[xr + ow·stride] +=
+     * col[ci + ow] over the inside only. The branch on {@code back} is per output row, not per value.
+     */
+    private void unroll(Arr x, Arr col, int r0, int g, int c0, int c1, boolean back) {
         int gh = g * hw;
         for (int c = c0; c < c1; c++) {
             for (int i = 0; i < k; i++) {
@@ -263,14 +260,19 @@ final class Conv2dLayer extends Layer {
                         int ci = row + e * hw;
                         for (int oh = 0; oh < ho; oh++, ci += wo) {
                             int ih = oh * stride - pad + i;
-                            if (ih < 0 || ih >= h) {
+                            boolean inside = ih >= 0 && ih < h;
+                            int xr = xb + ih * w - pad + j;
+                            if (back) {
+                                if (inside) for (int ow = lo; ow < hi; ow++) x.add(xr + ow * stride, col.get(ci + ow));
+                                continue;
+                            }
+                            if (!inside) {
                                 for (int ow = 0; ow < wo; ow++) col.set(ci + ow, 0.0);
                                 continue;
                             }
                             // the padding columns, then the inside without a test per value
                             for (int ow = 0; ow < lo; ow++) col.set(ci + ow, 0.0);
                             for (int ow = hi; ow < wo; ow++) col.set(ci + ow, 0.0);
-                            int xr = xb + ih * w - pad + j;
                             for (int ow = lo; ow < hi; ow++) col.set(ci + ow, x.get(xr + ow * stride));
                         }
                     }
@@ -299,28 +301,10 @@ final class Conv2dLayer extends Layer {
      * same order as one thread would add them.
      */
     private void col2im(Arr dc, Arr dx, int r0, int g, int c0, int c1) {
-        int gh = g * hw;
         for (int e = 0; e < g; e++) {
             int base = (r0 + e) * inFeatures;
             for (int q = base + c0 * h * w, end = base + c1 * h * w; q < end; q++) dx.set(q, 0.0);
         }
-        for (int c = c0; c < c1; c++) {
-            for (int i = 0; i < k; i++) {
-                for (int j = 0; j < k; j++) {
-                    int row = ((c * k + i) * k + j) * gh;
-                    int lo = validFrom(j), hi = validTo(j);
-                    for (int e = 0; e < g; e++) {
-                        int xb = (r0 + e) * inFeatures + c * h * w;
-                        int ci = row + e * hw;
-                        for (int oh = 0; oh < ho; oh++, ci += wo) {
-                            int ih = oh * stride - pad + i;
-                            if (ih < 0 || ih >= h) continue;
-                            int xr = xb + ih * w - pad + j;
-                            for (int ow = lo; ow < hi; ow++) dx.add(xr + ow * stride, dc.get(ci + ow));
-                        }
-                    }
-                }
-            }
-        }
+        unroll(dx, dc, r0, g, c0, c1, true);
     }
 }

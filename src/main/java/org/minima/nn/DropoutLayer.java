@@ -8,7 +8,7 @@ import java.util.SplittableRandom;
  * drawn from a {@link SplittableRandom} seeded by the step's dropout seed and this layer's index, so
  * the same seed gives the same mask (and a gradient that finite differences can check).
  */
-final class DropoutLayer extends Layer {
+final class DropoutLayer extends CopyRLayer {
     private final double p;
     /** The last training mask: 1/(1−p) for kept values, 0 for dropped ones (8 bytes per value of the batch). */
     private double[] mask = new double[0];
@@ -48,17 +48,5 @@ final class DropoutLayer extends Layer {
         } else {
             for (int k = 0; k < m; k++) dx.set(k, dy.get(k) * mask[k]);
         }
-    }
-
-    @Override
-    void rForward(Arr x, Arr rx, Arr y, Arr ry, int n) {
-        copy(rx, ry, n);
-    }
-
-    @Override
-    void rBackward(Arr x, Arr rx, Arr y, Arr dy, Arr rdy, Arr dx, Arr rdx, int n) {
-        if (dx == null) return;
-        copy(dy, dx, n);
-        copy(rdy, rdx, n);
     }
 }

@@ -1,7 +1,7 @@
 package org.minima.nn;
 
 /** [n, C, H, W] → [n, C·H·W]: the same row-major values, so a copy. */
-final class FlattenLayer extends Layer {
+final class FlattenLayer extends CopyRLayer {
     FlattenLayer(int index, int[] shape) {
         super(index, shape, new int[] {product(shape)});
     }
@@ -14,17 +14,5 @@ final class FlattenLayer extends Layer {
     @Override
     void backward(Arr x, Arr y, Arr dy, Arr dx, int n, Mode mode) {
         if (dx != null) copy(dy, dx, n);
-    }
-
-    @Override
-    void rForward(Arr x, Arr rx, Arr y, Arr ry, int n) {
-        copy(rx, ry, n);
-    }
-
-    @Override
-    void rBackward(Arr x, Arr rx, Arr y, Arr dy, Arr rdy, Arr dx, Arr rdx, int n) {
-        if (dx == null) return;
-        copy(dy, dx, n);
-        copy(rdy, rdx, n);
     }
 }

@@ -6,21 +6,14 @@ package org.minima.nn;
  * window's arg-max (the first one on ties), and every derivative routes through it: y = x[argmax],
  * R{y} = R{x}[argmax], and ∂L/∂x (and its R-version) is ∂L/∂y scattered back to the arg-max.
  */
-final class MaxPool2dLayer extends Layer {
-    private final int channels, k, stride, pad, h, w, ho, wo;
+final class MaxPool2dLayer extends WindowLayer {
+    private final int channels;
     /** For each output value of the last forward pass, the index of its input value within the example. */
     private int[] argmax = new int[0];
 
     MaxPool2dLayer(int index, int[] in, int k, int stride, int pad) {
-        super(index, in, new int[] {in[0], window(in[1], k, stride, pad), window(in[2], k, stride, pad)});
+        super(index, in, in[0], k, stride, pad);
         this.channels = in[0];
-        this.k = k;
-        this.stride = stride;
-        this.pad = pad;
-        this.h = in[1];
-        this.w = in[2];
-        this.ho = outShape[1];
-        this.wo = outShape[2];
     }
 
     @Override

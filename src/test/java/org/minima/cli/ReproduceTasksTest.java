@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,17 +28,7 @@ class ReproduceTasksTest {
 
     /** 60 examples of three blobs in 4 features, labels 0..2. */
     static Path csv(Path dir) throws Exception {
-        double[][] centers = {{0, 4}, {4, -2}, {-4, -2}};
-        SplittableRandom r = new SplittableRandom(11);
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < 60; i++) {
-            int c = i % 3;
-            sb.append(centers[c][0] + r.nextGaussian()).append(',').append(centers[c][1] + r.nextGaussian()).append(',')
-                    .append(r.nextGaussian()).append(',').append(r.nextGaussian()).append(',').append(c).append('\n');
-        }
-        Path f = dir.resolve("blobs.csv");
-        Files.writeString(f, sb);
-        return f;
+        return org.minima.data.Blobs.write(dir, 60, 4, 1.0, 11);
     }
 
     /** Four trainings (two seeds per role), each with sharpness and the Hessian; one interpolation pair. */

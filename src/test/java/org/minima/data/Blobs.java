@@ -13,10 +13,18 @@ public final class Blobs {
      * in the first two of 4 features (the last two pure noise), labels 0..2, drawn from SplittableRandom(7).
      */
     public static Path write(Path dir, double spread) throws Exception {
-        double[][] centers = {{0, 4}, {4, -2}, {-4, -2}};
-        SplittableRandom r = new SplittableRandom(7);
+        return write(dir, 90, 4, spread, 7);
+    }
+
+    /**
+     * DIR/blobs.csv: n examples of three blobs around (0, a), (a, −2), (−a, −2) with Gaussian spread {@code spread}
+     * in the first two of 4 features (the last two pure noise), labels 0..2 in turn, drawn from SplittableRandom(seed).
+     */
+    public static Path write(Path dir, int n, double a, double spread, long seed) throws Exception {
+        double[][] centers = {{0, a}, {a, -2}, {-a, -2}};
+        SplittableRandom r = new SplittableRandom(seed);
         StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < 90; i++) {
+        for (int i = 0; i < n; i++) {
             int c = i % 3;
             sb.append(centers[c][0] + spread * r.nextGaussian()).append(',').append(centers[c][1] + spread * r.nextGaussian()).append(',')
                     .append(r.nextGaussian()).append(',').append(r.nextGaussian()).append(',').append(c).append('\n');

@@ -12,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.minima.analysis.AnalysisProgress;
@@ -65,17 +64,7 @@ class KeskarReproductionTest {
 
     /** 90 examples of three blobs in 4 features, labels 0..2. */
     private Path csv() throws Exception {
-        double[][] centers = {{0, 3}, {3, -2}, {-3, -2}};
-        SplittableRandom r = new SplittableRandom(5);
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < 90; i++) {
-            int c = i % 3;
-            sb.append(centers[c][0] + r.nextGaussian()).append(',').append(centers[c][1] + r.nextGaussian()).append(',')
-                    .append(r.nextGaussian()).append(',').append(r.nextGaussian()).append(',').append(c).append('\n');
-        }
-        Path f = dir.resolve("blobs.csv");
-        Files.writeString(f, sb);
-        return f;
+        return org.minima.data.Blobs.write(dir, 90, 3, 1.0, 5);
     }
 
     private static final String TINY = """

@@ -86,11 +86,7 @@ class BatchModeTest {
         DataSet data = randomData(13, new int[] {2, 5, 4}, 3, 28);
         Network net = network(CONV, 29);
         NetworkObjective f = new NetworkObjective(net, data, 1000, BatchNormMode.batch(5));
-        INDArray w = net.parameters().dup();
-        INDArray u = randomVector(w.length(), 30), v = randomVector(w.length(), 31);
-        double uHv = u.mul(hv(f, w, v)).sumNumber().doubleValue();
-        double vHu = v.mul(hv(f, w, u)).sumNumber().doubleValue();
-        assertEquals(uHv, vHu, 1e-10 * Math.max(1, Math.abs(uHv)));
+        assertBilinearFormSymmetric(f, net.parameters().dup(), 30, 31);
     }
 
     @Test

@@ -104,15 +104,7 @@ class ConvolutionTest {
         DataSet data = randomData(6, new int[] {2, 7, 6}, 3, 2);
         Network net = network(NET, 3);
         int[] order = {4, 0, 5, 2};
-        INDArray w = net.parameters().dup();
-        INDArray g = Nd4j.create(DataType.DOUBLE, w.length());
-        net.trainStep(data, order, 0, 4, 9L, g);
-        double[] expected = centralDifferences(x -> {
-            net.parameters().assign(x);
-            return net.trainStep(data, order, 0, 4, 9L, null).loss();
-        }, w, 1e-5);
-        double err = maxAbsDiff(expected, values(g));
-        assertTrue(err <= 1e-7 * norm(expected), "max diff " + err + ", ‖FD‖ " + norm(expected));
+        assertTrainStepGradientMatchesDifferences(net, data, order, 0, 4, 9L);
     }
 
     @Test

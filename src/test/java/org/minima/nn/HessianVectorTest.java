@@ -57,11 +57,7 @@ class HessianVectorTest {
         DataSet data = randomData(9, new int[] {6}, 4, 7);
         Network net = network(SMALL, 5);
         NetworkObjective f = new NetworkObjective(net, data, 9);
-        INDArray w = net.parameters().dup();
-        INDArray u = randomVector(w.length(), 1), v = randomVector(w.length(), 2);
-        double uHv = u.mul(hv(f, w, v)).sumNumber().doubleValue();
-        double vHu = v.mul(hv(f, w, u)).sumNumber().doubleValue();
-        assertEquals(uHv, vHu, 1e-10 * Math.max(1, Math.abs(uHv)));
+        assertBilinearFormSymmetric(f, net.parameters().dup(), 1, 2);
     }
 
     @Test

@@ -136,4 +136,28 @@ public final class NetTesting {
         org.junit.jupiter.api.Assertions.assertTrue(worst <= 1e-6 * scale, "max |H − H_fd| = " + worst + " (largest column norm " + scale + ")");
         org.junit.jupiter.api.Assertions.assertTrue(asym <= asymmetry * scale, "max |H − Hᵀ| = " + asym);
     }
+
+    /**
+     * trainStep's gradient of the rows order[from..to) (dropout masks fixed by {@code seed}) against central differences
+     * (h = 1e-5) of its mean loss with the same seed, to 1e-7 of the differences' norm.
+     */
+    static void assertTrainStepGradientMatchesDifferences(Network net, DataSet data, int[] order, int from, int to, long seed) {
+        INDArray w = net.parameters().dup();
+        INDArray g = Nd4j.create(DataType.DOUBLE, w.length());
+        net.trainStep(data, order, from, to, seed, g);
+        double[] expected = centralDifferences(x -> {
+            net.parameters().assign(x);
+            return net.trainStep(data, order, from, to, seed, null).loss();
+        }, w, 1e-5);
+        double err = maxAbsDiff(expected, values(g));
+        org.junit.jupiter.api.Assertions.assertTrue(err <= 1e-7 * norm(expected), "max |analytic − FD| = " + err + ", ‖FD‖ = " + norm(expected));
+    }
+
+    /** uᵀ(Hv) = vᵀ(Hu) at w for u, v = randomVector(seeds uSeed, vSeed): symmetry the R-operator passes do not build in. */
+    static void assertBilinearFormSymmetric(org.minima.analysis.NetworkObjective f, INDArray w, long uSeed, long vSeed) {
+        INDArray u = randomVector(w.length(), uSeed), v = randomVector(w.length(), vSeed);
+        double uHv = u.mul(hv(f, w, v)).sumNumber().doubleValue();
+        double vHu = v.mul(hv(f, w, u)).sumNumber().doubleValue();
+        org.junit.jupiter.api.Assertions.assertEquals(uHv, vHu, 1e-10 * Math.max(1, Math.abs(uHv)));
+    }
 }

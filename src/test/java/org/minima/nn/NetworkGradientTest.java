@@ -49,15 +49,7 @@ class NetworkGradientTest {
         DataSet data = randomData(12, new int[] {6}, 4, 3);
         Network net = network(spec, 8);
         int[] order = {3, 1, 4, 0, 5, 9, 2, 6, 11, 7};
-        INDArray w = net.parameters().dup();
-        INDArray g = Nd4j.create(DataType.DOUBLE, w.length());
-        net.trainStep(data, order, 1, 9, 42L, g);
-        double[] expected = centralDifferences(x -> {
-            net.parameters().assign(x);
-            return net.trainStep(data, order, 1, 9, 42L, null).loss();
-        }, w, 1e-5);
-        double err = maxAbsDiff(expected, values(g));
-        assertTrue(err <= 1e-7 * norm(expected), "max |analytic − FD| = " + err + ", ‖FD‖ = " + norm(expected));
+        assertTrainStepGradientMatchesDifferences(net, data, order, 1, 9, 42L);
     }
 
     @Test
