@@ -5,13 +5,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.minima.analysis.HessianAnalysis;
 import org.minima.analysis.Lanczos;
 import org.minima.analysis.ModelAndData;
+import org.minima.analysis.ParameterLayout;
 import org.minima.analysis.SpectralDensity;
 import org.minima.analysis.TraceEstimator;
 import org.minima.io.AtomicFiles;
@@ -19,7 +19,6 @@ import org.minima.io.DirectionFiles;
 import org.minima.io.Json;
 import org.minima.io.ModelDirectory;
 import org.minima.io.Tensor;
-import org.minima.nn.Network;
 import org.minima.nn.Threads;
 import org.minima.plot.DensityPlot;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -175,17 +174,14 @@ public final class HessianCommand implements Callable<Integer> {
      * statistics, which are not parameters), and DIR/eigenvectors.json listing them.
      */
     private void writeVectors(ModelDirectory.Loaded loaded, Lanczos.Result s) {
-        Network layout = Network.create(loaded.spec(), DataType.DOUBLE);
+        ParameterLayout layout = ParameterLayout.of(loaded.architecture());
         ArrayNode list = Json.MAPPER.createArrayNode();
         for (int pass = 0; pass < 2; pass++) {
             List<INDArray> vs = pass == 0 ? s.vectors() : s.bottomVectors();
             for (int i = 0; i < vs.size(); i++) {
                 String name = DirectionFiles.eigenvectorName(i + 1, pass == 1);
-                layout.parameters().assign(vs.get(i).castTo(DataType.DOUBLE));
-                Map<String, Tensor> tensors = new LinkedHashMap<>();
-                for (Map.Entry<String, Tensor> e : layout.toTensors("F64").entrySet()) {
-                    if (!e.getKey().endsWith(".running_mean") && !e.getKey().endsWith(".running_var")) tensors.put(e.getKey(), e.getValue());
-                }
+                // the parameters only (running statistics are not parameters)
+                Map<String, Tensor> tensors = layout.toTensors(vs.get(i).castTo(DataType.DOUBLE).toDoubleVector(), "F64");
                 double value = pass == 0 ? s.eigenvalues()[i] : s.bottomEigenvalues()[i];
                 double residual = pass == 0 ? s.residuals()[i] : s.bottomResiduals()[i];
                 DirectionFiles.write(vectors.resolve(name), tensors,

@@ -81,8 +81,8 @@ public final class InterpolateCommand implements Callable<Integer> {
         ModelDirectory.Loaded b = ModelDirectory.read(to);
         ModelAndData.requireSameArchitecture(a.spec(), from, b.spec(), to);
         // float64 for the analysis whatever the files hold (docs/cli.md: analyzers default to float64)
-        Network netFrom = Network.load(a.spec(), a.tensors(), DataType.DOUBLE);
-        Network netTo = Network.load(b.spec(), b.tensors(), DataType.DOUBLE);
+        Network netFrom = Network.load(a, DataType.DOUBLE);
+        Network netTo = Network.load(b, DataType.DOUBLE);
         DataSet trainData = DataSets.load(train, examples.n);
         DataSet testData = DataSets.load(test, examples.n);
 

@@ -85,7 +85,7 @@ public final class Checkpoint {
     /** Loads the network's weights and statistics and the optimizer's state from {@code dir}, and returns the state. */
     public static State restore(Path dir, Network net, Optimizer opt) {
         ModelDirectory.Loaded m = ModelDirectory.read(dir);
-        Network saved = Network.load(m.spec(), m.tensors(), net.dataType());
+        Network saved = Network.load(m, net.dataType());
         net.parameters().assign(saved.parameters());
         net.buffers().assign(saved.buffers());
         Map<String, Tensor> st = Safetensors.read(dir.resolve(OPTIMIZER));

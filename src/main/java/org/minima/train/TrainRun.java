@@ -119,7 +119,7 @@ public final class TrainRun {
         if (!ModelJson.toJson(m.spec()).equals(ModelJson.toJson(net.spec()))) {
             throw new InputException("init: " + cfg.init() + " has a different architecture than 'model'");
         }
-        Network loaded = Network.load(m.spec(), m.tensors(), net.dataType());
+        Network loaded = Network.load(m, net.dataType());
         net.parameters().assign(loaded.parameters());
         net.buffers().assign(loaded.buffers());
     }
