@@ -66,7 +66,7 @@ public final class PaperNumbers {
 
     /**
      * The paper's protocol, item by item, as the paper (and, where it is silent, the authors' code) states it
-     * (/work/shared/PAPERS.md, "Protocol" and "Metric 2.1"); the report puts ours beside each.
+     * (the paper, §2.2 and Metric 2.1); the report puts ours beside each.
      */
     public static final Map<String, String> PROTOCOL = protocol();
 
