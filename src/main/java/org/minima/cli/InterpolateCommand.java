@@ -94,7 +94,10 @@ public final class InterpolateCommand implements Callable<Integer> {
                 CountProgress progress = CountProgress.grid("interpolate", options.alphas().count(), common.quiet)) {
             result = Interpolation.run(netFrom, netTo, trainData, testData, options, progress);
             result.writeCsv(csv);
-            String about = "on " + train + " / " + test + ", " + trainData.size() + " + " + testData.size() + " examples";
+            // fashion-mnist:train / :test when the two specs name one data set
+            int colon = train.indexOf(':');
+            String testShown = colon > 0 && test.startsWith(train.substring(0, colon + 1)) ? test.substring(colon) : test;
+            String about = "on " + train + " / " + testShown + ", " + trainData.size() + " + " + testData.size() + " examples";
             figures = new InterpolationPlot(result.points(), options.path(), name(from), name(to), !linearLoss, about).chart()
                     .write(out.resolve("interpolation.png"));
         }

@@ -35,13 +35,9 @@ final class Axis {
         return (v - lo) / (hi - lo);
     }
 
-    /** A tick label ({@link Style#tick}): plain numbers with as many decimals as the step needs; 10ⁿ beyond 10⁵ or below 10⁻⁴. */
+    /** A tick label as on XChart's axes ({@link Style#tick}): {@code 0.5}, {@code 1}, {@code 10⁵}. */
     String label(double v) {
-        if (Math.abs(v) < step * 1e-6) v = 0;
-        double top = Math.max(Math.abs(lo), Math.abs(hi));
-        if (top >= 1e5 || top < 1e-4) return Style.tick(v);
-        int decimals = Math.max(0, (int) Math.ceil(-Math.log10(step) - 1e-9));
-        return String.format(java.util.Locale.ROOT, "%." + decimals + "f", v);
+        return Style.tick(Math.abs(v) < step * 1e-6 ? 0 : v);
     }
 
     /** The smallest of 1, 2, 5 × 10^k that is ≥ x. */

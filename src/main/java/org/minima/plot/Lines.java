@@ -190,6 +190,7 @@ public final class Lines {
             s.setLegendSeriesLineLength(18);
             s.setChartPadding(5);
         }
+        s.setChartTitleFont(fitted(s.getChartTitleFont(), title, width - 2 * s.getChartPadding()));
         double[] xr = xRangeShown();
         s.setXAxisMin(xr[0]);
         s.setXAxisMax(xr[1]);
@@ -226,6 +227,16 @@ public final class Lines {
         return c;
     }
 
+    /** {@code font}, or a smaller size of it down to 10 pt, so that {@code text} fits {@code width} pixels. */
+    private static java.awt.Font fitted(java.awt.Font font, String text, int width) {
+        BufferedImage scratch = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = scratch.createGraphics();
+        java.awt.Font f = font;
+        while (f.getSize2D() > 10 && g.getFontMetrics(f).stringWidth(text) > width) f = f.deriveFont(f.getSize2D() - 1);
+        g.dispose();
+        return f;
+    }
+
     /** An axis title says when its scale is logarithmic. */
     private static String scaled(String label, boolean log) {
         return log && !label.contains("log") ? label + " (log scale)" : label;
@@ -250,10 +261,15 @@ public final class Lines {
 
     /** The x range of the data, as plotted (log₁₀ on a log axis). */
     private double[] xData() {
+        return dataRange(true);
+    }
+
+    /** The range of the series' x ({@code x} true) or y values as plotted, NaN left out; a point widened to ±0.5. */
+    private double[] dataRange(boolean x) {
         double lo = Double.POSITIVE_INFINITY;
         double hi = Double.NEGATIVE_INFINITY;
         for (Series s : series) {
-            for (double v : shownX(s.x())) {
+            for (double v : x ? shownX(s.x()) : shownY(s.y())) {
                 if (Double.isNaN(v)) continue;
                 lo = Math.min(lo, v);
                 hi = Math.max(hi, v);
@@ -273,19 +289,9 @@ public final class Lines {
 
     /** The y range as plotted: the data's with 4 % room each side, or the fixed bounds. */
     private double[] yRangeShown() {
-        double lo = Double.POSITIVE_INFINITY;
-        double hi = Double.NEGATIVE_INFINITY;
-        for (Series s : series) {
-            for (double v : shownY(s.y())) {
-                if (Double.isNaN(v)) continue;
-                lo = Math.min(lo, v);
-                hi = Math.max(hi, v);
-            }
-        }
-        if (!(hi >= lo)) { lo = 0; hi = 1; }
-        if (hi == lo) { lo -= 0.5; hi += 0.5; }
-        double pad = 0.04 * (hi - lo);
-        double[] r = {lo - pad, hi + pad};
+        double[] d = dataRange(false);
+        double pad = 0.04 * (d[1] - d[0]);
+        double[] r = {d[0] - pad, d[1] + pad};
         if (yMin != null) r[0] = logY ? Math.log10(yMin) : yMin;
         if (yMax != null) r[1] = logY ? Math.log10(yMax) : yMax;
         return r;

@@ -58,7 +58,7 @@ public final class PolicyPlot {
         if (!log) {
             double top = 0;
             for (double[] y : p.ys()) for (double v : y) top = Math.max(top, v);
-            chart.yRange(0.0, top > 0 ? top * 1.05 : 1.0); // from 0: a rate's scale reads off the axis
+            chart.yRange(top > 0 ? -0.03 * top : 0.0, top > 0 ? top * 1.05 : 1.0); // from 0 (labelled: XChart leaves an edge tick bare)
         }
         for (int k = 0; k < p.names().size(); k++) {
             chart.line(p.names().get(k), p.x(), p.ys().get(k), Style.PALETTE[k % Style.PALETTE.length],
