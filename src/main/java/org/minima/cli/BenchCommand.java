@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
 
 /** {@code bench}: runs the registered benchmarks and prints a table of medians and ratios (docs/benchmarks.md). */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "The performance benchmark: medians of repeated timings, and their ratios (see docs/benchmarks.md).")
+        description = {"The performance benchmark: medians of repeated timings and their ratios.", "See docs/benchmarks.md."})
 public final class BenchCommand implements Callable<Integer> {
     @Mixin CommonOptions common;
 

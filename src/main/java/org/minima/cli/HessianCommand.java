@@ -34,8 +34,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "hessian", mixinStandardHelpOptions = true,
         description = {"The Hessian spectrum of a model's loss on a data set, from exact Hessian-vector products.",
-                "Top-K and bottom-K eigenvalues (Lanczos), trace (Hutch++ or Hutchinson), spectral density (SLQ).",
-                "Prints JSON (see docs/hessian.md)."})
+                "Top-K and bottom-K eigenvalues (Lanczos), trace (Hutch++ or Hutchinson) and spectral density (SLQ). "
+                + "Prints JSON (see docs/hessian.md)."})
 public final class HessianCommand implements Callable<Integer> {
     private static final HessianAnalysis.Options DEFAULTS = HessianAnalysis.Options.defaults();
 
@@ -62,10 +62,10 @@ public final class HessianCommand implements Callable<Integer> {
     @Option(names = "--density", description = "Estimate the spectral density (stochastic Lanczos quadrature).")
     boolean density;
 
-    @Option(names = "--plot", paramLabel = "FILE.png", description = "Draw the spectral density (log scale, top eigenvalues marked); implies --density.")
+    @Option(names = "--plot", paramLabel = "PNG", description = "Draw the spectral density into PNG and an SVG beside it (log scale, top eigenvalues marked); implies --density.")
     Path plot;
 
-    @Option(names = "--vectors", paramLabel = "DIR", description = "Write the eigenvectors as safetensors with the model's tensor names: DIR/eigenvector-1.safetensors (largest), ..., DIR/eigenvector-bottom-1.safetensors (smallest), ...")
+    @Option(names = "--vectors", paramLabel = "DIR", description = "Write the eigenvectors as safetensors with the model's tensor names: DIR/eigenvector-K.safetensors for the K-th largest eigenvalue, DIR/eigenvector-bottom-K.safetensors for the K-th smallest.")
     Path vectors;
 
     @Mixin SharedOptions.Examples examples;

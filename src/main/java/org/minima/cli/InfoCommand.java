@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
 
 /** {@code info --model DIR} and {@code info --data SPEC}: what a model or a data set holds. */
 @Command(name = "info", mixinStandardHelpOptions = true,
-        description = "Architecture and parameter counts of a model, or examples, shape, classes and label histogram of a data set.")
+        description = {"Describe a model (architecture, parameter counts) or a data set.",
+            "A data set is described by its examples, shape, classes and label histogram."})
 public final class InfoCommand implements Callable<Integer> {
     @Mixin CommonOptions common;
 

@@ -22,8 +22,10 @@ import org.minima.io.InputException;
  * the jar it runs, the bash/zsh completion script {@code minima_completion} (picocli's {@link AutoComplete}; zsh
  * loads it through {@code bashcompinit}) and one man page per command in {@code DIR/man/man1/} ({@code minima.1},
  * {@code minima-train.1}, ...), written as troff from the same picocli model the {@code --help} text comes from.
- * A command and not a Maven step because neither exec-maven-plugin nor maven-antrun-plugin (nor picocli-codegen's
- * ManPageGenerator) resolves in the offline build: run it once after {@code mvn package} (README).
+ * {@code mvn package} runs it on {@code target/} (exec-maven-plugin, after the shaded jar), so a build leaves
+ * {@code target/minima}, {@code target/minima_completion} and {@code target/man/man1/}; run it by hand to install
+ * elsewhere. The pages are troff written here rather than picocli-codegen's {@code ManPageGenerator}, which writes
+ * AsciiDoc and would need Asciidoctor to become man pages.
  */
 @Command(name = "install", hidden = true, mixinStandardHelpOptions = true,
         description = "Write the launcher, the jar, bash/zsh completion and man pages into DIR.")
@@ -33,9 +35,21 @@ public final class InstallCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Files.createDirectories(target.resolve("man/man1"));
         Path jar = Path.of(InstallCommand.class.getProtectionDomain().getCodeSource().getLocation().getPath());
         if (!Files.isRegularFile(jar)) throw new InputException("install: run it from the jar (java -jar target/minima.jar install DIR), not from classes");
+        writeFiles(Main.commandLine(), target);
+        if (!jar.toAbsolutePath().equals(target.resolve("minima.jar").toAbsolutePath())) {
+            Files.copy(jar, target.resolve("minima.jar"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        System.out.println(target.resolve("minima"));
+        System.out.println(target.resolve("minima_completion"));
+        System.out.println(target.resolve("man/man1"));
+        return Main.EXIT_OK;
+    }
+
+    /** Everything but the jar: the launcher (executable), the completion script and the man pages of {@code cl}. */
+    static void writeFiles(CommandLine cl, Path target) throws IOException {
+        Files.createDirectories(target.resolve("man/man1"));
         Path launcher = target.resolve("minima");
         try (var in = InstallCommand.class.getResourceAsStream("/org/minima/cli/minima-launcher.sh")) {
             Files.copy(in, launcher, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
@@ -45,16 +59,8 @@ public final class InstallCommand implements Callable<Integer> {
         } catch (UnsupportedOperationException e) {
             // not a POSIX file system (Windows): the script is for sh anyway
         }
-        if (!jar.toAbsolutePath().equals(target.resolve("minima.jar").toAbsolutePath())) {
-            Files.copy(jar, target.resolve("minima.jar"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        }
-        CommandLine cl = Main.commandLine();
         Files.writeString(target.resolve("minima_completion"), AutoComplete.bash("minima", cl), StandardCharsets.UTF_8);
         writeManPages(cl, target.resolve("man/man1"));
-        System.out.println(launcher);
-        System.out.println(target.resolve("minima_completion"));
-        System.out.println(target.resolve("man/man1"));
-        return Main.EXIT_OK;
     }
 
     static void writeManPages(CommandLine cl, Path dir) throws IOException {

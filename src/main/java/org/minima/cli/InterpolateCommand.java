@@ -27,8 +27,9 @@ import picocli.CommandLine.Option;
 
 /** {@code interpolate}: Keskar et al.'s Figure 3 (and Figure 7 with {@code --path curved}). */
 @Command(name = "interpolate", mixinStandardHelpOptions = true,
-        description = "Loss and accuracy on the training and test sets along (1-α)·from + α·to (Keskar et al. 2017, Figure 3), "
-                + "batch-norm running statistics included (with --bn batch: the weights only); writes interpolation.csv, .png and .svg.")
+        description = {"Loss and accuracy on the line between two models (Keskar et al., Figure 3).",
+            "Evaluates the training and test sets at (1-α)·from + α·to, batch-norm running statistics included "
+                + "(with --bn batch: the weights only); writes interpolation.csv, .png and .svg."})
 public final class InterpolateCommand implements Callable<Integer> {
     @Mixin CommonOptions common;
 
@@ -93,7 +94,10 @@ public final class InterpolateCommand implements Callable<Integer> {
                 CountProgress progress = CountProgress.grid("interpolate", options.alphas().count(), common.quiet)) {
             result = Interpolation.run(netFrom, netTo, trainData, testData, options, progress);
             result.writeCsv(csv);
-            String about = "on " + train + " / " + test + ", " + trainData.size() + " + " + testData.size() + " examples";
+            // fashion-mnist:train / :test when the two specs name one data set
+            int colon = train.indexOf(':');
+            String testShown = colon > 0 && test.startsWith(train.substring(0, colon + 1)) ? test.substring(colon) : test;
+            String about = "on " + train + " / " + testShown + ", " + trainData.size() + " + " + testData.size() + " examples";
             figures = new InterpolationPlot(result.points(), options.path(), name(from), name(to), !linearLoss, about).chart()
                     .write(out.resolve("interpolation.png"));
         }

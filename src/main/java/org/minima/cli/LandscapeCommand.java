@@ -25,8 +25,9 @@ import picocli.CommandLine.Option;
  * the missing cells.
  */
 @Command(name = "landscape", mixinStandardHelpOptions = true,
-        description = "Loss and accuracy along 1 or 2 filter-normalized random directions (Li et al. 2018), or along given ones; "
-                + "writes landscape.csv, landscape.png, landscape.svg and the directions as safetensors. Rerun to resume.")
+        description = {"Loss and accuracy along 1 or 2 directions from a model (Li et al. 2018).",
+            "The directions are filter-normalized random ones, or given ones (e.g. Hessian eigenvectors). "
+                + "Writes landscape.csv, landscape.png, landscape.svg and the directions as safetensors. Rerun to resume."})
 public final class LandscapeCommand implements Callable<Integer> {
     @Mixin CommonOptions common;
 

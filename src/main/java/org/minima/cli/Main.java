@@ -56,6 +56,7 @@ public final class Main implements Runnable {
 
     static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
+        cl.setHelpFactory(HelpLayout.FACTORY); // wrapped at spaces only, in picocli's 80 columns
         cl.setExecutionExceptionHandler(Main::handleException);
         cl.setParameterExceptionHandler(Main::handleParameterException);
         // picocli hands only Exceptions to the handler; an Error (out of heap or native memory, a native library

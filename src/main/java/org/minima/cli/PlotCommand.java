@@ -18,11 +18,11 @@ import picocli.CommandLine.Parameters;
 
 /** {@code plot}: draws Figure 3 again from an interpolation.csv, without evaluating anything. */
 @Command(name = "plot", mixinStandardHelpOptions = true,
-        description = "Redraw Figure 3 (PNG and SVG) from an interpolation.csv that interpolate or reproduce wrote.")
+        description = {"Redraw Figure 3 (PNG and SVG) from an interpolation.csv.", "The CSV is one that interpolate or reproduce wrote."})
 public final class PlotCommand implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "CSV", description = "An interpolation.csv (alpha,trainLoss,trainAccuracy,testLoss,testAccuracy).")
+    @Parameters(index = "0", paramLabel = "CSV", description = "An interpolation.csv (columns alpha, trainLoss, trainAccuracy, testLoss and testAccuracy).")
     Path csv;
 
     @Option(names = "--out", required = true, paramLabel = "FILE.png", description = "The PNG to write; the SVG goes beside it.")

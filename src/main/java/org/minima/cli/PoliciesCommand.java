@@ -30,9 +30,9 @@ public final class PoliciesCommand implements Callable<Integer> {
     Path plot;
 
     @Option(names = "--range-test", paramLabel = "CONFIG.yaml",
-            description = {"Run the learning-rate range test on a training config instead: its model, data, optimizer, batch",
-                "size and seed, with the rate swept exponentially from --min-lr to --max-lr over --steps mini-batches.",
-                "Prints the suggested rate and the curve as JSON; with --out also writes range-test.csv and range-test.png."})
+            description = "Run the learning-rate range test on a training config instead: its model, data, optimizer, batch "
+                + "size and seed, with the rate swept exponentially from --min-lr to --max-lr over --steps mini-batches. "
+                + "Prints the suggested rate and the curve as JSON; with --out also writes range-test.csv and range-test.png.")
     Path rangeTest;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "With --range-test: overrides a config key, as train's --set.")

@@ -31,10 +31,10 @@ import picocli.CommandLine.Parameters;
 /** {@code reproduce}: a whole experiment — trainings, analyses, plots, and a report beside the paper's numbers. */
 @Command(name = "reproduce", mixinStandardHelpOptions = true,
         description = {"Run a whole experiment (experiments/*.yaml) and report it beside the paper's numbers.",
-            "Trains each run, measures sharpness and the top Hessian eigenvalue, interpolates between runs, and writes",
-            "DIR/results.json, DIR/report.md, DIR/plots/ and one model directory per run. Rerunning with the same --out",
-            "does not retrain complete runs (docs/reproduce.md). --plan lists the units; --task I --tasks N runs one",
-            "task's share of a job array (docs/cluster.md)."})
+            "Trains each run, measures sharpness and the top Hessian eigenvalue, interpolates between runs, and writes "
+                + "DIR/results.json, DIR/report.md, DIR/plots/ and one model directory per run. "
+                + "Rerunning with the same --out does not retrain complete runs (docs/reproduce.md).",
+            "--plan lists the units; --task I --tasks N runs one task's share of a job array (docs/cluster.md)."})
 public final class ReproduceCommand implements Callable<Integer> {
     @Mixin CommonOptions common;
 

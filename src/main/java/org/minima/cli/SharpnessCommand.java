@@ -15,9 +15,10 @@ import picocli.CommandLine.Option;
 /** {@code sharpness}: Keskar's ε-sharpness (Metric 2.1) of a saved model on a data set; JSON on stdout or a file. */
 @Command(name = "sharpness", mixinStandardHelpOptions = true,
         description = {
-            "Keskar's eps-sharpness (Metric 2.1): 100*(max f over the box - f)/(1 + f), the maximum found by L-BFGS-B.",
-            "Full space (box |z_i| <= eps(|x_i|+1)) or a random P-dimensional subspace (box from A^+ x). f is the",
-            "mean training loss over the data in inference mode. See docs/sharpness.md."})
+            "Keskar's eps-sharpness of a model (Metric 2.1), its maximum found by L-BFGS-B.",
+            "phi = 100*(max f over the box - f)/(1 + f), where f is the mean training loss over the data in inference mode. "
+                + "The box is the full space (|z_i| <= eps(|x_i|+1)) or a random P-dimensional subspace (from A^+ x). "
+                + "See docs/sharpness.md."})
 public final class SharpnessCommand implements Callable<Integer> {
     @Mixin CommonOptions common;
 

@@ -62,6 +62,8 @@ final class SharpnessProgress implements AnalysisProgress.SharpnessTask {
     public void startEnds(int index, Sharpness.Start start) {
         if (quiet) return;
         if (bar != null) {
+            // --max-iter is an upper bound: L-BFGS-B may converge sooner, and then the bar ends full at what it took
+            bar.maxHint(start.iterations());
             bar.stepTo(start.iterations());
             bar.close();
             bar = null;

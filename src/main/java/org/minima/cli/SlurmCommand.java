@@ -23,10 +23,9 @@ import picocli.CommandLine.Spec;
 /** {@code slurm}: an experiment as a Slurm job array and a report job after it (docs/cluster.md). */
 @Command(name = "slurm", mixinStandardHelpOptions = true,
         description = {"Write the Slurm scripts that run an experiment as a job array.",
-            "DIR/slurm/array.sbatch: task I runs 'reproduce --task I --tasks N', its share of the",
-            "trainings and their analyses. DIR/slurm/report.sbatch: one plain 'reproduce' after it",
-            "(interpolations and the report). Prints the two sbatch commands, or with --submit runs",
-            "them and prints the job ids (docs/cluster.md)."})
+            "DIR/slurm/array.sbatch: task I runs 'reproduce --task I --tasks N', its share of the trainings and their "
+                + "analyses. DIR/slurm/report.sbatch: one plain 'reproduce' after it (interpolations and the report).",
+            "Prints the two sbatch commands, or with --submit runs them and prints the job ids (docs/cluster.md)."})
 public final class SlurmCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 

@@ -68,12 +68,11 @@ final class Figures {
         o.put("std", v.size() > 1 ? Math.sqrt(ss / (v.size() - 1)) : 0);
     }
 
-    /** The plot of a figure's JSON; Figure 4's batch sizes on a log10 axis. */
-    static MeanStdPlot.Point[] points(JsonNode figure, boolean logX) {
+    /** The plot's points of a figure's JSON. */
+    static MeanStdPlot.Point[] points(JsonNode figure) {
         List<MeanStdPlot.Point> out = new ArrayList<>();
         for (JsonNode p : figure.get("points")) {
-            double xv = p.get("x").asDouble();
-            out.add(new MeanStdPlot.Point(logX ? Math.log10(xv) : xv, p.get("runs").asInt(), d(p.path("sharpness").path("mean")),
+            out.add(new MeanStdPlot.Point(p.get("x").asDouble(), p.get("runs").asInt(), d(p.path("sharpness").path("mean")),
                     d(p.path("sharpness").path("std")), d(p.path("testAccuracy").path("mean")), d(p.path("testAccuracy").path("std"))));
         }
         return out.toArray(new MeanStdPlot.Point[0]);

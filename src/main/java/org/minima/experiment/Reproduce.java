@@ -268,8 +268,8 @@ public final class Reproduce {
             String phi = "φ ε=" + f.eps() + (f.subspace() ? " subspace" : "");
             String title = experiment.name() + (k == 4 ? ": sharpness and test accuracy against the batch size"
                     : ": large-batch runs warm-started from small-batch epochs");
-            written.addAll(org.minima.plot.MeanStdPlot.of(List.of(Figures.points(fig, k == 4)), title,
-                    k == 4 ? "batch size (log10)" : "small-batch epochs before the large-batch run", phi)
+            written.addAll(org.minima.plot.MeanStdPlot.of(List.of(Figures.points(fig)), title,
+                    k == 4 ? "batch size (log scale)" : "small-batch epochs before the large-batch run", phi, k == 4)
                     .write(out.resolve("plots").resolve("figure" + k + ".png")));
         }
         return written;

@@ -13,7 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.minima.io.AtomicFiles;
 import org.minima.io.Json;
-import org.minima.plot.LineChart;
+import org.minima.plot.Lines;
 import org.minima.train.BatchSchedule;
 import org.minima.train.LrPolicy;
 import org.minima.train.TrainConfig;
@@ -260,13 +260,12 @@ public final class StudyReport {
         for (String opt : sections) {
             String suffix = opt == null ? "" : "-" + opt;
             String title = s.name() + (opt == null ? "" : " (" + opt + ")");
-            LineChart acc = new LineChart().title(title + ": test accuracy, mean over seeds").xLabel("epoch")
-                    .leftAxis("test accuracy (%)", Color.BLACK, false);
-            LineChart accSteps = new LineChart().title(title + ": test accuracy against updates").xLabel("parameter updates (optimizer steps)")
-                    .leftAxis("test accuracy (%)", Color.BLACK, false);
-            List<LineChart.Series> rates = new ArrayList<>(), noise = new ArrayList<>();
+            Lines acc = new Lines(title + ": test accuracy, mean over seeds", "epoch", "test accuracy (%)");
+            Lines accSteps = new Lines(title + ": test accuracy against updates", "parameter updates (optimizer steps)", "test accuracy (%)");
+            Lines rate = new Lines(title + ": learning rate over the run (first seed)", "epoch", "learning rate");
+            Lines g = new Lines(title + ": noise scale g = lr·N/(B(1−m)) per epoch (first seed)", "epoch", "g");
             List<String> names = new ArrayList<>();
-            for (String g : groups.keySet()) if (opt == null || g.endsWith("-" + opt)) names.add(g);
+            for (String gr : groups.keySet()) if (opt == null || gr.endsWith("-" + opt)) names.add(gr);
             double lo = Double.POSITIVE_INFINITY, hi = 0, glo = Double.POSITIVE_INFINITY, ghi = 0;
             for (int i = 0; i < names.size(); i++) {
                 List<Study.Done> runs = groups.get(names.get(i));
@@ -275,28 +274,24 @@ public final class StudyReport {
                 double[] a = meanColumn(runs, HistoryCsv::testAccuracy);
                 for (int k = 0; k < a.length; k++) a[k] *= 100;
                 double[] e = meanColumn(runs, HistoryCsv::epochs);
-                acc.add(new LineChart.Series(names.get(i), e, a, c, dashed, false));
-                accSteps.add(new LineChart.Series(names.get(i), meanColumn(runs, StudyReport::steps), a, c, dashed, false));
+                acc.line(names.get(i), e, a, c, dashed);
+                accSteps.line(names.get(i), meanColumn(runs, StudyReport::steps), a, c, dashed);
                 Study.Done first = runs.get(0);
                 if (first.history().epochs().length == 0) continue;
                 double[][] r = rateCurve(first, first.dir());
                 for (double v : r[1]) if (v > 0) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
-                rates.add(new LineChart.Series(names.get(i), r[0], r[1], c, dashed, false));
+                rate.line(names.get(i), r[0], r[1], c, dashed);
                 double[] gs = first.history().noiseScale();
                 for (double v : gs) if (v > 0) { glo = Math.min(glo, v); ghi = Math.max(ghi, v); }
-                noise.add(new LineChart.Series(names.get(i), first.history().epochs(), gs, c, dashed, false));
+                g.line(names.get(i), first.history().epochs(), gs, c, dashed);
             }
             // a log axis where the values span more than a decade and a half
-            LineChart rate = new LineChart().title(title + ": learning rate over the run (first seed)").xLabel("epoch")
-                    .leftAxis("learning rate" + (hi / lo > 30 ? " (log)" : ""), Color.BLACK, hi / lo > 30);
-            rates.forEach(rate::add);
-            LineChart g = new LineChart().title(title + ": noise scale g = lr·N/(B(1−m)) per epoch (first seed)").xLabel("epoch")
-                    .leftAxis("g" + (ghi / glo > 30 ? " (log)" : ""), Color.BLACK, ghi / glo > 30);
-            noise.forEach(g::add);
-            written.addAll(acc.write(dir.resolve(s.name() + suffix + "-test-accuracy.png")));
-            written.addAll(accSteps.write(dir.resolve(s.name() + suffix + "-test-accuracy-updates.png")));
-            written.addAll(rate.write(dir.resolve(s.name() + suffix + "-rates.png")));
-            written.addAll(g.write(dir.resolve(s.name() + suffix + "-noise-scale.png")));
+            rate.logY(hi / lo > 30);
+            g.logY(ghi / glo > 30);
+            written.addAll(acc.figure().write(dir.resolve(s.name() + suffix + "-test-accuracy.png")));
+            written.addAll(accSteps.figure().write(dir.resolve(s.name() + suffix + "-test-accuracy-updates.png")));
+            written.addAll(rate.figure().write(dir.resolve(s.name() + suffix + "-rates.png")));
+            written.addAll(g.figure().write(dir.resolve(s.name() + suffix + "-noise-scale.png")));
         }
         return written;
     }

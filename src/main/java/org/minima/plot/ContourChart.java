@@ -99,7 +99,7 @@ public final class ContourChart implements Figure {
         g.setColor(Color.BLACK);
         if (!title.isEmpty()) {
             g.setFont(Style.TITLE);
-            LineChart.centered(g, title, width / 2.0, 32);
+            centered(g, title, width / 2.0, 32);
         }
 
         Shape oldClip = g.getClip();
@@ -173,7 +173,7 @@ public final class ContourChart implements Figure {
         for (double t : xAxis.ticks()) {
             double px = area.getX() + xAxis.fraction(t) * area.getWidth();
             g.draw(new Line2D.Double(px, area.getMaxY(), px, area.getMaxY() + 5));
-            LineChart.centered(g, xAxis.label(t), px, area.getMaxY() + 8 + fm.getAscent());
+            centered(g, xAxis.label(t), px, area.getMaxY() + 8 + fm.getAscent());
         }
         for (double t : yAxis.ticks()) {
             double py = area.getMaxY() - yAxis.fraction(t) * area.getHeight();
@@ -182,8 +182,8 @@ public final class ContourChart implements Figure {
             g.drawString(s, (float) (area.getX() - 8 - fm.stringWidth(s)), (float) (py + fm.getAscent() / 2.0 - 1));
         }
         g.setFont(base);
-        LineChart.centered(g, xLabel, area.getCenterX(), area.getMaxY() + 46);
-        LineChart.vertical(g, yLabel, 24, area.getCenterY());
+        centered(g, xLabel, area.getCenterX(), area.getMaxY() + 46);
+        vertical(g, yLabel, 24, area.getCenterY());
 
         // colour bar: one equal-height box per band, level values at the boundaries
         double bx = area.getMaxX() + 30;
@@ -204,7 +204,7 @@ public final class ContourChart implements Figure {
             g.drawString(format(levels[k]), (float) (bx + bw + 7), (float) (y + fm.getAscent() / 2.0 - 1));
         }
         g.setFont(base);
-        LineChart.vertical(g, zLabel, bx + bw + 62, area.getCenterY());
+        vertical(g, zLabel, bx + bw + 62, area.getCenterY());
     }
 
     private static String format(double v) {
@@ -291,5 +291,20 @@ public final class ContourChart implements Figure {
 
     private double sy(int j, Rectangle2D area) {
         return area.getMaxY() - (ys[j] - ys[0]) / (ys[ys.length - 1] - ys[0]) * area.getHeight();
+    }
+
+    private static void centered(Graphics2D g, String s, double x, double baseline) {
+        FontMetrics fm = g.getFontMetrics();
+        g.drawString(s, (float) (x - fm.stringWidth(s) / 2.0), (float) baseline);
+    }
+
+    /** Text rotated 90° counter-clockwise, centred on (x, y). */
+    private static void vertical(Graphics2D g, String s, double x, double y) {
+        java.awt.geom.AffineTransform old = g.getTransform();
+        g.translate(x, y);
+        g.rotate(-Math.PI / 2);
+        FontMetrics fm = g.getFontMetrics();
+        g.drawString(s, (float) (-fm.stringWidth(s) / 2.0), (float) (fm.getAscent() / 2.0 - 2));
+        g.setTransform(old);
     }
 }

@@ -3,8 +3,6 @@ package org.minima.plot;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
@@ -17,33 +15,26 @@ public final class DensityPlot {
 
     private DensityPlot() {}
 
-    /** The chart: density against eigenvalue, log y, the {@code top} eigenvalues as markers. */
-    public static XYChart chart(String title, double[] grid, double[] values, double[] top) {
+    /** The figure: density against eigenvalue, log y, the {@code top} eigenvalues as markers. */
+    public static Figure figure(String title, double[] grid, double[] values, double[] top) {
         double peak = 0;
         for (double v : values) peak = Math.max(peak, v);
         double floor = peak > 0 ? peak * FLOOR : FLOOR;
         double[] y = new double[values.length];
         for (int i = 0; i < y.length; i++) y[i] = Math.max(values[i], floor);
-        XYChart chart = Style.chart(title, "eigenvalue λ", "density (log scale)");
-        Style.logY(chart);
-        XYSeries s = chart.addSeries("spectral density (SLQ)", grid, Style.log10(y));
-        s.setMarker(SeriesMarkers.NONE);
-        s.setLineColor(Style.BLUE);
-        s.setLineStyle(Style.LINE);
+        Lines chart = new Lines(title, "eigenvalue λ", "density (log scale)").logY(true)
+                .line("spectral density (SLQ)", grid, y, Style.BLUE, false);
         if (top != null && top.length > 0) {
             double[] my = new double[top.length];
             for (int i = 0; i < top.length; i++) my[i] = Math.max(interpolate(grid, y, top[i]), floor);
-            XYSeries m = chart.addSeries("top eigenvalues (Lanczos)", top, Style.log10(my));
-            m.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
-            m.setMarker(SeriesMarkers.DIAMOND);
-            m.setMarkerColor(Style.RED);
+            chart.points("top eigenvalues (Lanczos)", top, my, Style.RED, SeriesMarkers.DIAMOND, true);
         }
-        return chart;
+        return chart.figure();
     }
 
-    /** Writes the chart as PNG to {@code file} and as SVG beside it ({@link Figure#write}), each atomically. */
+    /** Writes the figure as PNG to {@code file} and as SVG beside it ({@link Figure#write}), each atomically. */
     public static List<Path> write(Path file, String title, double[] grid, double[] values, double[] top) throws IOException {
-        return Style.figure(chart(title, grid, values, top)).write(file);
+        return figure(title, grid, values, top).write(file);
     }
 
     private static double interpolate(double[] x, double[] y, double t) {

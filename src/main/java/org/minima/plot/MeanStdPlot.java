@@ -4,9 +4,11 @@ import java.awt.Color;
 import java.util.List;
 
 /**
- * Keskar et al.'s Figures 4 and 5: sharpness (left axis, log) and test accuracy (right axis, percent) against one
- * x (the batch size, or the number of small-batch warm-start epochs), each as its mean over seeds (solid) and a
- * band of mean ± one standard deviation (dashed lines of the same colour).
+ * Keskar et al.'s Figures 4 and 5: the sharpness (top panel, log scale) and the test accuracy in percent (bottom
+ * panel) against one x (the batch size on a log axis, or the number of small-batch warm-start epochs), each as
+ * its mean over seeds (solid) between mean − std and mean + std (dashed, the same colour). Keskar draws both on
+ * one chart with twin axes; here they are two panels on one x, as XChart's log scale would apply to both axes of
+ * one chart ({@link Lines#stack}).
  */
 public final class MeanStdPlot {
     /** One x: the mean and standard deviation of the sharpness and of the test accuracy (a fraction) over n runs. */
@@ -14,7 +16,8 @@ public final class MeanStdPlot {
 
     private MeanStdPlot() {}
 
-    public static LineChart of(List<Point> points, String title, String xLabel, String sharpnessLabel) {
+    /** {@code logX}: a log x axis (the batch sizes of Figure 4). */
+    public static Figure of(List<Point> points, String title, String xLabel, String sharpnessLabel, boolean logX) {
         int n = points.size();
         double[] x = new double[n], s = new double[n], sLo = new double[n], sHi = new double[n], a = new double[n], aLo = new double[n],
                 aHi = new double[n];
@@ -29,15 +32,15 @@ public final class MeanStdPlot {
             aLo[i] = 100 * (p.accuracyMean() - p.accuracyStd());
             aHi[i] = 100 * (p.accuracyMean() + p.accuracyStd());
         }
-        Color green = new Color(0x2a, 0x8a, 0x3e);
-        return new LineChart().title(title).xLabel(xLabel)
-                .leftAxis(sharpnessLabel + " (log)", LineChart.BLUE, true)
-                .rightAxis("test accuracy (%)", green, null, null)
-                .add(new LineChart.Series(sharpnessLabel + ", mean", x, s, LineChart.BLUE, false, false))
-                .add(new LineChart.Series("− std", x, sLo, LineChart.BLUE, true, false))
-                .add(new LineChart.Series("+ std", x, sHi, LineChart.BLUE, true, false))
-                .add(new LineChart.Series("test accuracy, mean", x, a, green, false, true))
-                .add(new LineChart.Series("− std", x, aLo, green, true, true))
-                .add(new LineChart.Series("+ std", x, aHi, green, true, true));
+        Color green = Style.PALETTE[2];
+        Lines top = new Lines(title, xLabel, sharpnessLabel + " (log scale)").logY(true).logX(logX)
+                .line(sharpnessLabel + ", mean over seeds", x, s, Style.BLUE, false)
+                .line("mean ± std", x, sHi, Style.BLUE, true)
+                .line("mean − std", x, sLo, Style.BLUE, Style.DASHED, false);
+        Lines bottom = new Lines("", xLabel, "test accuracy (%)").logX(logX)
+                .line("test accuracy, mean over seeds", x, a, green, false)
+                .line("mean ± std", x, aHi, green, true)
+                .line("mean − std", x, aLo, green, Style.DASHED, false);
+        return Lines.stack(List.of(top, bottom), Style.TWO_PANELS);
     }
 }

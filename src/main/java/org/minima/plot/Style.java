@@ -12,10 +12,11 @@ import org.knowm.xchart.style.XYStyler;
 
 /**
  * The one look of every figure, written once: the size (820 × 560, written at 2× as PNG: 1640 × 1120, and as
- * SVG), the fonts, the colours, the tick labels (plain numbers; 10ⁿ on log axes spanning decades and for huge or tiny values,
- * never {@code 1.0E-3}) and the legend (inside the plot, top right for XChart, one row under the plot for
- * {@link LineChart}). {@link #chart} gives an XChart chart in this look, {@link #figure} makes it a
- * {@link Figure} (PNG and SVG from one drawing); the Java2D charts read the same constants.
+ * SVG), the fonts, the colours, the tick labels (plain numbers; 10ⁿ on log axes spanning decades and for huge or
+ * tiny values, never {@code 1.0E-3}) and the legend (inside the plot, where it covers no line: {@link Lines}).
+ * {@link #chart} gives an XChart chart in this look, {@link #figure} makes it a {@link Figure} (PNG and SVG from
+ * one drawing); {@link ContourChart}, the one Java2D chart (XChart draws no labelled contour lines), reads the
+ * same constants.
  */
 public final class Style {
     public static final int WIDTH = 820;
@@ -31,6 +32,9 @@ public final class Style {
         new Color(0xd0, 0x7a, 0x10), new Color(0x20, 0x9a, 0xa8), new Color(0x60, 0x60, 0x60), new Color(0xb0, 0x40, 0x80)};
     public static final BasicStroke LINE = new BasicStroke(2.2f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND);
     public static final BasicStroke DASHED = new BasicStroke(2.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f, new float[] {8f, 5f}, 0f);
+
+    /** The heights of two panels stacked on one x ({@link Lines#stack}), adding up to {@link #HEIGHT}: the top one holds the title. */
+    public static final int[] TWO_PANELS = {290, 270};
 
     private Style() {}
 
@@ -63,31 +67,25 @@ public final class Style {
         s.setxAxisTickLabelsFormattingFunction(Style::tick);
         s.setyAxisTickLabelsFormattingFunction(Style::tick);
         s.setAxisTickMarkLength(5);
+        s.setPlotContentSize(1.0); // the axis ranges are set by Lines: the data's, with room where it is wanted
+        s.setXAxisTickMarkSpacingHint(90);
+        s.setYAxisTickMarkSpacingHint(50);
         s.setAntiAlias(true);
         return c;
     }
 
     /**
-     * A log y axis in the house tick format: XChart's own log axis labels ticks with a decimal pattern
-     * ({@code 1E-4}) and a tick-label function replaces its tick placement, so the chart plots log₁₀ of the
-     * values (pass them through {@link #log10}) on a linear axis and labels tick t as 10ᵗ.
+     * Tick labels for a log₁₀ axis as {@link Lines} draws one (the values plotted as log₁₀ on a linear axis, since
+     * XChart's own log axis labels its ticks {@code 1E-4}): a whole tick t is labelled 10ᵗ on an axis spanning
+     * {@code decades} ≥ 2 (plain 0.01 … 10000 on a shorter one), any other tick as the plain number 10ᵗ to 3
+     * digits ({@code 31.6}). Every label is distinct, as XChart requires of its ticks.
      */
-    public static XYChart logY(XYChart chart) {
-        chart.getStyler().setyAxisTickLabelsFormattingFunction(t -> {
+    public static java.util.function.Function<Double, String> logTicks(double decades) {
+        return t -> {
             double r = Math.rint(t);
-            if (Math.abs(t - r) < 1e-9) return power((int) r);
-            double frac = t - Math.floor(t);
-            if (Math.abs(frac - 0.5) < 1e-6) return ""; // XChart's half-decade steps: a mark, no √10 label
-            return new java.math.BigDecimal(Math.pow(10, t)).round(new java.math.MathContext(3)).stripTrailingZeros().toPlainString();
-        });
-        return chart;
-    }
-
-    /** log₁₀ of each value, for {@link #logY}. */
-    public static double[] log10(double[] v) {
-        double[] out = new double[v.length];
-        for (int i = 0; i < v.length; i++) out[i] = Math.log10(v[i]);
-        return out;
+            if (Math.abs(t - r) < 1e-9) return decades >= 2 || Math.abs(r) > 4 ? power((int) r) : tick(Math.pow(10, r));
+            return tick(new java.math.BigDecimal(Math.pow(10, t)).round(new java.math.MathContext(3)).doubleValue());
+        };
     }
 
     /** An XChart chart as a {@link Figure}: the same painting gives the PNG and the SVG. */

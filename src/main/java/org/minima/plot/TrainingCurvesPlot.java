@@ -4,30 +4,28 @@ import java.awt.Color;
 import java.util.List;
 
 /**
- * Training curves of several runs on one chart: the training loss (inference mode, log scale, solid) on the left
- * axis and the test accuracy in percent (dashed) on the right, one colour per run.
+ * Training curves of several runs against epochs, one colour per run: the training loss (inference mode, log
+ * scale) in the top panel and the test accuracy in percent in the bottom one, on one epoch axis (two panels, as
+ * XChart's log scale would apply to both axes of one chart: {@link Lines#stack}).
  */
 public final class TrainingCurvesPlot {
     /** One run's curves against epochs; accuracy as a fraction (NaN where there is no test set). */
     public record Curve(String name, double[] epochs, double[] trainLoss, double[] testAccuracy) {}
 
-    private static final Color[] PALETTE = {LineChart.BLUE, LineChart.RED, new Color(0x2a, 0x8a, 0x3e), new Color(0x8a, 0x4f, 0xb0),
-        new Color(0xd0, 0x7a, 0x10), new Color(0x20, 0x9a, 0xa8), new Color(0x60, 0x60, 0x60), new Color(0xb0, 0x40, 0x80)};
-
     private TrainingCurvesPlot() {}
 
-    public static LineChart of(List<Curve> curves, String title) {
-        LineChart chart = new LineChart().title(title + ": training loss (solid), test accuracy (dashed)").xLabel("epoch")
-                .leftAxis("training loss (log)", Color.BLACK, true)
-                .rightAxis("test accuracy (%)", Color.BLACK, null, null);
+    public static Figure of(List<Curve> curves, String title) {
+        Lines loss = new Lines(title + ": training curves", "epoch", "training loss (log scale)").logY(true);
+        Lines acc = new Lines("", "epoch", "test accuracy (%)");
         for (int i = 0; i < curves.size(); i++) {
             Curve c = curves.get(i);
-            Color color = PALETTE[i % PALETTE.length];
-            double[] acc = new double[c.testAccuracy().length];
-            for (int j = 0; j < acc.length; j++) acc[j] = 100 * c.testAccuracy()[j];
-            chart.add(new LineChart.Series(c.name() + " loss", c.epochs(), c.trainLoss(), color, false, false));
-            chart.add(new LineChart.Series(c.name() + " test acc.", c.epochs(), acc, color, true, true));
+            Color color = Style.PALETTE[i % Style.PALETTE.length];
+            boolean dashed = i >= Style.PALETTE.length; // past the palette: the colours again, dashed
+            double[] a = new double[c.testAccuracy().length];
+            for (int j = 0; j < a.length; j++) a[j] = 100 * c.testAccuracy()[j];
+            loss.line(c.name(), c.epochs(), c.trainLoss(), color, dashed);
+            acc.line(c.name(), c.epochs(), a, color, dashed ? Style.DASHED : Style.LINE, false);
         }
-        return chart;
+        return Lines.stack(List.of(loss, acc), Style.TWO_PANELS);
     }
 }

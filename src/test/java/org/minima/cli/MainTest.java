@@ -87,28 +87,62 @@ class MainTest {
     }
 
     @Test
-    void everyHelpFitsEightyColumnsWithSortedOptionsAndWholeFirstSentences() {
-        // the answer: no line longer than 80; option names in alphabetical order; each command's summary in
-        // `minima --help` ends a sentence (a full stop), as picocli shows only the first description line
+    void everyHelpFitsEightyColumnsWithSortedOptionsWholeWordsAndFullStops() {
+        // the answer, read off the printed help: no line longer than 80; option names in alphabetical order; every
+        // description paragraph (command, option, parameter) a sentence ending with a full stop; and no word cut:
+        // every word printed below the synopsis is a word of the source texts, every synopsis word starts as an
+        // option, a parameter or a bracket does (a cut "[--plot=FILE." / "png]" fails both)
         picocli.CommandLine main = Main.commandLine();
-        for (var e : main.getSubcommands().entrySet()) {
-            if (e.getValue().getCommandSpec().usageMessage().hidden()) continue;
-            Run r = run(e.getKey(), "--help");
-            assertEquals(0, r.exit(), e.getKey());
-            for (String line : r.out().split("\n")) assertTrue(line.length() <= 80, e.getKey() + ": " + line);
+        List<String> commands = new java.util.ArrayList<>(List.of(""));
+        for (var e : main.getSubcommands().entrySet()) if (!e.getValue().getCommandSpec().usageMessage().hidden()) commands.add(e.getKey());
+        for (String c : commands) {
+            picocli.CommandLine cl = c.isEmpty() ? main : main.getSubcommands().get(c);
+            Run r = c.isEmpty() ? run("--help") : run(c, "--help");
+            assertEquals(0, r.exit(), c);
+            String[] lines = r.out().split("\n");
+            for (String line : lines) assertTrue(line.length() <= 80, c + ": " + line.length() + " columns: " + line);
+
+            java.util.Set<String> words = new java.util.HashSet<>();
+            java.util.List<String> paragraphs = new java.util.ArrayList<>(List.of(cl.getCommandSpec().usageMessage().description()));
+            for (var o : cl.getCommandSpec().options()) {
+                paragraphs.addAll(List.of(o.description()));
+                for (String n : o.names()) { words.add(n); words.add(n + ","); words.add(n + "=" + o.paramLabel()); }
+            }
+            for (var p : cl.getCommandSpec().positionalParameters()) {
+                paragraphs.addAll(List.of(p.description()));
+                words.add(p.paramLabel());
+                words.add("[" + p.paramLabel() + "]");
+            }
+            for (var sub : cl.getSubcommands().values()) {
+                words.add(sub.getCommandName());
+                paragraphs.add(sub.getCommandSpec().usageMessage().description()[0]);
+            }
+            for (String p : paragraphs) {
+                assertTrue(p.endsWith("."), (c.isEmpty() ? "minima" : c) + ": a description without a full stop: " + p);
+                words.addAll(List.of(p.split(" +")));
+            }
+            words.addAll(List.of("Usage:", "Commands:"));
+            int i = 0;
+            for (; i < lines.length && (i == 0 || lines[i].startsWith(" ")); i++) {
+                for (String w : lines[i].strip().split(" +")) {
+                    assertTrue(w.matches("(Usage:|minima|" + java.util.regex.Pattern.quote(c) + "|\\[.*|-.*|[A-Z].*)"),
+                            c + ": a synopsis word cut: '" + w + "' in " + lines[i]);
+                }
+            }
+            for (; i < lines.length; i++) {
+                for (String w : lines[i].strip().split(" +")) assertTrue(words.contains(w), c + ": a word cut: '" + w + "' in " + lines[i]);
+            }
+
             java.util.List<String> shown = new java.util.ArrayList<>();
-            for (String line : r.out().split("\n")) {
+            for (String line : lines) {
                 // picocli's order: by the short name when there is one (-h, -V), else the long one, ignoring case
                 var m = java.util.regex.Pattern.compile("^(?:  -(\\w), |      )--([\\w-]+)").matcher(line);
                 if (m.find()) shown.add((m.group(1) != null ? m.group(1) : m.group(2)).toLowerCase(java.util.Locale.ROOT));
             }
             java.util.List<String> sorted = new java.util.ArrayList<>(shown);
             java.util.Collections.sort(sorted);
-            assertEquals(sorted, shown, e.getKey() + " --help lists its options unsorted");
-            String first = e.getValue().getCommandSpec().usageMessage().description()[0];
-            assertTrue(first.endsWith(".") || first.endsWith(")."), e.getKey() + ": " + first);
+            assertEquals(sorted, shown, c + " --help lists its options unsorted");
         }
-        for (String line : run("--help").out().split("\n")) assertTrue(line.length() <= 80, line);
     }
 
     @Test
@@ -122,6 +156,33 @@ class MainTest {
             if (!o.hidden()) assertTrue(page.contains("\\fB" + o.longestName().replace("-", "\\-") + "\\fR"), o.longestName());
         }
         assertTrue(picocli.AutoComplete.bash("minima", cl).contains("--density-steps"));
+    }
+
+    @Test
+    void installWritesTheLauncherCompletionAndAManPageForEveryCommand() throws IOException {
+        // what `mvn package` leaves in target/ (the pom runs `install target`): the answer is the command list itself,
+        // each visible command with its page, named in minima.1 and completed by the script with all its options
+        picocli.CommandLine cl = Main.commandLine();
+        Path out = dir.resolve("installed");
+        InstallCommand.writeFiles(cl, out);
+        String completion = Files.readString(out.resolve("minima_completion"));
+        String top = Files.readString(out.resolve("man/man1/minima.1"));
+        assertTrue(Files.isExecutable(out.resolve("minima")));
+        assertTrue(Files.readString(out.resolve("minima")).contains("MINIMA_JAVA_OPTS"));
+        int visible = 0;
+        for (var e : cl.getSubcommands().entrySet()) {
+            boolean hidden = e.getValue().getCommandSpec().usageMessage().hidden();
+            Path page = out.resolve("man/man1/minima-" + e.getKey() + ".1");
+            assertEquals(!hidden, Files.exists(page), e.getKey());
+            if (hidden) continue;
+            visible++;
+            assertTrue(top.contains("\\fB" + e.getKey().replace("-", "\\-") + "\\fR"), "minima.1 names " + e.getKey());
+            assertTrue(completion.contains(e.getKey()), "completion of " + e.getKey());
+            for (var o : e.getValue().getCommandSpec().options()) {
+                if (!o.hidden()) assertTrue(completion.contains(o.longestName()), e.getKey() + " " + o.longestName());
+            }
+        }
+        try (var pages = Files.list(out.resolve("man/man1"))) { assertEquals(visible + 1, pages.count()); }
     }
 
     @Test

@@ -18,9 +18,9 @@ class PoliciesCommandTest {
         Path png = tmp.resolve("policies.png");
         assertEquals(0, Main.run("policies", "--plot", png.toString()));
         BufferedImage img = ImageIO.read(png.toFile());
-        // 18 policies + 2 schedule panels = 20 panels, 3 a row of 273×200 (the house width 820 / 3), drawn at 2×: 7 rows
+        // 18 policies + 2 schedule panels = 20 panels, 3 a row of 273×240 (the house width 820 / 3), drawn at 2×: 7 rows
         assertEquals(2 * 3 * 273, img.getWidth());
-        assertEquals(2 * 7 * 200, img.getHeight());
+        assertEquals(2 * 7 * 240, img.getHeight());
         assertTrue(java.nio.file.Files.readString(tmp.resolve("policies.svg")).contains("<svg"));
         assertTrue(tmp.toFile().list().length == 2, "the PNG and the SVG, no temporary file left behind");
     }
