@@ -63,7 +63,7 @@ public record Experiment(String name, String description, Paper paper, List<Run>
     }
 
     static final Set<String> KEYS = ordered("experiment", "description", "paper", "base", "runs", "analyses", "quick");
-    static final Set<String> QUICK_KEYS = ordered("base", "sweep");
+    static final Set<String> QUICK_KEYS = ordered("base", "sweep", "analyses");
     /** A run entry's own keys besides the config's (docs/reproduce.md, "Sweeps" and "Warm starts"). */
     static final Set<String> RUN_OWN_KEYS = ordered("name", "role", "sweep");
     static final Set<String> INIT_FROM_KEYS = ordered("run", "epoch");
@@ -311,10 +311,22 @@ public record Experiment(String name, String description, Paper paper, List<Run>
         }
 
         Analyses analyses = new Analyses(null, null, null, null, null);
+        Map<String, Object> quickAnalyses = quickMap.get("analyses") == null ? null : mapping(quickMap.get("analyses"), where + ": quick.analyses");
+        if (quickAnalyses != null) check(quickAnalyses, where + ": quick.analyses", ANALYSES_KEYS);
         if (map.get("analyses") != null) {
             String at = where + ": analyses";
             Map<String, Object> a = mapping(map.get("analyses"), at);
             check(a, at, ANALYSES_KEYS);
+            if (quick && quickAnalyses != null) { // --quick: the file's quick.analyses laid over each analysis key by key
+                for (Map.Entry<String, Object> q : quickAnalyses.entrySet()) {
+                    if (a.get(q.getKey()) == null) {
+                        throw new InputException(where + ": quick.analyses." + q.getKey() + ": the experiment has no analyses." + q.getKey() + " to change");
+                    }
+                    Map<String, Object> merged = mapping(a.get(q.getKey()), at + "." + q.getKey());
+                    merged.putAll(mapping(q.getValue(), where + ": quick.analyses." + q.getKey()));
+                    a.put(q.getKey(), merged);
+                }
+            }
             analyses = new Analyses(
                     a.get("sharpness") == null ? null : sharpness(mapping(a.get("sharpness"), at + ".sharpness"), at + ".sharpness", quick),
                     a.get("hessian") == null ? null : hessian(mapping(a.get("hessian"), at + ".hessian"), at + ".hessian", quick),
@@ -345,6 +357,7 @@ public record Experiment(String name, String description, Paper paper, List<Run>
         String note = quickBase == null ? QUICK_NOTE
                 : "--quick: every run with " + org.minima.io.Json.MAPPER.valueToTree(quickBase).toString()
                         + (quickSweep == null ? "" : ", sweeps over " + org.minima.io.Json.MAPPER.valueToTree(quickSweep).toString())
+                        + (quickAnalyses == null ? "" : ", analyses with " + org.minima.io.Json.MAPPER.valueToTree(quickAnalyses).toString())
                         + ", analyses on at most " + QUICK_ANALYSIS_EXAMPLES + " examples and at most " + QUICK_LANCZOS_STEPS
                         + " Lanczos steps (the file's 'quick' key)";
         return new Experiment(name, description, paper, List.copyOf(runs), analyses, quick, note, null);

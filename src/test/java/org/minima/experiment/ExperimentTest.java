@@ -140,6 +140,28 @@ class ExperimentTest {
     }
 
     @Test
+    void quickAnalysesAreLaidOverTheAnalysesOnlyWithQuick() {
+        String y = BASE.replace("subspace: 100, examples: 10000", "subspace: 100, examples: 10000, bn: [batch, running], start: [centre, corner], restarts: 2")
+                + "quick:\n  base: {epochs: 3}\n  analyses: {sharpness: {start: centre, examples: 300}}\n";
+        Experiment full = Experiment.parse(yaml(y), "t.yaml", false, s -> 60000);
+        assertEquals(4, full.analyses().sharpness().conventions().size());
+        assertEquals(10000, full.analyses().sharpness().examples());
+        Experiment quick = Experiment.parse(yaml(y), "t.yaml", true, s -> 60000);
+        Experiment.SharpnessSettings q = quick.analyses().sharpness();
+        assertEquals(List.of("batch statistics, centre start", "running statistics, centre start"),
+                q.conventions().stream().map(Experiment.Convention::label).toList(), "start replaced, bn kept");
+        assertEquals(300, q.examples());
+        assertEquals(100, q.subspace());
+        assertTrue(quick.quickNote().contains("analyses with {\"sharpness\":{\"start\":\"centre\",\"examples\":300}}"), quick.quickNote());
+        InputException bad = assertThrows(InputException.class, () -> Experiment.parse(
+                yaml(y.replace("analyses: {sharpness: {start", "analyses: {landscape: {start")), "t.yaml", true, s -> 60000));
+        assertTrue(bad.getMessage().startsWith("t.yaml: quick.analyses: unknown key 'landscape'"), bad.getMessage());
+        InputException missing = assertThrows(InputException.class, () -> Experiment.parse(
+                yaml(y.replace("analyses: {sharpness: {start", "analyses: {figure4: {eps")), "t.yaml", true, s -> 60000));
+        assertEquals("t.yaml: quick.analyses.figure4: the experiment has no analyses.figure4 to change", missing.getMessage());
+    }
+
+    @Test
     void quickCapsEpochsAndExamplesButLeavesSmallerSetsWhole() {
         Experiment e = Experiment.parse(yaml(BASE), "t.yaml", true, s -> s.endsWith(":train") ? 60000 : 900);
         var a = e.runs().get(0).config();
