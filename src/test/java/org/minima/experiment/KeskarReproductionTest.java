@@ -67,14 +67,17 @@ class KeskarReproductionTest {
         return org.minima.data.Blobs.write(dir, 90, 3, 1.0, 5);
     }
 
-    private static final String TINY = """
-            experiment: tiny-keskar
+    /** The paper key and the base config the tiny experiments share: a small MLP with batch norm on the CSV DATA. */
+    private static final String TINY_BASE = """
             paper: {table: [2, 3, 4], network: F1}
             base:
               model: {input: [4], classes: 3, layers: [{type: linear, in: 4, out: 6}, {type: batchnorm, features: 6}, {type: relu}, {type: linear, in: 6, out: 3}]}
               data: {train: DATA, test: DATA}
               optimizer: {name: adam, lr: 0.02}
               batch: {size: 8}
+            """;
+
+    private static final String TINY = "experiment: tiny-keskar\n" + TINY_BASE + """
               epochs: 4
               stop: {patience: 2, minDelta: 1.0e-4}
             runs:
@@ -155,14 +158,7 @@ class KeskarReproductionTest {
         assertTrue(report.contains("**Did the paper's finding hold?**"), report);
     }
 
-    private static final String CONVENTIONS = """
-            experiment: tiny-conventions
-            paper: {table: [2, 3, 4], network: F1}
-            base:
-              model: {input: [4], classes: 3, layers: [{type: linear, in: 4, out: 6}, {type: batchnorm, features: 6}, {type: relu}, {type: linear, in: 6, out: 3}]}
-              data: {train: DATA, test: DATA}
-              optimizer: {name: adam, lr: 0.02}
-              batch: {size: 8}
+    private static final String CONVENTIONS = "experiment: tiny-conventions\n" + TINY_BASE + """
               epochs: 2
             runs:
               - {name: sb, role: SB}
