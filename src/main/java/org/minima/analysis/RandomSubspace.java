@@ -15,9 +15,10 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The random n×p matrix A of Keskar et al. 2017, Metric 2.1, never held whole: its entries are regenerated, a block
- * of rows at a time, from a counter-based generator keyed by (seed, row, column), so memory is O(p²) plus one block
- * per thread (about 4 MB) whatever n, and A is the same on any number of threads. {@link #plus} (x + Ay),
+ * The random n×p matrix A of Keskar et al. 2017, Metric 2.1: its entries are generated, a block of rows at a time,
+ * from a counter-based generator keyed by (seed, row, column), so A is the same on any number of threads; streamed
+ * (regenerated on every pass: memory O(p²) plus one block per thread, about 4 MB, whatever n) or, when it fits,
+ * held (below). {@link #plus} (x + Ay),
  * {@link #transposeTimes} (Aᵀg) and {@link #pseudoInverseTimes} (A⁺x) make one pass over the blocks each.
  *
  * <p>Entries (docs/sharpness.md gives the recipe in Python): row i is the SplitMix64 stream whose state starts at
@@ -32,6 +33,15 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Box–Muller's log, sqrt, sin and cos) plus 2·n·p flops; the Gram matrix at
  * construction adds n·p²/2 multiply-adds. Block boundaries depend on n and p only and block partial sums are added
  * in block order, so every result is bit-identical on any thread count.
+ *
+ * <p>Held in memory when it fits (issue 18): a generated A of n·p·8 bytes at most a quarter of the maximum heap
+ * ({@link #cacheBudget}; 1.17 GB for F1, n = 1,462,794, at p = 100) keeps each block as the first pass generates it,
+ * and every later pass reads the blocks instead of regenerating them: a pass then costs the 2·n·p flops and
+ * n·p·8 bytes of memory traffic (about 0.1–0.3 s for F1 at p = 100) instead of n·p normals (about 2–3 s per
+ * thread). The blocks are the same numbers either way, so the results are the same bits cached or streamed. A
+ * larger A is streamed, as without the cache. {@link #generated(long, int, long, Kind)} returns the last matrix it
+ * made (softly held) when asked for the same one again, so the measurements of one model (each ε, each convention)
+ * generate it once.
  */
 public final class RandomSubspace {
     /** How A's columns are scaled. */
@@ -75,8 +85,15 @@ public final class RandomSubspace {
     private final double[] scale;
     /** AᵀA, p×p row-major, float64: at construction for unit columns, else on first use (one pass). */
     private double[] gram;
+    /**
+     * The blocks of a held A, filled by the first pass after construction (block b by the worker that owns it; the
+     * pool's submit and Future.get order these writes before the next pass' reads), or null when A is streamed.
+     */
+    private double[][] cache;
+    /** Whether {@link #cache} is complete (set, under this object's lock, after the pass that filled it). */
+    private volatile boolean filled;
 
-    private RandomSubspace(long n, int p, Kind kind, long seed, double[] dense, int blockRows) {
+    private RandomSubspace(long n, int p, Kind kind, long seed, double[] dense, int blockRows, boolean hold) {
         if (p < 1) throw new IllegalArgumentException("subspace dimension must be >= 1, got " + p);
         if (n < 1) throw new IllegalArgumentException("need n >= 1, got " + n);
         Math.toIntExact(n); // vectors of length n are Java arrays here and flat ND4J vectors elsewhere
@@ -93,6 +110,23 @@ public final class RandomSubspace {
             for (int j = 0; j < p; j++) scale[j] = 1.0 / Math.sqrt(g[j * p + j]);
             for (int j = 0; j < p; j++) for (int k = 0; k < p; k++) g[j * p + k] *= scale[j] * scale[k];
         }
+        // after the scale is final: the held blocks are the scaled columns
+        if (dense == null && hold) cache = new double[(int) ((n + this.blockRows - 1) / this.blockRows)][];
+    }
+
+    /** The largest A held in memory, in bytes: a quarter of the maximum heap (the rest is the caller's). */
+    static long cacheBudget() {
+        return Runtime.getRuntime().maxMemory() / 4;
+    }
+
+    /** Whether an n×p A is held ({@link #cacheBudget}). */
+    static boolean fits(long n, int p) {
+        return n * (long) p * Double.BYTES <= cacheBudget();
+    }
+
+    /** Whether this A is held in memory (else regenerated on every pass). */
+    public boolean held() {
+        return cache != null;
     }
 
     /** AᵀA (p×p, row-major), computed by one pass on first use. */
@@ -101,14 +135,34 @@ public final class RandomSubspace {
         return gram;
     }
 
-    /** A generated from {@code seed}: n×p, {@code kind} scaling. One pass over A (the Gram matrix and, for unit, the norms). */
-    public static RandomSubspace generated(long n, int p, long seed, Kind kind) {
-        return new RandomSubspace(n, p, kind, seed, null, Math.max(1, BLOCK_ENTRIES / p));
+    /** The last matrix {@link #generated(long, int, long, Kind)} made, softly held (the garbage collector may take it). */
+    private static java.lang.ref.SoftReference<RandomSubspace> last = new java.lang.ref.SoftReference<>(null);
+
+    /**
+     * A generated from {@code seed}: n×p, {@code kind} scaling, held in memory when it fits ({@link #cacheBudget}).
+     * One pass over A (the Gram matrix and, for unit, the norms). The same (n, p, seed, kind) as the last call
+     * returns the same object (its blocks, Gram matrix and held A are reused).
+     */
+    public static synchronized RandomSubspace generated(long n, int p, long seed, Kind kind) {
+        RandomSubspace a = last.get();
+        if (a != null && a.n == n && a.p == p && a.seed == seed && a.kind == kind) return a;
+        last = new java.lang.ref.SoftReference<>(null); // the old matrix is garbage before the new one is made
+        a = new RandomSubspace(n, p, kind, seed, null, Math.max(1, BLOCK_ENTRIES / p), fits(n, p));
+        last = new java.lang.ref.SoftReference<>(a);
+        return a;
     }
 
-    /** As {@link #generated(long, int, long, Kind)} with blocks of {@code blockRows} rows (tests: several blocks on a small n). */
+    /**
+     * As {@link #generated(long, int, long, Kind)}, made anew, with blocks of {@code blockRows} rows and held or
+     * streamed as {@code hold} says (tests: several blocks on a small n, both ways).
+     */
+    static RandomSubspace generated(long n, int p, long seed, Kind kind, int blockRows, boolean hold) {
+        return new RandomSubspace(n, p, kind, seed, null, blockRows, hold);
+    }
+
+    /** As {@link #generated(long, int, long, Kind, int, boolean)}, streamed. */
     static RandomSubspace generated(long n, int p, long seed, Kind kind, int blockRows) {
-        return new RandomSubspace(n, p, kind, seed, null, blockRows);
+        return generated(n, p, seed, kind, blockRows, false);
     }
 
     /** A given dense matrix (rows × columns; copied), for tests and small cases. */
@@ -116,7 +170,7 @@ public final class RandomSubspace {
         int rows = a.length, cols = a[0].length;
         double[] d = new double[rows * cols];
         for (int i = 0; i < rows; i++) System.arraycopy(a[i], 0, d, i * cols, cols);
-        return new RandomSubspace(rows, cols, null, 0, d, 7);
+        return new RandomSubspace(rows, cols, null, 0, d, 7, false);
     }
 
     public long rows() {
@@ -346,6 +400,19 @@ public final class RandomSubspace {
      * worker allocates one block (blockRows·p doubles) per pass: negligible next to generating them.
      */
     private List<double[]> forBlocks(BlockTask task, DataType dtype) {
+        if (cache != null && !filled) {
+            synchronized (this) { // the one pass that fills the held blocks; passes from other threads wait for it
+                if (!filled) {
+                    List<double[]> parts = pass(task, dtype);
+                    filled = true;
+                    return parts;
+                }
+            }
+        }
+        return pass(task, dtype);
+    }
+
+    private List<double[]> pass(BlockTask task, DataType dtype) {
         int blocks = (int) ((n + blockRows - 1) / blockRows);
         double[][] parts = new double[blocks][];
         int threads = Math.max(1, Math.min(Threads.current(), blocks));
@@ -370,12 +437,23 @@ public final class RandomSubspace {
     }
 
     private void runBlocks(BlockTask task, DataType dtype, double[][] parts, int blocks, int id, int threads) {
-        double[] block = new double[blockRows * p];
+        double[][] held = cache;
+        double[] scratch = held == null ? new double[blockRows * p] : null;
         Work work = new Work(blockRows, dtype);
         for (int b = (int) ((long) blocks * id / threads); b < (int) ((long) blocks * (id + 1) / threads); b++) {
             long r0 = (long) b * blockRows;
             int m = (int) Math.min(blockRows, n - r0);
-            block(r0, m, block);
+            double[] block = scratch;
+            if (held != null) {
+                block = held[b];
+                if (block == null) { // the first pass: generate the block once and keep it
+                    block = new double[m * p];
+                    block(r0, m, block);
+                    held[b] = block;
+                }
+            } else {
+                block(r0, m, block);
+            }
             parts[b] = task.run(r0, m, block, work);
         }
     }

@@ -22,8 +22,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * <p>Memory in the full space: L-BFGS-B's (at most (2m + 7)·n doubles, see {@link Lbfgsb}) plus four n-vectors
  * here (x, the bounds, the start); the evaluation point and gradient are the objective's own when it has them
- * ({@link Objective#inPlacePoint}), and the maximizer found so far (n). In a subspace, O(n + p²) and a block of A
- * per thread: A is regenerated block by block ({@link RandomSubspace}), never held.
+ * ({@link Objective#inPlacePoint}), and the maximizer found so far (n). In a subspace, O(n + p²) and A's own: held
+ * (n·p doubles) when it fits a quarter of the heap, else a block per thread, regenerated on every pass ({@link RandomSubspace}).
  */
 public final class Sharpness {
 

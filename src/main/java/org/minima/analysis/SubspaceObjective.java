@@ -9,8 +9,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * on it unchanged. Vectors in and out are p-vectors of x's data type.
  *
  * <p>Cost per call: the call of f plus one pass over A's row blocks for x + Ay and one for Aᵀ∇f
- * ({@link RandomSubspace}: n·p regenerated entries and 2·n·p flops each); a Hessian-vector product adds a third.
- * Memory: x in float64 and buffers of length n, allocated once; A is never held whole.
+ * ({@link RandomSubspace}: 2·n·p flops each, plus n·p regenerated entries when A is streamed rather than held); a
+ * Hessian-vector product adds a third. Memory: x in float64 and buffers of length n, allocated once; A's own
+ * (held: n·p doubles; streamed: a block per thread).
  *
  * <p>Memory ({@link Objective}): x is copied at construction (n values), so the caller may reuse its vector, even
  * one that is f's own {@link Objective#inPlacePoint}; A is immutable. The points x + Ay are written into a buffer of

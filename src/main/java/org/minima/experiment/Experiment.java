@@ -32,17 +32,46 @@ import org.yaml.snakeyaml.error.YAMLException;
  * Each run's config is checked by {@link TrainConfig#parse} itself, so a run means exactly what {@code train} would
  * make of the same keys.
  */
-public record Experiment(String name, String description, Paper paper, List<Run> runs, Analyses analyses, boolean quick, String quickNote) {
+public record Experiment(String name, String description, Paper paper, List<Run> runs, Analyses analyses, boolean quick, String quickNote,
+                         Invocation invocation) {
+
+    /**
+     * How the experiment was asked for on the command line (issue 18): the file as given, the {@code --set}
+     * overrides in order and {@code --quick}; results.json and report.md record it. Null when parsed from a map.
+     */
+    public record Invocation(String file, List<String> sets, boolean quick) {
+        public Invocation {
+            sets = List.copyOf(sets);
+        }
+
+        /** E.g. {@code minima reproduce experiments/keskar-f1.yaml --quick --set base.epochs=6}, values shell-quoted when needed. */
+        public String commandLine() {
+            StringBuilder b = new StringBuilder("minima reproduce ").append(quote(file));
+            if (quick) b.append(" --quick");
+            for (String s : sets) b.append(" --set ").append(quote(s));
+            return b.toString();
+        }
+
+        private static String quote(String w) {
+            return w.matches("[A-Za-z0-9_./:=,+@%-]+") ? w : "'" + w.replace("'", "'\\''") + "'";
+        }
+    }
+
+    /** This experiment as asked for by {@code invocation}. */
+    public Experiment withInvocation(Invocation invocation) {
+        return new Experiment(name, description, paper, runs, analyses, quick, quickNote, invocation);
+    }
 
     static final Set<String> KEYS = ordered("experiment", "description", "paper", "base", "runs", "analyses", "quick");
-    static final Set<String> QUICK_KEYS = ordered("base", "sweep");
+    static final Set<String> QUICK_KEYS = ordered("base", "sweep", "analyses");
     /** A run entry's own keys besides the config's (docs/reproduce.md, "Sweeps" and "Warm starts"). */
     static final Set<String> RUN_OWN_KEYS = ordered("name", "role", "sweep");
     static final Set<String> INIT_FROM_KEYS = ordered("run", "epoch");
     static final Set<String> FIGURE_KEYS = ordered("eps", "subspace");
     static final Set<String> PAPER_KEYS = ordered("table", "network");
     static final Set<String> ANALYSES_KEYS = ordered("sharpness", "hessian", "interpolate", "figure4", "figure5");
-    static final Set<String> SHARPNESS_KEYS = ordered("eps", "subspace", "maxIter", "examples", "seed", "bn", "bnBatch", "subspaceMatrix", "start");
+    static final Set<String> SHARPNESS_KEYS = ordered("eps", "subspace", "maxIter", "examples", "seed", "bn", "bnBatch", "subspaceMatrix", "start",
+            "restarts");
     static final Set<String> HESSIAN_KEYS = ordered("top", "maxSteps", "tol", "examples", "seed", "bn", "bnBatch");
     static final Set<String> INTERPOLATE_KEYS = ordered("pairs", "alpha", "examples", "bn", "bnBatch", "linearLoss");
 
@@ -83,13 +112,94 @@ public record Experiment(String name, String description, Paper paper, List<Run>
      */
     public record FigureSettings(String eps, boolean subspace) {}
 
-    /** Keskar's Metric 2.1 at each ε, in the full space and (if {@code subspace} is set) in a random p-subspace. */
-    public record SharpnessSettings(List<String> eps, Integer subspace, int maxIter, Integer examples, long seed, BatchNormMode bn,
-                                    RandomSubspace.Kind subspaceMatrix, SharpnessOptions.StartAt start) {
-        /** What {@code minima sharpness} would be given for {@code eps} (a key of {@link #eps()}), in the subspace or the full space. */
+    /**
+     * Keskar's Metric 2.1 at each ε, in the full space and (if {@code subspace} is set) in a random p-subspace, in
+     * every {@link Convention}: each batch-norm statistics of {@code bn} with each start of {@code start} (issue 18).
+     * The first of each list is the headline convention (the paper's: batch statistics, centre start); {@code restarts}
+     * seeded random starts follow every non-centre start (a centre start is the paper's single start).
+     */
+    public record SharpnessSettings(List<String> eps, Integer subspace, int maxIter, Integer examples, long seed, List<BatchNormMode> bns,
+                                    RandomSubspace.Kind subspaceMatrix, List<SharpnessOptions.StartAt> starts, int restarts) {
+        public SharpnessSettings {
+            if (bns.isEmpty() || starts.isEmpty()) throw new IllegalArgumentException("bn and start need at least one value each");
+            bns = List.copyOf(bns);
+            starts = List.copyOf(starts);
+        }
+
+        /** One convention of one start: as the older files wrote it (one bn, one start, no restarts). */
+        public SharpnessSettings(List<String> eps, Integer subspace, int maxIter, Integer examples, long seed, BatchNormMode bn,
+                                 RandomSubspace.Kind subspaceMatrix, SharpnessOptions.StartAt start) {
+            this(eps, subspace, maxIter, examples, seed, List.of(bn), subspaceMatrix, List.of(start), 0);
+        }
+
+        /** The headline convention's batch norm (the first of {@code bn}). */
+        public BatchNormMode bn() {
+            return bns.get(0);
+        }
+
+        /** The headline convention's start (the first of {@code start}). */
+        public SharpnessOptions.StartAt start() {
+            return starts.get(0);
+        }
+
+        /** Every (bn, start) combination, bn-major: the headline first. */
+        public List<Convention> conventions() {
+            List<Convention> c = new ArrayList<>();
+            for (BatchNormMode b : bns) {
+                for (SharpnessOptions.StartAt s : starts) c.add(new Convention(b, s, s == SharpnessOptions.StartAt.CENTRE ? 0 : restarts));
+            }
+            return List.copyOf(c);
+        }
+
+        /** More than one convention? */
+        public boolean several() {
+            return bns.size() * starts.size() > 1;
+        }
+
+        /** What {@code minima sharpness} would be given for {@code eps} (a key of {@link #eps()}) in the headline convention. */
         public SharpnessOptions options(String eps, boolean inSubspace) {
+            return options(eps, inSubspace, conventions().get(0));
+        }
+
+        /** What {@code minima sharpness} would be given for {@code eps} in convention {@code c}, in the subspace or the full space. */
+        public SharpnessOptions options(String eps, boolean inSubspace, Convention c) {
             return SharpnessOptions.defaults().withEps(Double.parseDouble(eps)).withSubspace(inSubspace ? subspace : null)
-                    .withMaxIter(maxIter).withSeed(seed).withBatchNorm(bn).withSubspaceMatrix(subspaceMatrix).withStart(start);
+                    .withMaxIter(maxIter).withSeed(seed).withBatchNorm(c.bn()).withSubspaceMatrix(subspaceMatrix).withStart(c.start())
+                    .withRestarts(c.restarts());
+        }
+
+        /**
+         * The settings as the analyses cache records them: with one convention exactly as before issue 18's lists
+         * (so the caches of older files stay valid), else with the lists and {@code restarts}.
+         */
+        public Map<String, Object> cacheKey() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("eps", eps);
+            m.put("subspace", subspace);
+            m.put("maxIter", maxIter);
+            m.put("examples", examples);
+            m.put("seed", seed);
+            m.put("bn", several() ? bns : bns.get(0));
+            m.put("subspaceMatrix", subspaceMatrix);
+            m.put("start", several() ? starts : starts.get(0));
+            if (restarts > 0) m.put("restarts", restarts);
+            return m;
+        }
+    }
+
+    /**
+     * One convention of the sharpness analysis: batch norm's statistics, the first start and the seeded restarts
+     * after it. {@link #label()} names it in the report, {@link #key()} in the JSON.
+     */
+    public record Convention(BatchNormMode bn, SharpnessOptions.StartAt start, int restarts) {
+        /** E.g. "batch statistics, centre start" or "running statistics, corner start + 2 restarts". */
+        public String label() {
+            return bn.key() + " statistics, " + start.label() + " start" + (restarts == 0 ? "" : " + " + restarts + (restarts == 1 ? " restart" : " restarts"));
+        }
+
+        /** E.g. "batch-centre" or "running-corner+2r". */
+        public String key() {
+            return bn.key() + "-" + start.label() + (restarts == 0 ? "" : "+" + restarts + "r");
         }
     }
 
@@ -124,7 +234,8 @@ public record Experiment(String name, String description, Paper paper, List<Run>
         Map<String, Object> map = readMap(file);
         for (String s : sets) TrainConfig.applySet(map, s);
         return parse(map, file.getFileName().toString(), quick,
-                spec -> sizes.computeIfAbsent(spec, s -> org.minima.data.DataSets.load(s).size()));
+                spec -> sizes.computeIfAbsent(spec, s -> org.minima.data.DataSets.load(s).size()))
+                .withInvocation(new Invocation(file.toString(), sets, quick));
     }
 
     /**
@@ -200,10 +311,22 @@ public record Experiment(String name, String description, Paper paper, List<Run>
         }
 
         Analyses analyses = new Analyses(null, null, null, null, null);
+        Map<String, Object> quickAnalyses = quickMap.get("analyses") == null ? null : mapping(quickMap.get("analyses"), where + ": quick.analyses");
+        if (quickAnalyses != null) check(quickAnalyses, where + ": quick.analyses", ANALYSES_KEYS);
         if (map.get("analyses") != null) {
             String at = where + ": analyses";
             Map<String, Object> a = mapping(map.get("analyses"), at);
             check(a, at, ANALYSES_KEYS);
+            if (quick && quickAnalyses != null) { // --quick: the file's quick.analyses laid over each analysis key by key
+                for (Map.Entry<String, Object> q : quickAnalyses.entrySet()) {
+                    if (a.get(q.getKey()) == null) {
+                        throw new InputException(where + ": quick.analyses." + q.getKey() + ": the experiment has no analyses." + q.getKey() + " to change");
+                    }
+                    Map<String, Object> merged = mapping(a.get(q.getKey()), at + "." + q.getKey());
+                    merged.putAll(mapping(q.getValue(), where + ": quick.analyses." + q.getKey()));
+                    a.put(q.getKey(), merged);
+                }
+            }
             analyses = new Analyses(
                     a.get("sharpness") == null ? null : sharpness(mapping(a.get("sharpness"), at + ".sharpness"), at + ".sharpness", quick),
                     a.get("hessian") == null ? null : hessian(mapping(a.get("hessian"), at + ".hessian"), at + ".hessian", quick),
@@ -234,9 +357,10 @@ public record Experiment(String name, String description, Paper paper, List<Run>
         String note = quickBase == null ? QUICK_NOTE
                 : "--quick: every run with " + org.minima.io.Json.MAPPER.valueToTree(quickBase).toString()
                         + (quickSweep == null ? "" : ", sweeps over " + org.minima.io.Json.MAPPER.valueToTree(quickSweep).toString())
+                        + (quickAnalyses == null ? "" : ", analyses with " + org.minima.io.Json.MAPPER.valueToTree(quickAnalyses).toString())
                         + ", analyses on at most " + QUICK_ANALYSIS_EXAMPLES + " examples and at most " + QUICK_LANCZOS_STEPS
                         + " Lanczos steps (the file's 'quick' key)";
-        return new Experiment(name, description, paper, List.copyOf(runs), analyses, quick, note);
+        return new Experiment(name, description, paper, List.copyOf(runs), analyses, quick, note, null);
     }
 
     /** Lays {@code overrides} over {@code config} (in place): mappings merged key by key, except {@link #REPLACED_WHOLE}. */
@@ -353,12 +477,30 @@ public record Experiment(String name, String description, Paper paper, List<Run>
             matrix = RandomSubspace.Kind.parse(String.valueOf(s.get("subspaceMatrix")));
             if (matrix == null) throw new InputException(at + ".subspaceMatrix: expected gaussian or unit, got " + s.get("subspaceMatrix"));
         }
-        SharpnessOptions.StartAt start = defaults.start();
-        if (s.get("start") != null) {
-            start = SharpnessOptions.StartAt.parse(String.valueOf(s.get("start")));
-            if (start == null) throw new InputException(at + ".start: expected centre or corner, got " + s.get("start"));
+        List<SharpnessOptions.StartAt> starts = new ArrayList<>();
+        for (Object o : list(s.get("start"), defaults.start().label(), at + ".start", "centre or corner")) {
+            SharpnessOptions.StartAt start = SharpnessOptions.StartAt.parse(String.valueOf(o));
+            if (start == null) throw new InputException(at + ".start: expected centre or corner (or a list of them), got " + o);
+            if (starts.contains(start)) throw new InputException(at + ".start: '" + o + "' is given twice");
+            starts.add(start);
         }
-        return new SharpnessSettings(List.copyOf(eps), subspace, maxIter, examples, seed, batchNorm(s, at, defaults.bn()), matrix, start);
+        int bnBatch = s.get("bnBatch") == null ? defaults.bn().batch() : positiveInt(s.get("bnBatch"), at + ".bnBatch");
+        List<BatchNormMode> bns = new ArrayList<>();
+        for (Object o : list(s.get("bn"), defaults.bn().key(), at + ".bn", "running or batch")) {
+            BatchNormMode bn = new BatchNormMode(BatchNormMode.Statistics.parse(String.valueOf(o), at + ".bn"), bnBatch);
+            if (bns.contains(bn)) throw new InputException(at + ".bn: '" + o + "' is given twice");
+            bns.add(bn);
+        }
+        int restarts = s.get("restarts") == null ? 0 : nonNegativeInt(s.get("restarts"), at + ".restarts");
+        return new SharpnessSettings(List.copyOf(eps), subspace, maxIter, examples, seed, bns, matrix, starts, restarts);
+    }
+
+    /** A key that takes one value or a non-empty list of them (null: the default alone). */
+    private static List<?> list(Object value, Object defaultValue, String at, String expected) {
+        if (value == null) return List.of(defaultValue);
+        if (!(value instanceof List<?> l)) return List.of(value);
+        if (l.isEmpty()) throw new InputException(at + ": expected " + expected + " or a non-empty list of them, got an empty list");
+        return l;
     }
 
     private static HessianSettings hessian(Map<String, Object> h, String at, boolean quick) {
@@ -451,6 +593,12 @@ public record Experiment(String name, String description, Paper paper, List<Run>
         double d = number(v, where);
         if (d != Math.rint(d) || Math.abs(d) > 1L << 53) throw new InputException(where + ": expected an integer, got " + v);
         return (long) d;
+    }
+
+    private static int nonNegativeInt(Object v, String where) {
+        long n = integer(v, where);
+        if (n < 0 || n > Integer.MAX_VALUE) throw new InputException(where + ": expected an integer >= 0, got " + v);
+        return (int) n;
     }
 
     private static int positiveInt(Object v, String where) {

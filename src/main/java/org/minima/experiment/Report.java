@@ -21,6 +21,7 @@ public final class Report {
         StringBuilder md = new StringBuilder();
         md.append("# Experiment ").append(e.name()).append("\n\n");
         if (!e.description().isBlank()) md.append(e.description().strip()).append("\n\n");
+        if (e.invocation() != null) md.append("Command: `").append(e.invocation().commandLine()).append("`\n\n");
         if (e.quick()) md.append("**Quick run** (").append(e.quickNote()).append("). Its numbers are not comparable with the paper's.\n\n");
         md.append("minima ").append(info.toolVersion()).append(" (commit ").append(info.gitCommit()).append("), ")
                 .append(info.threads()).append(info.threads() == 1 ? " thread, " : " threads, ").append(Instant.now().toString()).append(". Every figure below is in `results.json`.\n\n");
@@ -66,7 +67,9 @@ public final class Report {
         if (ss != null) {
             md.append("- Sharpness (Keskar Metric 2.1): ε ∈ ").append(ss.eps()).append(", full space")
                     .append(ss.subspace() == null ? "" : " and a random " + ss.subspace() + "-dimensional subspace")
-                    .append(", ").append(ss.maxIter()).append(" L-BFGS-B iterations from the box centre, seed ").append(ss.seed())
+                    .append(", ").append(ss.maxIter()).append(" L-BFGS-B iterations per start, seed ").append(ss.seed())
+                    .append(", in ").append(ss.conventions().size() == 1 ? "one convention: " : ss.conventions().size() + " conventions (the first is the headline): ")
+                    .append(String.join("; ", ss.conventions().stream().map(Experiment.Convention::label).toList()))
                     .append(", float64, on ").append(first(ss.examples())).append(" training examples.\n");
         }
         Experiment.HessianSettings hs = e.analyses().hessian();
@@ -128,11 +131,30 @@ public final class Report {
             String a = PaperNumbers.EPS.get(0);
             String b = PaperNumbers.EPS.get(1);
             md.append("| | ε=").append(a).append(" SB | ε=").append(a).append(" LB | ε=").append(b).append(" SB | ε=").append(b).append(" LB |\n|---|---|---|---|---|\n");
-            md.append("| ").append(measuredPhi).append(" | ").append(mean(sb, field, a)).append(" | ").append(mean(lb, field, a)).append(" | ")
-                    .append(mean(sb, field, b)).append(" | ").append(mean(lb, field, b)).append(" |\n");
+            List<Experiment.Convention> cs = ss == null ? List.of() : ss.conventions();
+            if (cs.size() <= 1) {
+                md.append("| ").append(measuredPhi).append(" | ").append(mean(sb, field, a)).append(" | ").append(mean(lb, field, a)).append(" | ")
+                        .append(mean(sb, field, b)).append(" | ").append(mean(lb, field, b)).append(" |\n");
+            }
+            for (int i = 0; cs.size() > 1 && i < cs.size(); i++) { // issue 18: the headline convention, then one labelled row per other
+                Experiment.Convention c = cs.get(i);
+                List<JsonNode> csb = inConvention(sb, c), clb = inConvention(lb, c);
+                md.append("| measured, ").append(c.label()).append(i == 0 ? " (headline; " : " (").append(n).append(") | ")
+                        .append(mean(csb, field, a)).append(" | ").append(mean(clb, field, a)).append(" | ")
+                        .append(mean(csb, field, b)).append(" | ").append(mean(clb, field, b)).append(" |\n");
+            }
             md.append("| ").append(paperLabel).append(" | ").append(stat(p.firstSB())).append(" | ").append(stat(p.firstLB())).append(" | ")
                     .append(stat(p.secondSB())).append(" | ").append(stat(p.secondLB())).append(" |\n\n");
         }
+    }
+
+    /** Each run's entry of {@code sharpnessConventions} for convention {@code c} (runs without it are left out). */
+    static List<JsonNode> inConvention(List<JsonNode> runs, Experiment.Convention c) {
+        List<JsonNode> out = new ArrayList<>();
+        for (JsonNode r : runs) {
+            for (JsonNode x : r.path("sharpnessConventions")) if (c.key().equals(x.path("convention").asText())) out.add(x);
+        }
+        return out;
     }
 
     private static String first(Integer examples) {

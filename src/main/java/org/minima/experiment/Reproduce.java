@@ -363,12 +363,21 @@ public final class Reproduce {
         if (ss != null) {
             DataSet data = trainingData(r.config(), ss.examples());
             ModelAndData.requireFits(model.spec(), data, dir);
-            ObjectNode full = a.putObject("sharpness");
-            ObjectNode sub = a.putObject("subspaceSharpness");
-            for (String eps : ss.eps()) {
-                full.set(eps, measure(r.name(), dir, net, data, ss.options(eps, false)));
-                if (ss.subspace() != null) sub.set(eps, measure(r.name(), dir, net, data, ss.options(eps, true)));
+            // every convention (issue 18), the headline first; its measurements are also "sharpness" and "subspaceSharpness"
+            var conventions = a.putArray("conventions");
+            for (Experiment.Convention c : ss.conventions()) {
+                ObjectNode co = conventions.addObject();
+                conventionFields(co, c);
+                ObjectNode full = co.putObject("sharpness");
+                ObjectNode sub = co.putObject("subspaceSharpness");
+                String named = ss.several() ? " (" + c.label() + ")" : ""; // progress and log lines name the convention when there are several
+                for (String eps : ss.eps()) {
+                    full.set(eps, measure(r.name(), dir, net, data, ss.options(eps, false, c), named));
+                    if (ss.subspace() != null) sub.set(eps, measure(r.name(), dir, net, data, ss.options(eps, true, c), named));
+                }
             }
+            a.set("sharpness", conventions.get(0).get("sharpness"));
+            a.set("subspaceSharpness", conventions.get(0).get("subspaceSharpness"));
         }
         if (hs != null) {
             DataSet data = trainingData(r.config(), hs.examples());
@@ -399,25 +408,36 @@ public final class Reproduce {
         settings.put("modelEnd", record.path("end").asText());
         // layout 2: each measurement as the sharpness and hessian commands print it (older caches are measured again)
         settings.put("layout", 2);
-        settings.set("sharpness", ss == null ? null : Json.MAPPER.valueToTree(ss));
+        settings.set("sharpness", ss == null ? null : Json.MAPPER.valueToTree(ss.cacheKey()));
         settings.set("hessian", hs == null ? null : Json.MAPPER.valueToTree(hs));
         return settings;
     }
 
+    /** {@code convention} (its key), {@code label}, {@code bn}, {@code bnBatch}, {@code start}, {@code restarts} of one convention. */
+    static void conventionFields(ObjectNode o, Experiment.Convention c) {
+        o.put("convention", c.key());
+        o.put("label", c.label());
+        o.put("bn", c.bn().key());
+        o.put("bnBatch", c.bn().batch());
+        o.put("start", c.start().label());
+        o.put("restarts", c.restarts());
+    }
+
     /** One sharpness measurement of the model in {@code dir}, as {@code minima sharpness} writes it. */
-    private ObjectNode measure(String name, Path dir, Network net, DataSet data, SharpnessOptions o) {
+    private ObjectNode measure(String name, Path dir, Network net, DataSet data, SharpnessOptions o, String convention) {
         long t0 = System.nanoTime();
         SharpnessAnalysis.Result res;
-        String task = name + ": sharpness eps " + Experiment.epsKey(o.eps()) + (o.subspace() == null ? "" : " subspace " + o.subspace());
+        String task = name + ": sharpness eps " + Experiment.epsKey(o.eps()) + (o.subspace() == null ? "" : " subspace " + o.subspace())
+                + convention;
         try (AnalysisProgress.SharpnessTask bar = progress.sharpness(task)) {
             res = SharpnessAnalysis.run(net, data, o, bar);
         } catch (IllegalStateException e) {
             throw new IllegalStateException(name + ": " + e.getMessage(), e);
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
-        log.accept(String.format(java.util.Locale.ROOT, "%s: sharpness eps %s %s = %.6g (%d evaluations, %.0f s)", name, Experiment.epsKey(o.eps()),
-                o.subspace() == null ? "full space" : "subspace " + o.subspace(), res.sharpness().sharpness(), res.sharpness().evaluations(),
-                seconds));
+        log.accept(String.format(java.util.Locale.ROOT, "%s: sharpness eps %s %s%s = %.6g (%d evaluations, %.0f s)", name,
+                Experiment.epsKey(o.eps()), o.subspace() == null ? "full space" : "subspace " + o.subspace(), convention,
+                res.sharpness().sharpness(), res.sharpness().evaluations(), seconds));
         if (res.note() != null) log.accept(name + ": " + res.note());
         return res.toJson(dir.toString(), seconds);
     }

@@ -18,6 +18,13 @@ final class Results {
         o.put("experiment", e.name());
         o.put("quick", e.quick());
         if (e.quick()) o.put("quickNote", e.quickNote());
+        if (e.invocation() != null) { // issue 18: how it was run
+            ObjectNode c = o.putObject("command");
+            c.put("line", e.invocation().commandLine());
+            c.put("file", e.invocation().file());
+            e.invocation().sets().forEach(c.putArray("set")::add);
+            c.put("quick", e.invocation().quick());
+        }
         var list = o.putArray("runs");
         for (Reproduce.RunResult r : runs) {
             ObjectNode j = list.addObject();
@@ -52,6 +59,7 @@ final class Results {
                 copy.elements().forEachRemaining(m -> ((ObjectNode) m).remove("seconds"));
                 details.set(k, copy);
             }
+            j.set("sharpnessConventions", sharpnessConventions(a));
             JsonNode cfg = r.record().path("config");
             j.set("trainData", cfg.path("data").path("train"));
             j.put("trainExamples", r.record().path("trainExamples").asInt());
@@ -84,6 +92,9 @@ final class Results {
             s.put("start", ss.start().label());
             s.put("bn", ss.bn().key());
             s.put("bnBatch", ss.bn().batch());
+            s.put("restarts", ss.restarts());
+            var cs = s.putArray("conventions"); // every (bn, start) measured, the headline (bn and start above) first
+            for (Experiment.Convention c : ss.conventions()) Reproduce.conventionFields(cs.addObject(), c);
         }
         Experiment.HessianSettings hs = e.analyses().hessian();
         if (hs != null) {
@@ -122,6 +133,48 @@ final class Results {
         if (first.has("start")) c.set("start", first.get("start"));
         if (!first.has("bn")) c.put("note", "measured before the bn key existed: inference mode (running statistics), unit-norm subspace columns");
         return c;
+    }
+
+    /**
+     * Every convention the run's sharpness was measured in (issue 18), the headline first: {@code convention},
+     * {@code label}, {@code bn}, {@code bnBatch}, {@code start}, {@code restarts}, {@code subspaceMatrix},
+     * {@code headline}, {@code sharpness} and {@code subspaceSharpness} (ε → φ) and {@code details} (each
+     * measurement as the sharpness command prints it, without its wall time). Analyses cached before the lists
+     * (one convention, no "conventions" array) give one entry read from their measurements.
+     */
+    static com.fasterxml.jackson.databind.node.ArrayNode sharpnessConventions(JsonNode analyses) {
+        var out = org.minima.io.Json.MAPPER.createArrayNode();
+        List<JsonNode> list = new java.util.ArrayList<>();
+        if (analyses.path("conventions").isArray()) analyses.get("conventions").forEach(list::add);
+        else if (analyses.path("sharpness").size() > 0) {
+            JsonNode m = analyses.get("sharpness").elements().next();
+            ObjectNode c = org.minima.io.Json.object();
+            Reproduce.conventionFields(c, new Experiment.Convention(new org.minima.nn.BatchNormMode(
+                    org.minima.nn.BatchNormMode.Statistics.parse(m.path("bn").asText("running"), "bn"), m.path("bnBatch").asInt(
+                            org.minima.nn.BatchNormMode.DEFAULT_BATCH)),
+                    org.minima.analysis.SharpnessOptions.StartAt.parse(m.path("start").asText("centre")), m.path("restarts").asInt(0)));
+            c.set("sharpness", analyses.get("sharpness"));
+            c.set("subspaceSharpness", analyses.path("subspaceSharpness").isObject() ? analyses.get("subspaceSharpness") : c.objectNode());
+            list.add(c);
+        }
+        for (int i = 0; i < list.size(); i++) {
+            JsonNode c = list.get(i);
+            ObjectNode j = out.addObject();
+            for (String k : List.of("convention", "label", "bn", "bnBatch", "start", "restarts")) j.set(k, c.get(k));
+            JsonNode sub = c.path("subspaceSharpness").elements().hasNext() ? c.path("subspaceSharpness").elements().next() : null;
+            if (sub == null) j.putNull("subspaceMatrix");
+            else j.set("subspaceMatrix", sub.get("subspaceMatrix"));
+            j.put("headline", i == 0);
+            j.set("sharpness", figures(j, c.path("sharpness")));
+            j.set("subspaceSharpness", figures(j, c.path("subspaceSharpness")));
+            ObjectNode details = j.putObject("details");
+            for (String k : List.of("sharpness", "subspaceSharpness")) {
+                ObjectNode copy = c.path(k).isObject() ? c.get(k).deepCopy() : j.objectNode();
+                copy.elements().forEachRemaining(m -> ((ObjectNode) m).remove("seconds"));
+                details.set(k, copy);
+            }
+        }
+        return out;
     }
 
     /** {"1e-3": φ, ...} from {"1e-3": the sharpness JSON, ...}. */

@@ -2,7 +2,9 @@ package org.minima.analysis;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,7 +18,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** The subspace matrix A, regenerated in row blocks: its entries, scale, products and pseudo-inverse. */
+/** The subspace matrix A, generated in row blocks (streamed or held): its entries, scale, products and pseudo-inverse. */
 class RandomSubspaceTest {
 
     @Test
@@ -133,6 +135,57 @@ class RandomSubspaceTest {
         INDArray ay = Nd4j.create(DataType.DOUBLE, n);
         s.plus(null, y, ay);
         for (int i = 0; i < n; i++) assertEquals(plus[i] - x[i], ay.getDouble(i), 1e-13);
+    }
+
+    @Test
+    void aHeldMatrixGivesTheSameBitsAsAStreamedOneAndTheDenseProducts() {
+        // 1003 rows in blocks of 64 (the last one short), on 1 and 2 threads: the first pass fills the held blocks,
+        // the later ones read them; every product equals the streamed one bit for bit, and plain loops over the dense A
+        int n = 1003, p = 5;
+        double[] x = uniform(n, 5), y = uniform(p, 6), g = uniform(n, 7);
+        int before = Threads.current();
+        try {
+            for (int threads : new int[] {1, 2}) {
+                Threads.configure(threads);
+                for (RandomSubspace.Kind kind : RandomSubspace.Kind.values()) {
+                    RandomSubspace streamed = RandomSubspace.generated(n, p, 4, kind, 64, false);
+                    RandomSubspace held = RandomSubspace.generated(n, p, 4, kind, 64, true);
+                    assertFalse(streamed.held());
+                    assertTrue(held.held());
+                    double[][] a = streamed.dense();
+                    double[] plus = x.clone();
+                    double[] at = new double[p];
+                    for (int i = 0; i < n; i++) for (int j = 0; j < p; j++) {
+                        plus[i] += a[i][j] * y[j];
+                        at[j] += a[i][j] * g[i];
+                    }
+                    for (int pass = 0; pass < 3; pass++) {
+                        INDArray ws = Nd4j.create(DataType.DOUBLE, n), wh = Nd4j.create(DataType.DOUBLE, n);
+                        streamed.plus(x, y, ws);
+                        held.plus(x, y, wh);
+                        assertArrayEquals(ws.toDoubleVector(), wh.toDoubleVector(), 0.0, kind + " pass " + pass);
+                        assertArrayEquals(plus, wh.toDoubleVector(), 1e-13);
+                        double[] ts = streamed.transposeTimes(Nd4j.createFromArray(g)), th = held.transposeTimes(Nd4j.createFromArray(g));
+                        assertArrayEquals(ts, th, 0.0);
+                        assertArrayEquals(at, th, 1e-11);
+                        INDArray f32s = Nd4j.create(DataType.FLOAT, n), f32h = Nd4j.create(DataType.FLOAT, n);
+                        streamed.plus(x, y, f32s);
+                        held.plus(x, y, f32h);
+                        assertArrayEquals(f32s.toFloatVector(), f32h.toFloatVector(), 0f);
+                    }
+                    assertArrayEquals(streamed.pseudoInverseTimes(Nd4j.createFromArray(x)), held.pseudoInverseTimes(Nd4j.createFromArray(x)), 0.0);
+                    assertEquals(streamed.meanColumnNorm(), held.meanColumnNorm(), 0.0);
+                }
+            }
+        } finally {
+            Threads.configure(before);
+        }
+        // the public factory holds a small A and hands the same one out again for the same (n, p, seed, kind)
+        RandomSubspace a = RandomSubspace.generated(n, p, 4, RandomSubspace.Kind.GAUSSIAN);
+        assertTrue(a.held(), "5015 doubles fit a quarter of any heap");
+        org.junit.jupiter.api.Assertions.assertSame(a, RandomSubspace.generated(n, p, 4, RandomSubspace.Kind.GAUSSIAN));
+        assertNotEquals(a, RandomSubspace.generated(n, p, 5, RandomSubspace.Kind.GAUSSIAN));
+        assertFalse(RandomSubspace.fits(1L << 40, 100), "an A larger than a quarter of the heap is streamed");
     }
 
     @Test

@@ -91,6 +91,77 @@ class ExperimentTest {
     }
 
     @Test
+    void bnAndStartListsExpandIntoConventionsHeadlineFirstWithLabels() {
+        String y = BASE.replace("subspace: 100, examples: 10000", "subspace: 100, examples: 10000, bn: [batch, running], start: [centre, corner], "
+                + "restarts: 2, bnBatch: 500");
+        Experiment.SharpnessSettings ss = Experiment.parse(yaml(y), "t.yaml", false, s -> 60000).analyses().sharpness();
+        var batch = org.minima.nn.BatchNormMode.batch(500);
+        var running = new org.minima.nn.BatchNormMode(org.minima.nn.BatchNormMode.Statistics.RUNNING, 500);
+        var centre = org.minima.analysis.SharpnessOptions.StartAt.CENTRE;
+        var corner = org.minima.analysis.SharpnessOptions.StartAt.CORNER;
+        // bn-major, the first of each list the headline; restarts follow the non-centre starts only
+        assertEquals(List.of(new Experiment.Convention(batch, centre, 0), new Experiment.Convention(batch, corner, 2),
+                new Experiment.Convention(running, centre, 0), new Experiment.Convention(running, corner, 2)), ss.conventions());
+        assertEquals(List.of("batch statistics, centre start", "batch statistics, corner start + 2 restarts", "running statistics, centre start",
+                "running statistics, corner start + 2 restarts"), ss.conventions().stream().map(Experiment.Convention::label).toList());
+        assertEquals(List.of("batch-centre", "batch-corner+2r", "running-centre", "running-corner+2r"),
+                ss.conventions().stream().map(Experiment.Convention::key).toList());
+        assertEquals(batch, ss.bn(), "the headline's bn");
+        assertEquals(centre, ss.start(), "the headline's start");
+        assertTrue(ss.several());
+        // each convention's options are what minima sharpness --bn … --start … --restarts … would be given
+        assertEquals(org.minima.analysis.SharpnessOptions.defaults().withEps(5e-4).withSubspace(100).withBatchNorm(running).withStart(corner)
+                .withRestarts(2), ss.options("5e-4", true, ss.conventions().get(3)));
+        assertEquals(ss.options("1e-3", false, ss.conventions().get(0)), ss.options("1e-3", false));
+        // one value each: one convention, and the cache key of the files before the lists (so their caches stay valid)
+        Experiment.SharpnessSettings one = Experiment.parse(yaml(BASE.replace("examples: 10000", "examples: 10000, bn: batch")), "t.yaml", false,
+                s -> 60000).analyses().sharpness();
+        assertEquals(1, one.conventions().size());
+        assertFalse(one.several());
+        assertEquals("{\"eps\":[\"1e-3\",\"5e-4\"],\"subspace\":100,\"maxIter\":10,\"examples\":10000,\"seed\":0,"
+                + "\"bn\":{\"statistics\":\"BATCH\",\"batch\":1000},\"subspaceMatrix\":\"GAUSSIAN\",\"start\":\"CENTRE\"}",
+                org.minima.io.Json.MAPPER.valueToTree(one.cacheKey()).toString());
+    }
+
+    @Test
+    void badConventionListsAreOneErrorNamingTheKey() {
+        for (String[] c : new String[][] {
+            {"bn: [batch, train]", "analyses.sharpness.bn 'train': expected running or batch"},
+            {"bn: []", "analyses.sharpness.bn: expected running or batch or a non-empty list of them, got an empty list"},
+            {"start: []", "analyses.sharpness.start: expected centre or corner or a non-empty list of them, got an empty list"},
+            {"start: [centre, middle]", "analyses.sharpness.start: expected centre or corner (or a list of them), got middle"},
+            {"start: [corner, corner]", "analyses.sharpness.start: 'corner' is given twice"},
+            {"bn: [running, running]", "analyses.sharpness.bn: 'running' is given twice"},
+            {"restarts: -1", "analyses.sharpness.restarts: expected an integer >= 0, got -1"}}) {
+            InputException x = assertThrows(InputException.class, () -> Experiment.parse(
+                    yaml(BASE.replace("examples: 10000", "examples: 10000, " + c[0])), "t.yaml", false, s -> 60000), c[0]);
+            assertEquals("t.yaml: " + c[1], x.getMessage());
+        }
+    }
+
+    @Test
+    void quickAnalysesAreLaidOverTheAnalysesOnlyWithQuick() {
+        String y = BASE.replace("subspace: 100, examples: 10000", "subspace: 100, examples: 10000, bn: [batch, running], start: [centre, corner], restarts: 2")
+                + "quick:\n  base: {epochs: 3}\n  analyses: {sharpness: {start: centre, examples: 300}}\n";
+        Experiment full = Experiment.parse(yaml(y), "t.yaml", false, s -> 60000);
+        assertEquals(4, full.analyses().sharpness().conventions().size());
+        assertEquals(10000, full.analyses().sharpness().examples());
+        Experiment quick = Experiment.parse(yaml(y), "t.yaml", true, s -> 60000);
+        Experiment.SharpnessSettings q = quick.analyses().sharpness();
+        assertEquals(List.of("batch statistics, centre start", "running statistics, centre start"),
+                q.conventions().stream().map(Experiment.Convention::label).toList(), "start replaced, bn kept");
+        assertEquals(300, q.examples());
+        assertEquals(100, q.subspace());
+        assertTrue(quick.quickNote().contains("analyses with {\"sharpness\":{\"start\":\"centre\",\"examples\":300}}"), quick.quickNote());
+        InputException bad = assertThrows(InputException.class, () -> Experiment.parse(
+                yaml(y.replace("analyses: {sharpness: {start", "analyses: {landscape: {start")), "t.yaml", true, s -> 60000));
+        assertTrue(bad.getMessage().startsWith("t.yaml: quick.analyses: unknown key 'landscape'"), bad.getMessage());
+        InputException missing = assertThrows(InputException.class, () -> Experiment.parse(
+                yaml(y.replace("analyses: {sharpness: {start", "analyses: {figure4: {eps")), "t.yaml", true, s -> 60000));
+        assertEquals("t.yaml: quick.analyses.figure4: the experiment has no analyses.figure4 to change", missing.getMessage());
+    }
+
+    @Test
     void quickCapsEpochsAndExamplesButLeavesSmallerSetsWhole() {
         Experiment e = Experiment.parse(yaml(BASE), "t.yaml", true, s -> s.endsWith(":train") ? 60000 : 900);
         var a = e.runs().get(0).config();

@@ -67,14 +67,17 @@ class KeskarReproductionTest {
         return org.minima.data.Blobs.write(dir, 90, 3, 1.0, 5);
     }
 
-    private static final String TINY = """
-            experiment: tiny-keskar
+    /** The paper key and the base config the tiny experiments share: a small MLP with batch norm on the CSV DATA. */
+    private static final String TINY_BASE = """
             paper: {table: [2, 3, 4], network: F1}
             base:
               model: {input: [4], classes: 3, layers: [{type: linear, in: 4, out: 6}, {type: batchnorm, features: 6}, {type: relu}, {type: linear, in: 6, out: 3}]}
               data: {train: DATA, test: DATA}
               optimizer: {name: adam, lr: 0.02}
               batch: {size: 8}
+            """;
+
+    private static final String TINY = "experiment: tiny-keskar\n" + TINY_BASE + """
               epochs: 4
               stop: {patience: 2, minDelta: 1.0e-4}
             runs:
@@ -153,6 +156,89 @@ class KeskarReproductionTest {
         assertTrue(report.contains("| runs per role | 5, from different random starts | 2 SB, 2 LB, 4 others |"), report);
         assertTrue(report.contains("measured, batch statistics (n = 2 SB, 2 LB)"), report);
         assertTrue(report.contains("**Did the paper's finding hold?**"), report);
+    }
+
+    private static final String CONVENTIONS = "experiment: tiny-conventions\n" + TINY_BASE + """
+              epochs: 2
+            runs:
+              - {name: sb, role: SB}
+              - {name: lb, role: LB, batch: {size: 0.5}}
+            analyses:
+              sharpness: {eps: [1e-3, 5e-4], subspace: 3, maxIter: 3, examples: 60, bn: [batch, running], bnBatch: 30, start: [centre, corner], restarts: 1}
+            """;
+
+    @Test
+    void severalConventionsAreMeasuredRecordedAndReportedAsLabelledRows() throws Exception {
+        Path file = dir.resolve("conv.yaml");
+        Files.writeString(file, CONVENTIONS.replace("DATA", csv().toString()));
+        Experiment e = Experiment.load(file, false, List.of("base.epochs=3"));
+        Path out = dir.resolve("conv");
+        Reproduce.Outcome o = new Reproduce(e, out, new TrainRun.Info("test", "none", 1), Trainer.Listener.NONE, s -> {}, AnalysisProgress.NONE).run();
+        JsonNode res = Json.read(o.results());
+        // how it was run
+        assertEquals("minima reproduce " + file + " --set base.epochs=3", res.get("command").get("line").asText());
+        assertEquals("base.epochs=3", res.get("command").get("set").get(0).asText());
+        List<String> keys = List.of("batch-centre", "batch-corner+1r", "running-centre", "running-corner+1r");
+        List<String> labels = List.of("batch statistics, centre start", "batch statistics, corner start + 1 restart",
+                "running statistics, centre start", "running statistics, corner start + 1 restart");
+        for (JsonNode r : res.get("runs")) {
+            JsonNode cs = r.get("sharpnessConventions");
+            assertEquals(4, cs.size(), r.toString());
+            for (int i = 0; i < 4; i++) {
+                JsonNode c = cs.get(i);
+                assertEquals(keys.get(i), c.get("convention").asText());
+                assertEquals(labels.get(i), c.get("label").asText());
+                assertEquals(i == 0, c.get("headline").asBoolean());
+                String bn = i < 2 ? "batch" : "running", start = i % 2 == 0 ? "centre" : "corner";
+                int restarts = i % 2 == 0 ? 0 : 1;
+                assertEquals("gaussian", c.get("subspaceMatrix").asText());
+                for (String field : List.of("sharpness", "subspaceSharpness")) {
+                    for (String eps : List.of("1e-3", "5e-4")) {
+                        // every measurement carries its convention and its diagnostics, and its φ is the figure
+                        JsonNode d = c.get("details").get(field).get(eps);
+                        assertEquals(bn, d.get("bn").asText());
+                        assertEquals(30, d.get("bnBatch").asInt());
+                        assertEquals(start, d.get("start").asText());
+                        assertEquals(restarts, d.get("restarts").asInt());
+                        assertEquals(1 + restarts, d.get("starts").size());
+                        assertEquals(start, d.get("starts").get(0).get("start").asText());
+                        assertTrue(d.get("gradientNorm").isNumber() && d.get("firstOrder").isNumber() && d.get("boxReached").get("max").isNumber());
+                        assertEquals(d.get("sharpness").asDouble(), c.get(field).get(eps).asDouble(), 0.0);
+                    }
+                }
+            }
+            // the headline is the run's sharpness as before; the batch and running conventions evaluate different losses f(x)
+            assertEquals(cs.get(0).get("sharpness").get("1e-3").asDouble(), r.get("sharpness").get("1e-3").asDouble(), 0.0);
+            assertEquals(cs.get(0).get("subspaceSharpness").get("5e-4").asDouble(), r.get("subspaceSharpness").get("5e-4").asDouble(), 0.0);
+            double fBatch = cs.get(0).get("details").get("sharpness").get("1e-3").get("loss").asDouble();
+            double fRunning = cs.get(2).get("details").get("sharpness").get("1e-3").get("loss").asDouble();
+            assertTrue(fBatch != fRunning, "the two batch-norm conventions evaluate different losses: " + fBatch);
+        }
+        // the running-statistics corner measurement is what the sharpness command measures with those options
+        JsonNode lb = res.get("runs").get(1);
+        org.minima.nn.Network net = org.minima.nn.Network.load(ModelDirectory.read(out.resolve("lb")), org.nd4j.linalg.api.buffer.DataType.DOUBLE);
+        var data = org.minima.data.DataSets.load(csv().toString()).head(60);
+        var opts = org.minima.analysis.SharpnessOptions.defaults().withEps(1e-3).withMaxIter(3).withBatchNorm(
+                new org.minima.nn.BatchNormMode(org.minima.nn.BatchNormMode.Statistics.RUNNING, 30)).withStart(
+                        org.minima.analysis.SharpnessOptions.StartAt.CORNER).withRestarts(1);
+        double direct = org.minima.analysis.SharpnessAnalysis.run(net, data, opts, null).sharpness().sharpness();
+        assertEquals(direct, lb.get("sharpnessConventions").get(3).get("sharpness").get("1e-3").asDouble(), 0.0);
+
+        String report = Files.readString(o.report());
+        assertTrue(report.contains("Command: `minima reproduce " + file + " --set base.epochs=3`"), report);
+        for (int i = 0; i < 4; i++) {
+            // Tables 3 and 4: one labelled row per convention, with the means of results.json
+            Experiment.Convention c = e.analyses().sharpness().conventions().get(i);
+            String row = "| measured, " + labels.get(i) + (i == 0 ? " (headline; " : " (") + "n = 1 SB, 1 LB) | "
+                    + Report.format(res.get("runs").get(0).get("sharpnessConventions").get(i).get("sharpness").get("1e-3").asDouble()) + " | "
+                    + Report.format(res.get("runs").get(1).get("sharpnessConventions").get(i).get("sharpness").get("1e-3").asDouble()) + " | ";
+            assertTrue(report.contains(row), row + "\n" + report);
+            assertEquals(keys.get(i), c.key());
+            // the findings: one statement per convention
+            assertTrue(report.contains("- **" + labels.get(i) + "**" + (i == 0 ? " (headline)" : "") + ": LB came out "), labels.get(i) + "\n" + report);
+        }
+        assertTrue(report.contains("the paper: 167×, 205.14/1.23"), report);
+        assertTrue(report.contains("| lb | running statistics, corner start + 1 restart | p = 3 | 5e-4 | "), report);
     }
 
     @Test
