@@ -201,8 +201,10 @@ public final class Lines {
         if (logY) {
             s.setyAxisTickLabelsFormattingFunction(Style.logTicks(yr[1] - yr[0]));
             // XChart steps its ticks by 1, 2 or 5 × 10^k of span × hint / plot height: a hint of about the
-            // plot's height per decade (its height overestimated by the title and x labels) gives whole decades
-            s.setYAxisTickMarkSpacingHint(Math.max(20, (int) ((height - 60) / Math.max(1, yr[1] - yr[0]))));
+            // plot's height per decade (its height overestimated by the title and x labels) gives whole decades;
+            // under 1.5 decades that leaves one or no tick, so then ticks every 50 px (0.1-0.2 of a decade, 3 digits)
+            double span = yr[1] - yr[0];
+            s.setYAxisTickMarkSpacingHint(span < 1.5 ? 50 : Math.max(20, (int) ((height - 60) / span)));
         }
         if (!xAxisShown) {
             s.setXAxisTitleVisible(false);
