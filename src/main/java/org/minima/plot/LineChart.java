@@ -10,12 +10,14 @@ import java.awt.geom.AffineTransform;
 import java.awt.geom.Line2D;
 import java.awt.geom.Path2D;
 import java.awt.geom.Rectangle2D;
+import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Lines against a shared x axis, with a left y axis (linear or log) and an optional right y axis, vertical
- * markers, dots on the curves and a legend under the plot, in the house {@link Style}. Drawn with plain Java2D
+ * markers, dots on the curves and a legend under the plot (in as many rows as its names need; the figure grows
+ * by a row's height for each row after the first), in the house {@link Style}. Drawn with plain Java2D
  * because XChart cannot: its log scale applies to every y axis group at once, and these charts (Figure 3, the
  * training curves, 1-D landscapes) put a log loss on the left beside a linear accuracy on the right.
  */
@@ -32,8 +34,12 @@ public final class LineChart implements Figure {
     public static final Color BLUE = Style.BLUE;
     public static final Color RED = Style.RED;
 
-    private final int width = Style.WIDTH;
-    private final int height = Style.HEIGHT;
+    private static final int LEGEND_SAMPLE = 34, LEGEND_GAP = 22, LEGEND_ROW = 18;
+    /** Text widths for the legend's layout, the same when {@link #height} asks as when it is drawn (PNG or SVG). */
+    private static final FontMetrics LEGEND_METRICS = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB).createGraphics().getFontMetrics(Style.SMALL);
+
+    private int width = Style.WIDTH;
+    private int height = Style.HEIGHT;
     private String title = "";
     private String xLabel = "";
     private String leftLabel = "";
@@ -48,6 +54,9 @@ public final class LineChart implements Figure {
     private final List<Dot> dots = new ArrayList<>();
 
     public LineChart title(String t) { title = t; return this; }
+
+    /** Another size than the house's (a panel of a {@link Row}); the legend's extra rows are added to {@code h}. */
+    public LineChart size(int w, int h) { width = w; height = h; return this; }
 
     public LineChart xLabel(String t) { xLabel = t; return this; }
 
@@ -75,7 +84,25 @@ public final class LineChart implements Figure {
 
     @Override public int width() { return width; }
 
-    @Override public int height() { return height; }
+    @Override public int height() { return height + (legendRows().size() - 1) * LEGEND_ROW; }
+
+    /** The legend's rows: the series in order, as many to a row as fit in the width. */
+    private List<List<Series>> legendRows() {
+        List<List<Series>> rows = new ArrayList<>();
+        List<Series> row = new ArrayList<>();
+        int used = 0;
+        for (Series s : series) {
+            int item = LEGEND_SAMPLE + 6 + LEGEND_METRICS.stringWidth(s.name());
+            if (!row.isEmpty() && used + LEGEND_GAP + item > width - 20) {
+                rows.add(row);
+                row = new ArrayList<>();
+            }
+            used = row.isEmpty() ? item : used + LEGEND_GAP + item;
+            row.add(s);
+        }
+        rows.add(row);
+        return rows;
+    }
 
     private boolean hasRight() {
         return series.stream().anyMatch(Series::right);
@@ -88,7 +115,8 @@ public final class LineChart implements Figure {
         int left = 80;
         int right = hasRight() ? width - 80 : width - 30;
         int top = title.isEmpty() ? 30 : 56;
-        int bottom = height - 110;
+        List<List<Series>> legend = legendRows();
+        int bottom = height - 110; // the fields' height: the legend's extra rows are below it
         Rectangle2D area = new Rectangle2D.Double(left, top, right - left, bottom - top);
 
         Axis xAxis = axisFor(false, false, null, null, true);
@@ -188,23 +216,21 @@ public final class LineChart implements Figure {
             vertical(g, rightLabel, width - 18, area.getCenterY());
         }
 
-        // legend: one row under the x label
+        // legend: rows under the x label, each centred
         g.setFont(small);
-        fm = g.getFontMetrics();
-        int sample = 34;
-        int gap = 22;
-        int total = 0;
-        for (Series s : series) total += sample + 6 + fm.stringWidth(s.name()) + gap;
-        total -= gap;
-        double lx = area.getCenterX() - total / 2.0;
-        double ly = height - 28;
-        for (Series s : series) {
-            g.setColor(s.color());
-            g.setStroke(stroke(s.dashed()));
-            g.draw(new Line2D.Double(lx, ly - 4, lx + sample, ly - 4));
-            g.setColor(Color.BLACK);
-            g.drawString(s.name(), (float) (lx + sample + 6), (float) ly);
-            lx += sample + 6 + fm.stringWidth(s.name()) + gap;
+        for (int r = 0; r < legend.size(); r++) {
+            int total = -LEGEND_GAP;
+            for (Series s : legend.get(r)) total += LEGEND_SAMPLE + 6 + LEGEND_METRICS.stringWidth(s.name()) + LEGEND_GAP;
+            double lx = width / 2.0 - total / 2.0;
+            double ly = height - 28 + r * LEGEND_ROW;
+            for (Series s : legend.get(r)) {
+                g.setColor(s.color());
+                g.setStroke(stroke(s.dashed()));
+                g.draw(new Line2D.Double(lx, ly - 4, lx + LEGEND_SAMPLE, ly - 4));
+                g.setColor(Color.BLACK);
+                g.drawString(s.name(), (float) (lx + LEGEND_SAMPLE + 6), (float) ly);
+                lx += LEGEND_SAMPLE + 6 + LEGEND_METRICS.stringWidth(s.name()) + LEGEND_GAP;
+            }
         }
     }
 

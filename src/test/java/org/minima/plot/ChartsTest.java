@@ -90,6 +90,54 @@ class ChartsTest {
     }
 
     @Test
+    void aLongLegendWrapsIntoRowsThatStayInsideTheFigure() throws Exception {
+        // 19 names of ~30 characters cannot share one row of 820 px: the figure grows by whole legend rows and
+        // no legend text reaches the right edge (a cut legend colours the last columns of its rows).
+        double[] x = {0, 1, 2};
+        LineChart one = new LineChart().title("t").xLabel("epoch").leftAxis("y", Color.BLACK, false)
+                .add(new LineChart.Series("only", x, x, LineChart.BLUE, false, false));
+        assertEquals(Style.HEIGHT, one.height());
+        LineChart many = new LineChart().title("t").xLabel("epoch").leftAxis("y", Color.BLACK, false);
+        for (int i = 0; i < 19; i++) many.add(new LineChart.Series("triangular-exponential-sgd-" + i, x, x, LineChart.BLUE, i % 2 == 0, false));
+        int extra = many.height() - Style.HEIGHT;
+        assertTrue(extra >= 18 * 3 && extra % 18 == 0, "extra height " + extra);
+        BufferedImage img = decode(many.png(1));
+        assertEquals(many.height(), img.getHeight());
+        for (int y = Style.HEIGHT - 60; y < img.getHeight(); y++) {
+            for (int xx = img.getWidth() - 8; xx < img.getWidth(); xx++) assertEquals(Color.WHITE.getRGB(), img.getRGB(xx, y), "(" + xx + ", " + y + ")");
+            for (int xx = 0; xx < 8; xx++) assertEquals(Color.WHITE.getRGB(), img.getRGB(xx, y), "(" + xx + ", " + y + ")");
+        }
+        int drawn = 0; // the last row (baseline 28 px above the bottom) is drawn inside the figure
+        for (int y = img.getHeight() - 40; y < img.getHeight() - 26; y++) for (int xx = 0; xx < img.getWidth(); xx++) if (img.getRGB(xx, y) != Color.WHITE.getRGB()) drawn++;
+        assertTrue(drawn > 50, "pixels of the last legend row: " + drawn);
+    }
+
+    /** A figure of one colour, for placing panels. */
+    private static Figure block(int w, int h, Color c) {
+        return new Figure() {
+            @Override public int width() { return w; }
+
+            @Override public int height() { return h; }
+
+            @Override public void draw(java.awt.Graphics2D g) { g.setColor(c); g.fillRect(0, 0, w, h); }
+        };
+    }
+
+    @Test
+    void aRowPutsItsPanelsSideBySideUnderItsTitle() throws Exception {
+        // panels 100 × 50 (red) and 60 × 80 (blue) under a 34 px title: 160 × 114, the red at x < 100, the blue
+        // from x = 100, both from y = 34; below the shorter panel, the background
+        Row row = new Row("title", java.util.List.of(block(100, 50, Color.RED), block(60, 80, Color.BLUE)));
+        assertEquals(160, row.width());
+        assertEquals(34 + 80, row.height());
+        BufferedImage img = decode(row.png(1));
+        assertEquals(Color.RED.getRGB(), img.getRGB(50, 34 + 25));
+        assertEquals(Color.BLUE.getRGB(), img.getRGB(130, 34 + 70));
+        assertEquals(Color.WHITE.getRGB(), img.getRGB(50, 34 + 60));
+        assertEquals(80, new Row("", java.util.List.of(block(100, 50, Color.RED), block(60, 80, Color.BLUE))).height());
+    }
+
+    @Test
     void contourOfAPlaneSplitsColoursAtTheLevelLine() throws Exception {
         // z(x, y) = x on [-1, 1]²: the contour z = L is the vertical line x = L, so a pixel just left of it has the
         // colour of the band below L and a pixel just right the colour of the band above (closed form, not the code).
