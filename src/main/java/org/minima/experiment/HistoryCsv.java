@@ -21,21 +21,26 @@ public record HistoryCsv(double[] epochs, int[] batches, long[] steps, double[] 
         if (lines.isEmpty() || !lines.get(0).equals(History.HEADER)) {
             throw new InputException(file + ": expected the header " + History.HEADER);
         }
+        // by name, not position: History.HEADER has grown columns (stopLoss before seconds) and may again
+        List<String> header = List.of(History.HEADER.split(","));
+        int epoch = header.indexOf("epoch"), step = header.indexOf("step"), lr = header.indexOf("lr"), batch = header.indexOf("batch"),
+                noise = header.indexOf("noiseScale"), trainLoss = header.indexOf("trainLoss"), testLoss = header.indexOf("testLoss"),
+                testAccuracy = header.indexOf("testAccuracy"), seconds = header.indexOf("seconds");
         int n = lines.size() - 1;
         HistoryCsv h = new HistoryCsv(new double[n], new int[n], new long[n], new double[n], new double[n], new double[n], new double[n],
                 new double[n], new double[n]);
         for (int i = 0; i < n; i++) {
-            String[] c = lines.get(i + 1).split(",", -1); // History.HEADER
-            if (c.length != 11) throw new InputException(file + ": line " + (i + 2) + " has " + c.length + " columns, expected 11");
-            h.epochs[i] = Double.parseDouble(c[0]);
-            h.steps[i] = Long.parseLong(c[1]);
-            h.batches[i] = Integer.parseInt(c[3]);
-            h.trainLoss[i] = Double.parseDouble(c[5]);
-            h.testAccuracy[i] = c[8].isEmpty() ? Double.NaN : Double.parseDouble(c[8]);
-            h.lr[i] = Double.parseDouble(c[2]);
-            h.noiseScale[i] = Double.parseDouble(c[4]);
-            h.testLoss[i] = c[7].isEmpty() ? Double.NaN : Double.parseDouble(c[7]);
-            h.seconds[i] = Double.parseDouble(c[9]);
+            String[] c = lines.get(i + 1).split(",", -1);
+            if (c.length != header.size()) throw new InputException(file + ": line " + (i + 2) + " has " + c.length + " columns, expected " + header.size());
+            h.epochs[i] = Double.parseDouble(c[epoch]);
+            h.steps[i] = Long.parseLong(c[step]);
+            h.batches[i] = Integer.parseInt(c[batch]);
+            h.trainLoss[i] = Double.parseDouble(c[trainLoss]);
+            h.testAccuracy[i] = c[testAccuracy].isEmpty() ? Double.NaN : Double.parseDouble(c[testAccuracy]);
+            h.lr[i] = Double.parseDouble(c[lr]);
+            h.noiseScale[i] = Double.parseDouble(c[noise]);
+            h.testLoss[i] = c[testLoss].isEmpty() ? Double.NaN : Double.parseDouble(c[testLoss]);
+            h.seconds[i] = Double.parseDouble(c[seconds]);
         }
         return h;
     }

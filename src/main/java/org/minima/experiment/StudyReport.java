@@ -14,6 +14,9 @@ import java.util.Map;
 import org.minima.io.AtomicFiles;
 import org.minima.io.Json;
 import org.minima.plot.Lines;
+import org.minima.plot.PolicyPlot;
+import org.minima.plot.Row;
+import org.minima.plot.Style;
 import org.minima.train.BatchSchedule;
 import org.minima.train.LrPolicy;
 import org.minima.train.TrainConfig;
@@ -154,10 +157,13 @@ public final class StudyReport {
         return g;
     }
 
-    private static String pct(JsonNode stat) {
-        if (stat.path("n").asInt() == 0) return "diverged";
-        if (stat.path("n").asInt() == 1) return String.format(Locale.ROOT, "%.2f", 100 * stat.path("mean").asDouble()); // one run: no std
-        return String.format(Locale.ROOT, "%.2f ± %.2f", 100 * stat.path("mean").asDouble(), 100 * stat.path("std").asDouble());
+    /** Mean ± std in percent; the mean alone for one run; "(n = k)" after it when fewer than the column's {@code n} runs count. */
+    static String pct(JsonNode stat, int n) {
+        int k = stat.path("n").asInt();
+        if (k == 0) return "diverged";
+        String mean = String.format(Locale.ROOT, "%.2f", 100 * stat.path("mean").asDouble());
+        String v = k == 1 ? mean : mean + String.format(Locale.ROOT, " ± %.2f", 100 * stat.path("std").asDouble());
+        return k < n ? v + " (n = " + k + ")" : v;
     }
 
     private static String num(JsonNode stat, String format) {
@@ -176,18 +182,20 @@ public final class StudyReport {
         md.append("Seeds: ").append(s.seeds()).append(s.scales().isEmpty() ? "" : "; rate scales " + s.scales() + " with seeds " + s.scaleSeeds())
                 .append("; git commit ").append(json.path("gitCommit").asText()).append(".\n\n");
         boolean target = s.target() != null;
-        md.append("| rank | group | lr | final test acc. (%) | best test acc. (%) |");
+        int n = s.seeds().size(), nScaled = s.scaleSeeds().size();
+        md.append("| rank | group | lr | final test acc. (%, n = ").append(n).append(") | best test acc. (%, n = ").append(n).append(") |");
         if (target) md.append(String.format(Locale.ROOT, " epochs to %.0f%% | seconds to %.0f%% |", 100 * s.target(), 100 * s.target()));
         md.append(" updates | seconds |");
-        for (double sc : s.scales()) md.append(" acc. at lr × ").append(Study.scaleName(sc)).append(" (%) |");
+        for (double sc : s.scales()) md.append(" acc. at lr × ").append(Study.scaleName(sc)).append(" (%, n = ").append(nScaled).append(") |");
         md.append("\n|");
         int cols = 7 + (target ? 2 : 0) + s.scales().size();
         md.append("---|".repeat(cols)).append("\n");
         for (JsonNode g : ranked) {
             md.append("| ").append(g.path("rank").asInt()).append(" | ").append(g.path("name").asText())
                     .append(String.format(Locale.ROOT, " | %.3g | ", g.path("lr").asDouble()))
-                    .append(pct(g.path("finalAccuracy"))).append(g.path("diverged").asInt() > 0 ? " (" + g.path("diverged").asInt() + " diverged)" : "")
-                    .append(" | ").append(pct(g.path("bestAccuracy"))).append(" | ");
+                    .append(pct(g.path("finalAccuracy"), g.path("finalAccuracy").path("n").asInt()))
+                    .append(g.path("diverged").asInt() > 0 ? " (" + g.path("diverged").asInt() + " diverged)" : "")
+                    .append(" | ").append(pct(g.path("bestAccuracy"), n)).append(" | ");
             if (target) {
                 int reached = g.path("reachedTarget").asInt();
                 if (reached == 0) md.append("not reached | not reached | ");
@@ -195,10 +203,11 @@ public final class StudyReport {
                         .append(" | ").append(num(g.path("secondsToTarget"), "%.0f")).append(" | ");
             }
             md.append(num(g.path("updates"), "%.0f")).append(" | ").append(num(g.path("seconds"), "%.0f")).append(" |");
-            for (double sc : s.scales()) md.append(" ").append(pct(g.path("scales").path(Study.scaleName(sc)))).append(" |");
+            for (double sc : s.scales()) md.append(" ").append(pct(g.path("scales").path(Study.scaleName(sc)), nScaled)).append(" |");
             md.append("\n");
         }
-        md.append("\nMean ± sample std over the seeds; accuracies of the last epoch; updates = optimizer steps (with a range test's);"
+        md.append("\nn = runs per group (diverged ones left out of the accuracies and counted beside them): mean ± sample std over them, the mean"
+                + " alone where n = 1; accuracies of the last epoch; updates = optimizer steps (with a range test's);"
                 + " seconds = wall time of the epochs (training and the two evaluations), mean per seed.\n\n");
         for (Path p : plots) {
             if (p.toString().endsWith(".png")) md.append("![").append(p.getFileName()).append("](").append(out.relativize(p)).append(")\n\n");
@@ -252,6 +261,57 @@ public final class StudyReport {
         return new double[][] {t, lr};
     }
 
+    private static final int PANEL_WIDTH = 540, PANEL_HEIGHT = 440;
+
+    /** One line of a section's chart: a group's name, its points, colour and dash. */
+    private record Curve(String name, double[] x, double[] y, Color color, boolean dashed) {}
+
+    /** One section's (one optimizer's, or the whole study's) curves: a line per group, mean over seeds, and its first seed's g. */
+    private record Curves(List<Curve> accuracy, List<Curve> accuracyUpdates, List<Curve> noise, double gRange) {
+        static Curves of(Map<String, List<Study.Done>> groups, List<String> names) {
+            List<Curve> acc = new ArrayList<>(), steps = new ArrayList<>(), noise = new ArrayList<>();
+            double glo = Double.POSITIVE_INFINITY, ghi = 0;
+            for (int i = 0; i < names.size(); i++) {
+                List<Study.Done> runs = groups.get(names.get(i));
+                Color c = names.size() <= Style.PALETTE.length ? Style.PALETTE[i]
+                        : Color.getHSBColor((float) i / names.size(), 0.8f, i % 2 == 0 ? 0.75f : 0.55f);
+                boolean dashed = i % 3 == 2;
+                double[] a = meanColumn(runs, HistoryCsv::testAccuracy);
+                for (int k = 0; k < a.length; k++) a[k] *= 100;
+                acc.add(new Curve(names.get(i), meanColumn(runs, HistoryCsv::epochs), a, c, dashed));
+                steps.add(new Curve(names.get(i), meanColumn(runs, StudyReport::steps), a, c, dashed));
+                HistoryCsv first = runs.get(0).history();
+                for (double v : first.noiseScale()) if (v > 0) { glo = Math.min(glo, v); ghi = Math.max(ghi, v); }
+                noise.add(new Curve(names.get(i), first.epochs(), first.noiseScale(), c, dashed));
+            }
+            return new Curves(acc, steps, noise, ghi / glo);
+        }
+
+        private static Lines chart(String title, String xLabel, String yLabel, List<Curve> curves) {
+            Lines l = new Lines(title, xLabel, yLabel);
+            for (Curve c : curves) l.line(c.name(), c.x(), c.y(), c.color(), c.dashed());
+            return l;
+        }
+
+        Lines accuracy(String title) {
+            return chart(title, "epoch", "test accuracy (%), mean over seeds", accuracy);
+        }
+
+        Lines accuracyUpdates(String title) {
+            return chart(title, "parameter updates (optimizer steps)", "test accuracy (%), mean over seeds", accuracyUpdates);
+        }
+
+        /** A log axis where g spans more than a decade and a half. */
+        Lines noise(String title) {
+            return chart(title, "epoch", "g (first seed)", noise).logY(gRange > 30);
+        }
+    }
+
+    /**
+     * Per section (optimizer): test accuracy against epochs and against updates, the noise scale against epochs,
+     * and the three as panels of one figure (Smith et al.'s Figure 2 in small); then the learning rate of every
+     * arm over the run, a panel per arm with a line per optimizer.
+     */
     private static List<Path> plots(Study s, Map<String, List<Study.Done>> groups, Path dir) {
         List<Path> written = new ArrayList<>();
         List<String> sections = new ArrayList<>();
@@ -260,39 +320,45 @@ public final class StudyReport {
         for (String opt : sections) {
             String suffix = opt == null ? "" : "-" + opt;
             String title = s.name() + (opt == null ? "" : " (" + opt + ")");
-            Lines acc = new Lines(title + ": test accuracy, mean over seeds", "epoch", "test accuracy (%)");
-            Lines accSteps = new Lines(title + ": test accuracy against updates", "parameter updates (optimizer steps)", "test accuracy (%)");
-            Lines rate = new Lines(title + ": learning rate over the run (first seed)", "epoch", "learning rate");
-            Lines g = new Lines(title + ": noise scale g = lr·N/(B(1−m)) per epoch (first seed)", "epoch", "g");
             List<String> names = new ArrayList<>();
-            for (String gr : groups.keySet()) if (opt == null || gr.endsWith("-" + opt)) names.add(gr);
-            double lo = Double.POSITIVE_INFINITY, hi = 0, glo = Double.POSITIVE_INFINITY, ghi = 0;
-            for (int i = 0; i < names.size(); i++) {
-                List<Study.Done> runs = groups.get(names.get(i));
-                Color c = Color.getHSBColor((float) i / names.size(), 0.8f, i % 2 == 0 ? 0.75f : 0.55f);
-                boolean dashed = i % 3 == 2;
-                double[] a = meanColumn(runs, HistoryCsv::testAccuracy);
-                for (int k = 0; k < a.length; k++) a[k] *= 100;
-                double[] e = meanColumn(runs, HistoryCsv::epochs);
-                acc.line(names.get(i), e, a, c, dashed);
-                accSteps.line(names.get(i), meanColumn(runs, StudyReport::steps), a, c, dashed);
-                Study.Done first = runs.get(0);
+            for (String g : groups.keySet()) if (opt == null || g.endsWith("-" + opt)) names.add(g);
+            Curves c = Curves.of(groups, names);
+            written.addAll(c.accuracy(title + ": test accuracy, mean over seeds").figure().write(dir.resolve(s.name() + suffix + "-test-accuracy.png")));
+            written.addAll(c.accuracyUpdates(title + ": test accuracy against updates").figure().write(dir.resolve(s.name() + suffix + "-test-accuracy-updates.png")));
+            written.addAll(c.noise(title + ": noise scale g = lr·N/(B(1−m)) per epoch").figure().write(dir.resolve(s.name() + suffix + "-noise-scale.png")));
+            Row summary = new Row(title + ": test accuracy against epochs and against updates, and the noise scale g = lr·N/(B(1−m))",
+                    List.of(Style.figure(c.accuracy("against epochs").chart(PANEL_WIDTH, PANEL_HEIGHT)),
+                            Style.figure(c.accuracyUpdates("against updates").chart(PANEL_WIDTH, PANEL_HEIGHT)),
+                            Style.figure(c.noise("noise scale g").chart(PANEL_WIDTH, PANEL_HEIGHT))));
+            written.addAll(summary.write(dir.resolve(s.name() + suffix + "-summary.png")));
+        }
+        written.addAll(PolicyPlot.figure(ratePanels(s, groups, sections)).write(dir.resolve(s.name() + "-rates.png")));
+        return written;
+    }
+
+    /**
+     * A panel per arm: its learning rate over the run (first seed, state-based policies replayed on its losses), a
+     * line per optimizer; with {@code relativeRates} as a multiple of the optimizer's lr (the run's, so a range-test
+     * arm's suggestion is 1), which puts SGD's and Adam's lines on one scale.
+     */
+    static List<PolicyPlot.Panel> ratePanels(Study s, Map<String, List<Study.Done>> groups, List<String> sections) {
+        List<PolicyPlot.Panel> panels = new ArrayList<>();
+        for (Study.Arm arm : s.arms()) {
+            double[] x = null;
+            List<String> names = new ArrayList<>();
+            List<double[]> ys = new ArrayList<>();
+            for (String opt : sections) {
+                Study.Done first = groups.get(opt == null ? arm.name() : arm.name() + "-" + opt).get(0);
                 if (first.history().epochs().length == 0) continue;
                 double[][] r = rateCurve(first, first.dir());
-                for (double v : r[1]) if (v > 0) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
-                rate.line(names.get(i), r[0], r[1], c, dashed);
-                double[] gs = first.history().noiseScale();
-                for (double v : gs) if (v > 0) { glo = Math.min(glo, v); ghi = Math.max(ghi, v); }
-                g.line(names.get(i), first.history().epochs(), gs, c, dashed);
+                if (x != null && r[0].length != x.length) continue; // a run that diverged earlier than the first line's
+                x = r[0];
+                if (s.relativeRates()) for (int k = 0; k < r[1].length; k++) r[1][k] /= first.config().optimizer().lr();
+                names.add(opt == null ? "lr" : opt);
+                ys.add(r[1]);
             }
-            // a log axis where the values span more than a decade and a half
-            rate.logY(hi / lo > 30);
-            g.logY(ghi / glo > 30);
-            written.addAll(acc.figure().write(dir.resolve(s.name() + suffix + "-test-accuracy.png")));
-            written.addAll(accSteps.figure().write(dir.resolve(s.name() + suffix + "-test-accuracy-updates.png")));
-            written.addAll(rate.figure().write(dir.resolve(s.name() + suffix + "-rates.png")));
-            written.addAll(g.figure().write(dir.resolve(s.name() + suffix + "-noise-scale.png")));
+            if (x != null) panels.add(new PolicyPlot.Panel(arm.name(), s.relativeRates() ? "lr ÷ optimizer lr" : "learning rate", x, names, ys));
         }
-        return written;
+        return panels;
     }
 }

@@ -139,9 +139,13 @@ class StudyTest {
         assertEquals(15, groups.get(1).path("updates").path("mean").asDouble(), 0);
         String report = Files.readString(o.report());
         assertTrue(report.contains("--set 'base.epochs=2'") && report.contains("| decaying-lr |"), report);
-        for (String p : List.of("tiny-smith-test-accuracy.png", "tiny-smith-test-accuracy-updates.png", "tiny-smith-rates.png", "tiny-smith-noise-scale.png")) {
+        for (String p : List.of("tiny-smith-test-accuracy.png", "tiny-smith-test-accuracy-updates.png", "tiny-smith-rates.png", "tiny-smith-noise-scale.png",
+                "tiny-smith-summary.png")) {
             assertTrue(Files.size(out.resolve("plots").resolve(p)) > 1000, p);
         }
+        // the summary is one figure of three panels side by side: accuracy against epochs, against updates, g
+        java.awt.image.BufferedImage summary = javax.imageio.ImageIO.read(out.resolve("plots").resolve("tiny-smith-summary.png").toFile());
+        assertEquals(2 * 3 * 540, summary.getWidth());
 
         // a rerun reuses the complete runs; a changed config is refused, naming the run
         String end = Json.read(out.resolve("decaying-lr-s1").resolve("run.json")).path("end").asText();
@@ -205,7 +209,61 @@ class StudyTest {
         assertEquals(3 * rt.path("suggestedLr").asDouble(), TrainConfig.load(out.resolve("range-test-sgd-x3-s1").resolve("run.json"),
                 List.of(), null).optimizer().lr(), 1e-15);
         String report = Files.readString(o.report());
-        assertTrue(report.contains("acc. at lr × 0.3") && report.contains("epochs to 50%"), report);
-        assertTrue(Files.size(out.resolve("plots").resolve("tiny-policies-adam-rates.png")) > 1000);
+        assertTrue(report.contains("acc. at lr × 0.3 (%, n = 1)") && report.contains("epochs to 50%"), report);
+        // one run per scaled column: its accuracy alone, no "± 0.00"; three seeds: mean ± std, as results.json has them
+        JsonNode fixed = groups.get(0);
+        String row = report.lines().filter(l -> l.contains("| fixed-sgd |")).findFirst().orElseThrow();
+        String[] cells = row.split("\\|");
+        assertEquals(String.format(java.util.Locale.ROOT, "%.2f", 100 * fixed.path("scales").path("0.3").path("mean").asDouble()), cells[cells.length - 2].strip());
+        assertEquals(String.format(java.util.Locale.ROOT, "%.2f ± %.2f", 100 * fixed.path("finalAccuracy").path("mean").asDouble(),
+                100 * fixed.path("finalAccuracy").path("std").asDouble()), cells[4].strip());
+        assertTrue(Files.size(out.resolve("plots").resolve("tiny-policies-adam-summary.png")) > 1000);
+        // the rates: a panel per arm, a line per optimizer, as multiples of the optimizer's lr (relativeRates)
+        Study study = Study.load(file, List.of(), false);
+        java.util.Map<String, List<Study.Done>> byGroup = new java.util.LinkedHashMap<>();
+        for (Study.Run r : study.runs()) {
+            if (r.scale() != 1 || r.seed() != 1) continue;
+            Path runDir = out.resolve(r.name());
+            byGroup.put(r.group(), List.of(new Study.Done(r, TrainConfig.load(runDir.resolve("run.json"), List.of(), null), runDir, "complete",
+                    HistoryCsv.read(runDir.resolve("history.csv")), null)));
+        }
+        List<org.minima.plot.PolicyPlot.Panel> panels = StudyReport.ratePanels(study, byGroup, List.of("sgd", "adam"));
+        assertEquals(4, panels.size());
+        org.minima.plot.PolicyPlot.Panel triPanel = panels.get(2);
+        assertEquals(List.of("sgd", "adam"), triPanel.names());
+        for (double[] y : triPanel.ys()) {
+            assertEquals(0.1, y[0], 1e-12);   // triangular: base_lr 0.1 × lr at t = 0
+            assertEquals(1.0, y[20], 1e-12);  // max_lr 1 × lr at t = 1 (20 samples per epoch)
+        }
+        assertTrue(Files.size(out.resolve("plots").resolve("tiny-policies-rates.png")) > 1000);
+    }
+
+    @Test
+    void percentagesShowAStdOnlyForSeveralRunsAndSayWhenFewerRunsCountThanTheColumnHas() {
+        assertEquals("83.50", StudyReport.pct(new StudyReport.Stat(0.835, 0, 1).json(), 1));
+        assertEquals("83.50 ± 1.20", StudyReport.pct(new StudyReport.Stat(0.835, 0.012, 3).json(), 3));
+        assertEquals("83.50 ± 1.20 (n = 2)", StudyReport.pct(new StudyReport.Stat(0.835, 0.012, 2).json(), 3));
+        assertEquals("83.50 (n = 1)", StudyReport.pct(new StudyReport.Stat(0.835, 0, 1).json(), 3));
+        assertEquals("diverged", StudyReport.pct(new StudyReport.Stat(Double.NaN, Double.NaN, 0).json(), 1));
+    }
+
+    @Test
+    void historyCsvReadsEachColumnByItsNameAsTheTrainerWroteIt(@TempDir Path dir) {
+        // two epochs with a different value in every column: what is read back is what was written, column by column
+        Path file = dir.resolve("history.csv");
+        org.minima.train.History.write(file, List.of(
+                new org.minima.train.History.Row(1, 12, 0.05, 128, 19.5, 0.71, 0.78, 0.85, 0.75, 3.25, 0.69),
+                new org.minima.train.History.Row(2, 24, 0.01, 640, 0.78, 0.45, 0.83, 0.63, 0.79, 2.5, 0.44)));
+        HistoryCsv h = HistoryCsv.read(file);
+        assertEquals(List.of(1.0, 2.0), List.of(h.epochs()[0], h.epochs()[1]));
+        assertEquals(24, h.steps()[1]);
+        assertEquals(0.01, h.lr()[1]);
+        assertEquals(640, h.batches()[1]);
+        assertEquals(0.78, h.noiseScale()[1]);
+        assertEquals(0.71, h.trainLoss()[0]);
+        assertEquals(0.63, h.testLoss()[1]);
+        assertEquals(0.79, h.testAccuracy()[1]);
+        assertEquals(3.25, h.seconds()[0]);   // not the stop rule's loss (0.69), the column before it
+        assertEquals(2.5, h.seconds()[1]);
     }
 }

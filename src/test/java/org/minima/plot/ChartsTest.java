@@ -165,6 +165,30 @@ class ChartsTest {
         return c.getRed() + c.getGreen() + c.getBlue() < 3 * 110;
     }
 
+    private static Figure block(int w, int h, Color c) {
+        return new Figure() {
+            @Override public int width() { return w; }
+
+            @Override public int height() { return h; }
+
+            @Override public void draw(java.awt.Graphics2D g) { g.setColor(c); g.fillRect(0, 0, w, h); }
+        };
+    }
+
+    @Test
+    void aRowPutsItsPanelsSideBySideUnderItsTitle() throws Exception {
+        // panels 100 × 50 (red) and 60 × 80 (blue) under a 34 px title: 160 × 114, the red at x < 100, the blue
+        // from x = 100, both from y = 34; below the shorter panel, the background
+        Row row = new Row("title", java.util.List.of(block(100, 50, Color.RED), block(60, 80, Color.BLUE)));
+        assertEquals(160, row.width());
+        assertEquals(34 + 80, row.height());
+        BufferedImage img = decode(row.png(1));
+        assertEquals(Color.RED.getRGB(), img.getRGB(50, 34 + 25));
+        assertEquals(Color.BLUE.getRGB(), img.getRGB(130, 34 + 70));
+        assertEquals(Color.WHITE.getRGB(), img.getRGB(50, 34 + 60));
+        assertEquals(80, new Row("", java.util.List.of(block(100, 50, Color.RED), block(60, 80, Color.BLUE))).height());
+    }
+
     @Test
     void contourOfAPlaneSplitsColoursAtTheLevelLine() throws Exception {
         // z(x, y) = x on [-1, 1]²: the contour z = L is the vertical line x = L, so a pixel just left of it has the
