@@ -226,7 +226,7 @@ final class KeskarComparison {
         md.append('\n');
     }
 
-    private static String ratio(double v) {
+    static String ratio(double v) {
         return Double.isFinite(v) ? String.format(Locale.ROOT, v >= 10 ? "%.0f×" : "%.2f×", v) : "—";
     }
 
@@ -261,7 +261,7 @@ final class KeskarComparison {
         return v;
     }
 
-    private static double mean(List<Double> v) {
+    static double mean(List<Double> v) {
         if (v.isEmpty()) return Double.NaN;
         double m = 0;
         for (double d : v) m += d;

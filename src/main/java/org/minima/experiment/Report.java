@@ -54,6 +54,7 @@ public final class Report {
 
         if (e.paper() != null) paperTables(md, e, results);
         KeskarComparison.append(md, e, results);
+        RemediesComparison.append(md, results, eps, PaperRemedies.load());
 
         md.append("## Plots\n\n");
         for (Path p : plots) {

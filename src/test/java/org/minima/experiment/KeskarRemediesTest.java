@@ -71,6 +71,8 @@ class KeskarRemediesTest {
         }
         String lbAdv = Json.read(tmp.resolve("out/lb-adversarial-2/run.json")).get("config").toString();
         assertTrue(lbAdv.contains("\"adversarial\""), lbAdv);
-        assertTrue(Files.exists(out.report()));
+        String report = Files.readString(out.report());
+        for (String role : new String[] {"LB+augment", "LB+conservative", "LB+adversarial"}) assertTrue(report.contains("| " + role + " | 3 |"), role);
+        assertTrue(report.contains("## Remedies: did they close the gap") && report.contains("not one of the paper's"), report);
     }
 }

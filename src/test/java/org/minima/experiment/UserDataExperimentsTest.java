@@ -112,6 +112,45 @@ class UserDataExperimentsTest {
         }
     }
 
+    /**
+     * experiments/keskar-remedies-c1.yaml end to end on tiny CIFAR-10 binary files: the seed-1 run of every role
+     * (SB, LB, and LB with crop-and-flip augmentation, the proximal optimizer and FGSM) under the file's own stop rule
+     * and remedies, 1 epoch, SB batch 8 (LB is the file's 10%: 2 of 20), then one sharpness iteration on 4 examples
+     * and the report. Augmentation must change training: lb-augment-1 ends with other weights than lb-1, same seed.
+     */
+    @Test
+    void theC1RemediesExperimentTrainsEveryRoleWithItsRemedyOnTinyCifarFiles() throws Exception {
+        String yaml = Files.readString(Path.of("experiments/keskar-remedies-c1.yaml")).replace(":data/cifar-10-batches-bin:", ":" + cifar10() + ":");
+        Map<String, Object> m = Experiment.readMap(write("keskar-remedies-c1", yaml));
+        @SuppressWarnings("unchecked") Map<String, Object> base = (Map<String, Object>) m.get("base");
+        base.put("epochs", 1);
+        @SuppressWarnings("unchecked") List<Map<String, Object>> runs = (List<Map<String, Object>>) m.get("runs");
+        List<Map<String, Object>> firsts = new java.util.ArrayList<>();
+        for (Map<String, Object> r : runs) {
+            if (!((String) r.get("name")).endsWith("-1")) continue;
+            if (r.get("role").equals("SB")) r.put("batch", Map.of("size", 8));
+            firsts.add(r);
+        }
+        m.put("runs", firsts);
+        m.put("analyses", Map.of("sharpness", Map.of("eps", List.of(1e-3), "maxIter", 1, "examples", 4, "bn", "batch")));
+        Experiment e = Experiment.parse(m, "keskar-remedies-c1", false, s -> org.minima.data.DataSets.load(s).size());
+        Path out = dir.resolve("out-remedies-c1");
+        Reproduce.Outcome o = new Reproduce(e, out, new TrainRun.Info("t", "none", 1), Trainer.Listener.NONE, s -> {}, AnalysisProgress.NONE).run();
+        assertEquals(5, o.runs().size());
+        for (Reproduce.RunResult r : o.runs()) {
+            assertEquals("complete", r.record().get("status").asText(), r.run().name());
+            assertTrue(r.analyses().path("sharpness").has("1e-3"), r.run().name());
+        }
+        JsonNode augment = Json.read(out.resolve("lb-augment-1/run.json")).path("config").path("augment");
+        assertEquals(4, augment.path("crop").asInt(), augment.toString());
+        assertTrue(augment.path("flip").asBoolean(), augment.toString());
+        assertEquals(10, Json.read(out.resolve("lb-1/run.json")).path("config").path("stop").path("patience").asInt());
+        assertTrue(!java.util.Arrays.equals(Files.readAllBytes(out.resolve("lb-1/weights.safetensors")),
+                Files.readAllBytes(out.resolve("lb-augment-1/weights.safetensors"))), "augmentation changed nothing");
+        String report = Files.readString(o.report());
+        assertTrue(report.contains("## Remedies: did they close the gap") && report.contains("holds no values of the paper for C1"), report);
+    }
+
     private Path write(String name, String yaml) throws Exception {
         Path f = dir.resolve(name + ".yaml");
         Files.writeString(f, yaml);
