@@ -13,7 +13,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * temporaries, and a fixed summation order (so results are bit-reproducible). Values are read and
  * written as double; a float32 array rounds on {@link #set}.
  *
- * <p>Access goes through {@code sun.misc.Unsafe}: NIO buffers' bounds and scope checks cost several
+ * <p>Access goes through {@code sun.misc.Unsafe} ({@link OffHeap}): NIO buffers' bounds and scope checks cost several
  * times the arithmetic of these loops. Indices are checked by {@code assert} (on in the tests, {@code -ea}).
  */
 abstract class Arr {
@@ -82,18 +82,7 @@ abstract class Arr {
         return new F(v, f.address + 4L * off, f.b.duplicate().position(off).limit(off + (int) s));
     }
 
-    private static final sun.misc.Unsafe U = unsafe();
-
-    @SuppressWarnings("removal")
-    private static sun.misc.Unsafe unsafe() {
-        try {
-            java.lang.reflect.Field f = sun.misc.Unsafe.class.getDeclaredField("theUnsafe");
-            f.setAccessible(true);
-            return (sun.misc.Unsafe) f.get(null);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("no access to sun.misc.Unsafe", e);
-        }
-    }
+    private static final sun.misc.Unsafe U = OffHeap.U;
 
     private static final class D extends Arr {
         private final DoubleBuffer b;
