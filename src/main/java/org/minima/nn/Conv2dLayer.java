@@ -252,7 +252,7 @@ final class Conv2dLayer extends WindowLayer {
     }
 
     /** col[(c·k + i)·k + j][e·hw + oh·wo + ow] = x_e[c][oh·s − pad + i][ow·s − pad + j], 0 in the padding. */
-    private void im2col(Arr x, int r0, int g, Arr col) {
+    void im2col(Arr x, int r0, int g, Arr col) {
         if (stride == 1 && ho == h && wo == w) {
             Parallel.range(cin, (long) ckk * g * hw, (c0, c1) -> im2colSame(x, col, r0, g, c0, c1));
             return;
@@ -354,7 +354,7 @@ final class Conv2dLayer extends WindowLayer {
     }
 
     /** The adjoint of im2col: dx rows r0..r0+g are overwritten with the sums of their receptive-field entries. */
-    private void col2im(Arr dc, Arr dx, int r0, int g) {
+    void col2im(Arr dc, Arr dx, int r0, int g) {
         Parallel.range(cin, (long) ckk * g * hw, (c0, c1) -> col2im(dc, dx, r0, g, c0, c1));
     }
 
