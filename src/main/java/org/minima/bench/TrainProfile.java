@@ -9,7 +9,7 @@ import org.minima.nn.Profile;
 import org.minima.nn.Threads;
 
 /**
- * Where the time of one training step goes (issue 15): F1 at B = 6000 on Fashion-MNIST and C1 at B = 256 on
+ * Where the time of one training step goes (issue 15): F1 at B = 256 and 6000 on Fashion-MNIST and C1 at B = 256 on
  * CIFAR-shaped data, float32, Adam, training mode, the step {@link TrainThroughput} times. Each phase's wall time
  * (the layers' forward and backward passes by type, inside them the GEMMs, bias, im2col, col2im; gathering the
  * input, the loss, Adam) is the median over {@code repeats} steps after two warm-up steps, in milliseconds: wall
@@ -21,12 +21,13 @@ public final class TrainProfile implements Benchmark {
 
     @Override
     public String description() {
-        return "per-phase wall time of one training step: F1 B=6000 (Fashion-MNIST) and C1 B=256 (CIFAR-shaped), float32, Adam";
+        return "per-phase wall time of one training step: F1 B=256 and 6000 (Fashion-MNIST) and C1 B=256 (CIFAR-shaped), float32, Adam";
     }
 
     @Override
     public List<Row> run(int repeats) {
         List<Row> rows = new ArrayList<>();
+        rows.addAll(profile(new TrainThroughput("f1"), 256, repeats));
         rows.addAll(profile(new TrainThroughput("f1"), 6000, repeats));
         rows.addAll(profile(new TrainThroughput("c1"), 256, repeats));
         return rows;
@@ -64,5 +65,21 @@ public final class TrainProfile implements Benchmark {
         rows.add(new Row(prefix + "other (between phases)", 1e3 * Benchmarks.median(other), "ms", ""));
         rows.add(new Row(prefix + "whole step", 1e3 * total, "ms", String.format(Locale.ROOT, "%.0f ex/s", b / total)));
         return rows;
+    }
+
+    /**
+     * Without the bench command: {@code java -cp minima.jar org.minima.bench.TrainProfile [threads] [repeats]
+     * [model:B,...]} (default: 1 thread, 3 steps, the entry's f1:256,f1:6000,c1:256); prints the rows.
+     */
+    public static void main(String[] args) {
+        Threads.configure(args.length > 0 ? Integer.parseInt(args[0]) : 1);
+        int repeats = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        String which = args.length > 2 ? args[2] : "f1:256,f1:6000,c1:256";
+        for (String mb : which.split(",")) {
+            String[] p = mb.split(":");
+            for (Row r : profile(new TrainThroughput(p[0]), Integer.parseInt(p[1]), repeats)) {
+                System.out.printf(Locale.ROOT, "%-70s %10.2f %s  %s%n", r.metric(), r.median(), r.unit(), r.extra());
+            }
+        }
     }
 }

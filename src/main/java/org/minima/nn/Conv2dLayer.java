@@ -193,12 +193,21 @@ final class Conv2dLayer extends WindowLayer {
 
     /** {@link #finishOut} for the channels [o0, o1). */
     private void finishOut(Arr scratch, Arr y, int r0, int g, Arr b, int gh, int o0, int o1) {
+        boolean f = y.f32() && scratch.f32() && b.f32(); // a float plus a float bias: the float sum is the same bits
         for (int e = 0; e < g; e++) {
             int base = (r0 + e) * outFeatures;
             for (int o = o0; o < o1; o++) {
                 double bo = b.get(o);
                 int yi = base + o * hw;
-                if (g == 1) {
+                if (f) {
+                    float bf = b.getFloat(o);
+                    if (g == 1) {
+                        for (int p = 0; p < hw; p++) y.setFloat(yi + p, y.getFloat(yi + p) + bf);
+                    } else {
+                        int si = o * gh + e * hw;
+                        for (int p = 0; p < hw; p++) y.setFloat(yi + p, scratch.getFloat(si + p) + bf);
+                    }
+                } else if (g == 1) {
                     for (int p = 0; p < hw; p++) y.set(yi + p, y.get(yi + p) + bo);
                 } else {
                     int si = o * gh + e * hw;
@@ -217,7 +226,11 @@ final class Conv2dLayer extends WindowLayer {
                 int base = (r0 + e) * outFeatures;
                 for (int o = o0; o < o1; o++) {
                     int yi = base + o * hw, si = o * gh + e * hw;
-                    for (int p = 0; p < hw; p++) scratch.set(si + p, dy.get(yi + p));
+                    if (scratch.f32() && dy.f32()) {
+                        for (int p = 0; p < hw; p++) scratch.setFloat(si + p, dy.getFloat(yi + p));
+                    } else {
+                        for (int p = 0; p < hw; p++) scratch.set(si + p, dy.get(yi + p));
+                    }
                 }
             }
         });
@@ -239,8 +252,44 @@ final class Conv2dLayer extends WindowLayer {
     }
 
     /** col[(c·k + i)·k + j][e·hw + oh·wo + ow] = x_e[c][oh·s − pad + i][ow·s − pad + j], 0 in the padding. */
-    private void im2col(Arr x, int r0, int g, Arr col) {
+    void im2col(Arr x, int r0, int g, Arr col) {
+        if (stride == 1 && ho == h && wo == w) {
+            Parallel.range(cin, (long) ckk * g * hw, (c0, c1) -> im2colSame(x, col, r0, g, c0, c1));
+            return;
+        }
         Parallel.range(cin, (long) ckk * g * hw, (c0, c1) -> unroll(x, col, r0, g, c0, c1, false));
+    }
+
+    /**
+     * im2col for stride 1 and "same" padding (output as large as the input, C1's convolutions): a row of col for kernel
+     * offset (i, j) is the input plane shifted by (i − pad)·w + (j − pad), so its inside is one memory copy, after which
+     * the padding (the rows above and below, and the columns that the shift wrapped around to the neighbouring row) is
+     * zeroed. The same values as {@link #unroll}; cost about one memcpy of col instead of a loop over its values.
+     */
+    private void im2colSame(Arr x, Arr col, int r0, int g, int c0, int c1) {
+        int gh = g * hw;
+        for (int c = c0; c < c1; c++) {
+            for (int i = 0; i < k; i++) {
+                int oh0 = Math.max(0, pad - i), oh1 = Math.max(oh0, Math.min(ho, h + pad - i)); // rows with ih inside
+                for (int j = 0; j < k; j++) {
+                    int row = ((c * k + i) * k + j) * gh;
+                    int lo = validFrom(j), hi = validTo(j);
+                    for (int e = 0; e < g; e++) {
+                        int ci = row + e * hw;
+                        if (oh0 == oh1 || lo == hi) {
+                            col.zero(ci, hw);
+                            continue;
+                        }
+                        int xb = (r0 + e) * inFeatures + c * h * w;
+                        int a = oh0 * wo + lo, b = (oh1 - 1) * wo + hi; // first and one past the last value inside
+                        Arr.copy(x, xb + (oh0 + i - pad) * w + lo + j - pad, col, ci + a, b - a);
+                        col.zero(ci, a);
+                        col.zero(ci + b, hw - b);
+                        for (int oh = oh0; oh + 1 < oh1; oh++) col.zero(ci + oh * wo + hi, wo - hi + lo); // wrapped columns
+                    }
+                }
+            }
+        }
     }
 
     /**
@@ -250,6 +299,8 @@ final class Conv2dLayer extends WindowLayer {
      */
     private void unroll(Arr x, Arr col, int r0, int g, int c0, int c1, boolean back) {
         int gh = g * hw;
+        // float32: copies, and sums of two floats, without widening (the same bits; Arr#getFloat): 3-4× faster here
+        boolean f = x.f32() && col.f32();
         for (int c = c0; c < c1; c++) {
             for (int i = 0; i < k; i++) {
                 for (int j = 0; j < k; j++) {
@@ -263,7 +314,14 @@ final class Conv2dLayer extends WindowLayer {
                             boolean inside = ih >= 0 && ih < h;
                             int xr = xb + ih * w - pad + j;
                             if (back) {
-                                if (inside) for (int ow = lo; ow < hi; ow++) x.add(xr + ow * stride, col.get(ci + ow));
+                                if (inside && f) {
+                                    for (int ow = lo; ow < hi; ow++) {
+                                        int xi = xr + ow * stride;
+                                        x.setFloat(xi, x.getFloat(xi) + col.getFloat(ci + ow));
+                                    }
+                                } else if (inside) {
+                                    for (int ow = lo; ow < hi; ow++) x.add(xr + ow * stride, col.get(ci + ow));
+                                }
                                 continue;
                             }
                             if (!inside) {
@@ -273,7 +331,11 @@ final class Conv2dLayer extends WindowLayer {
                             // the padding columns, then the inside without a test per value
                             for (int ow = 0; ow < lo; ow++) col.set(ci + ow, 0.0);
                             for (int ow = hi; ow < wo; ow++) col.set(ci + ow, 0.0);
-                            for (int ow = lo; ow < hi; ow++) col.set(ci + ow, x.get(xr + ow * stride));
+                            if (f) {
+                                for (int ow = lo; ow < hi; ow++) col.setFloat(ci + ow, x.getFloat(xr + ow * stride));
+                            } else {
+                                for (int ow = lo; ow < hi; ow++) col.set(ci + ow, x.get(xr + ow * stride));
+                            }
                         }
                     }
                 }
@@ -292,7 +354,7 @@ final class Conv2dLayer extends WindowLayer {
     }
 
     /** The adjoint of im2col: dx rows r0..r0+g are overwritten with the sums of their receptive-field entries. */
-    private void col2im(Arr dc, Arr dx, int r0, int g) {
+    void col2im(Arr dc, Arr dx, int r0, int g) {
         Parallel.range(cin, (long) ckk * g * hw, (c0, c1) -> col2im(dc, dx, r0, g, c0, c1));
     }
 

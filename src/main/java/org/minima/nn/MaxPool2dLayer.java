@@ -28,6 +28,10 @@ final class MaxPool2dLayer extends WindowLayer {
 
     /** Examples [r0, r1): each window's maximum into y and its position into argmax. */
     private void forward(Arr x, Arr y, int r0, int r1) {
+        if (x.f32() && y.f32()) {
+            forwardFloat(x, y, r0, r1);
+            return;
+        }
         int q = r0 * outFeatures;
         for (int r = r0; r < r1; r++) {
             int xb = r * inFeatures;
@@ -59,6 +63,39 @@ final class MaxPool2dLayer extends WindowLayer {
         }
     }
 
+    /**
+     * {@link #forward(Arr, Arr, int, int)} for float32 (the same comparisons and copies on the floats as stored: the same
+     * bits): the window's rows and columns inside the image are found once per output row and column instead of tested
+     * per value.
+     */
+    private void forwardFloat(Arr x, Arr y, int r0, int r1) {
+        int q = r0 * outFeatures;
+        for (int r = r0; r < r1; r++) {
+            int xb = r * inFeatures;
+            for (int c = 0; c < channels; c++) {
+                int cb = xb + c * h * w;
+                for (int oh = 0; oh < ho; oh++) {
+                    int i0 = Math.max(0, oh * stride - pad), i1 = Math.min(h, oh * stride - pad + k);
+                    for (int ow = 0; ow < wo; ow++, q++) {
+                        int j0 = Math.max(0, ow * stride - pad), j1 = Math.min(w, ow * stride - pad + k);
+                        int arg = cb + i0 * w + j0; // the first value is taken whatever it is (as arg < 0 above)
+                        float best = x.getFloat(arg);
+                        for (int ih = i0; ih < i1; ih++) {
+                            for (int iw = j0, idx = cb + ih * w + j0; iw < j1; iw++, idx++) {
+                                float v = x.getFloat(idx);
+                                boolean more = v > best; // selects rather than branches (the maxima are not predictable)
+                                best = more ? v : best;
+                                arg = more ? idx : arg;
+                            }
+                        }
+                        argmax[q] = arg - xb;
+                        y.setFloat(q, best);
+                    }
+                }
+            }
+        }
+    }
+
     @Override
     void backward(Arr x, Arr y, Arr dy, Arr dx, int n, Mode mode) {
         if (dx != null) scatter(dy, dx, n);
@@ -83,7 +120,14 @@ final class MaxPool2dLayer extends WindowLayer {
             for (int i = r0 * inFeatures, end = r1 * inFeatures; i < end; i++) into.set(i, 0.0);
             for (int r = r0, q = r0 * outFeatures; r < r1; r++) {
                 int xb = r * inFeatures;
-                for (int o = 0; o < outFeatures; o++, q++) into.add(xb + argmax[q], d.get(q));
+                if (d.f32() && into.f32()) { // one float sum per value: the same bits as the double one rounded
+                    for (int o = 0; o < outFeatures; o++, q++) {
+                        int i = xb + argmax[q];
+                        into.setFloat(i, into.getFloat(i) + d.getFloat(q));
+                    }
+                } else {
+                    for (int o = 0; o < outFeatures; o++, q++) into.add(xb + argmax[q], d.get(q));
+                }
             }
         });
     }

@@ -48,9 +48,19 @@ public final class Adam extends ElementwiseOptimizer {
     }
 
     @Override
-    double direction(Vec[] state, int i, double d) {
-        double mi = state[0].put(i, beta1 * state[0].get(i) + (1 - beta1) * d);
-        double vi = state[1].put(i, beta2 * state[1].get(i) + (1 - beta2) * d * d);
-        return stepSize * mi / (Math.sqrt(vi) / c2 + eps);
+    void updateState(double[][] s, double[] d, int len) {
+        double[] m = s[0], v = s[1];
+        double b1 = beta1, b2 = beta2;
+        for (int i = 0; i < len; i++) {
+            m[i] = b1 * m[i] + (1 - b1) * d[i];
+            v[i] = b2 * v[i] + (1 - b2) * d[i] * d[i];
+        }
+    }
+
+    @Override
+    void direction(double[][] s, double[] d, double[] change, int len) {
+        double[] m = s[0], v = s[1];
+        double a = stepSize, c = c2, e = eps;
+        for (int i = 0; i < len; i++) change[i] = a * m[i] / (Math.sqrt(v[i]) / c + e);
     }
 }

@@ -36,11 +36,24 @@ public final class Sgd extends ElementwiseOptimizer {
     void prepare(long t, double lr) { this.lr = lr; }
 
     @Override
-    double direction(Vec[] state, int i, double d) {
-        if (momentum > 0) {
-            double v = state[0].put(i, momentum * state[0].get(i) + d);
-            d = nesterov ? d + momentum * v : v;
+    void updateState(double[][] s, double[] d, int len) {
+        if (momentum == 0) return; // no state
+        double[] v = s[0];
+        double mu = momentum;
+        for (int i = 0; i < len; i++) v[i] = mu * v[i] + d[i];
+    }
+
+    @Override
+    void direction(double[][] s, double[] d, double[] change, int len) {
+        double eta = lr, mu = momentum;
+        if (momentum == 0) {
+            for (int i = 0; i < len; i++) change[i] = eta * d[i];
+        } else if (nesterov) {
+            double[] v = s[0];
+            for (int i = 0; i < len; i++) change[i] = eta * (d[i] + mu * v[i]);
+        } else {
+            double[] v = s[0];
+            for (int i = 0; i < len; i++) change[i] = eta * v[i];
         }
-        return lr * d;
     }
 }

@@ -156,47 +156,62 @@ class OptimizerTest {
     }
 
     /**
-     * A short float32 run over a vector long enough to be split across threads, against a hand loop of the documented
-     * element formulas (each element in float64, every stored value rounded once to float32), bit for bit: the state
-     * (velocity, m, v) is stored rounded and read back, weight decay enters as L2 or decoupled.
+     * Short runs over a vector long enough to be split across threads, in float32 and float64, on one and two threads,
+     * against a hand loop of the documented element formulas (each element in float64, every stored value rounded once
+     * to the dtype), bit for bit: the state (velocity, m, v) is stored rounded and read back, weight decay enters as L2
+     * or decoupled. The optimizers run the formulas a block of elements at a time ({@link ElementwiseOptimizer#BLOCK});
+     * n is not a multiple of the block, so a short last block is checked too.
      */
     @Test
-    void shortFloatRunsMatchAHandLoopOfTheUpdateFormulasBitForBit() {
-        int n = 140_000, steps = 4;
+    void shortRunsMatchAHandLoopOfTheUpdateFormulasBitForBit() {
+        int n = 140_003, steps = 4;
         double lr = 0.05, lambda = 0.01, mu = 0.9, b1 = 0.9, b2 = 0.999, eps = 1e-8;
-        org.minima.nn.Threads.configure(2);
-        for (int variant = 0; variant < 6; variant++) {
-            boolean adam = variant >= 4;
-            boolean decoupled = variant % 2 == 1;
-            boolean nesterov = variant == 2 || variant == 3;
-            Optimizer opt = adam ? new Adam(n, DataType.FLOAT, b1, b2, eps, lambda, decoupled)
-                    : new Sgd(n, DataType.FLOAT, mu, nesterov, lambda, decoupled);
-            float[] w = new float[n], s1 = new float[n], s2 = new float[n];
-            java.util.SplittableRandom r = new java.util.SplittableRandom(variant);
-            for (int i = 0; i < n; i++) w[i] = (float) r.nextGaussian();
-            INDArray wa = Nd4j.createFromArray(w.clone());
-            for (int t = 1; t <= steps; t++) {
-                float[] g = new float[n];
-                for (int i = 0; i < n; i++) g[i] = (float) (w[i] - 0.5 + 0.1 * r.nextGaussian());
-                opt.step(wa, Nd4j.createFromArray(g), lr);
-                double shrink = decoupled ? 1 - lr * lambda : 1, l2 = decoupled ? 0 : lambda;
-                for (int i = 0; i < n; i++) {
-                    double d = g[i] + l2 * w[i];
-                    if (adam) {
-                        s1[i] = (float) (b1 * s1[i] + (1 - b1) * d);
-                        s2[i] = (float) (b2 * s2[i] + (1 - b2) * d * d);
-                        double mHat = s1[i] / (1 - Math.pow(b1, t));
-                        double denom = Math.sqrt(s2[i]) / Math.sqrt(1 - Math.pow(b2, t)) + eps;
-                        w[i] = (float) (w[i] * shrink - lr * mHat / denom);
-                    } else {
-                        s1[i] = (float) (mu * s1[i] + d);
-                        double step = nesterov ? d + mu * s1[i] : s1[i];
-                        w[i] = (float) (w[i] * shrink - lr * step);
+        try {
+            for (int threads = 1; threads <= 2; threads++) {
+                org.minima.nn.Threads.configure(threads);
+                for (DataType dtype : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
+                    boolean f32 = dtype == DataType.FLOAT;
+                    java.util.function.DoubleUnaryOperator round = x -> f32 ? (float) x : x;
+                    for (int variant = 0; variant < 7; variant++) {
+                        boolean adam = variant >= 4, plain = variant == 6;
+                        boolean decoupled = variant % 2 == 1;
+                        boolean nesterov = variant == 2 || variant == 3;
+                        Optimizer opt = adam ? new Adam(n, dtype, b1, b2, eps, lambda, decoupled)
+                                : new Sgd(n, dtype, plain ? 0 : mu, nesterov, lambda, decoupled);
+                        double[] w = new double[n], s1 = new double[n], s2 = new double[n];
+                        java.util.SplittableRandom r = new java.util.SplittableRandom(variant);
+                        for (int i = 0; i < n; i++) w[i] = round.applyAsDouble(r.nextGaussian());
+                        INDArray wa = Nd4j.createFromArray(w.clone()).castTo(dtype);
+                        for (int t = 1; t <= steps; t++) {
+                            double[] g = new double[n];
+                            for (int i = 0; i < n; i++) g[i] = round.applyAsDouble(w[i] - 0.5 + 0.1 * r.nextGaussian());
+                            opt.step(wa, Nd4j.createFromArray(g).castTo(dtype), lr);
+                            double shrink = decoupled ? 1 - lr * lambda : 1, l2 = decoupled ? 0 : lambda;
+                            for (int i = 0; i < n; i++) {
+                                double d = g[i] + l2 * w[i];
+                                if (adam) {
+                                    s1[i] = round.applyAsDouble(b1 * s1[i] + (1 - b1) * d);
+                                    s2[i] = round.applyAsDouble(b2 * s2[i] + (1 - b2) * d * d);
+                                    // torch.optim.Adam's order: step_size = lr/(1 − β₁ᵗ); denom = √v/√(1 − β₂ᵗ) + eps
+                                    double stepSize = lr / (1 - Math.pow(b1, t));
+                                    double denom = Math.sqrt(s2[i]) / Math.sqrt(1 - Math.pow(b2, t)) + eps;
+                                    w[i] = round.applyAsDouble(w[i] * shrink - stepSize * s1[i] / denom);
+                                } else if (plain) {
+                                    w[i] = round.applyAsDouble(w[i] * shrink - lr * d);
+                                } else {
+                                    s1[i] = round.applyAsDouble(mu * s1[i] + d);
+                                    double step = nesterov ? d + mu * s1[i] : s1[i];
+                                    w[i] = round.applyAsDouble(w[i] * shrink - lr * step);
+                                }
+                            }
+                        }
+                        assertArrayEquals(w, wa.castTo(DataType.DOUBLE).toDoubleVector(), 0.0, dtype + ", " + threads + " threads, variant " + variant);
+                        assertEquals(steps, opt.steps());
                     }
                 }
             }
-            assertArrayEquals(w, wa.toFloatVector(), 0f, "variant " + variant);
-            assertEquals(steps, opt.steps());
+        } finally {
+            org.minima.nn.Threads.configure(0);
         }
     }
 }
