@@ -24,7 +24,7 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * axis and the ticks labelled 10ⁿ, because XChart's own log axis labels its ticks {@code 1E-4};</li>
  * <li>a legend inside the plot that covers no line: the first free corner (top right, top left, bottom right,
  * bottom left), else headroom added above the data for it (the y range grows), else, for a legend taller than
- * half the plot, beside the plot;</li>
+ * three quarters of the plot, beside the plot;</li>
  * <li>panels stacked on one x ({@link #stack}).</li>
  * </ul>
  * A y value that is NaN, infinite or (on a log axis) not positive breaks its line.
@@ -165,7 +165,9 @@ public final class Lines {
             java.awt.Rectangle plot = plotArea(c, width, height);
             int[] box = legendSize(c);
             double free = (box[1] + 3.0 * c.getStyler().getLegendPadding()) / plot.height;
-            if (free < 0.5) {
+            // headroom up to three quarters of the plot: a legend beside the plot would narrow this panel's plot area
+            // and misalign it with the other panels of a stack (Figure 3's loss panel has four legend entries)
+            if (free < 0.75) {
                 double top = y[0] + (y[1] - y[0]) / (1 - free);
                 c = build(width, height, top);
                 c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
