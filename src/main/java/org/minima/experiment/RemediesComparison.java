@@ -77,7 +77,7 @@ final class RemediesComparison {
         for (Role r : roles.subList(2, roles.size())) {
             double d = r.testMean() - lb.testMean();
             md.append("| ").append(r.name()).append(" | ").append(Double.isNaN(d) ? "—" : String.format(Locale.ROOT, "%+.2f", d)).append(" | ")
-                    .append(gap > 0 ? String.format(Locale.ROOT, "%.0f%%", 100 * d / gap) : "—").append(" | ").append(gapVerdict(r, sb, lb))
+                    .append(gap > 0 && !within(gap, sb.testStd(), lb.testStd()) ? String.format(Locale.ROOT, "%.0f%%", 100 * d / gap) : "—").append(" | ").append(gapVerdict(r, sb, lb))
                     .append(" |");
             for (int k = 0; k < eps.size(); k++) md.append(' ').append(sharpVerdict(k, r, sb, lb)).append(" |");
             md.append('\n');
