@@ -29,6 +29,14 @@ final class RemediesComparison {
         double testStd() {
             return std(test);
         }
+
+        double phiMean(int k) {
+            return mean(phi.get(k));
+        }
+
+        double phiStd(int k) {
+            return std(phi.get(k));
+        }
     }
 
     static void append(StringBuilder md, JsonNode results, List<String> eps, List<PaperRemedies.Value> paper) {
@@ -58,25 +66,31 @@ final class RemediesComparison {
         md.append('\n');
 
         double gap = sb.testMean() - lb.testMean();
-        md.append("SB − LB test-accuracy gap: ").append(Double.isNaN(gap) ? "unknown (no test set)" : String.format(Locale.ROOT, "%+.2f points", gap))
-                .append(".\n\n");
+        md.append("SB − LB test-accuracy gap: ").append(Double.isNaN(gap) ? "unknown (no test set)" : String.format(Locale.ROOT, "%+.2f points", gap));
+        if (gap > 0 && within(gap, sb.testStd(), lb.testStd()))
+            md.append(String.format(Locale.ROOT, ", within noise (below the larger standard deviation of SB and LB, %.2f): there is no clear gap for a remedy to close",
+                    Math.max(zeroIfNaN(sb.testStd()), zeroIfNaN(lb.testStd()))));
+        md.append(".\n\n");
         md.append("| remedy | test acc. − LB (points) | share of the gap closed | the gap |");
         for (String x : eps) md.append(" φ at ε=").append(x).append(" |");
         md.append('\n').append("|---|---|---|---|").append("---|".repeat(eps.size())).append('\n');
         for (Role r : roles.subList(2, roles.size())) {
             double d = r.testMean() - lb.testMean();
             md.append("| ").append(r.name()).append(" | ").append(Double.isNaN(d) ? "—" : String.format(Locale.ROOT, "%+.2f", d)).append(" | ")
-                    .append(gap > 0 ? String.format(Locale.ROOT, "%.0f%%", 100 * d / gap) : "—").append(" | ").append(gapVerdict(r, sb, lb))
+                    .append(gap > 0 && !within(gap, sb.testStd(), lb.testStd()) ? String.format(Locale.ROOT, "%.0f%%", 100 * d / gap) : "—").append(" | ").append(gapVerdict(r, sb, lb))
                     .append(" |");
-            for (int k = 0; k < eps.size(); k++) md.append(' ').append(sharpVerdict(mean(r.phi().get(k)), mean(sb.phi().get(k)), mean(lb.phi().get(k)))).append(" |");
+            for (int k = 0; k < eps.size(); k++) md.append(' ').append(sharpVerdict(k, r, sb, lb)).append(" |");
             md.append('\n');
         }
         md.append('\n');
         md.append("A remedy **closed** the gap when its mean test accuracy reached SB's, **narrowed** it when its mean lies between LB's ")
                 .append("and SB's (the share closed is (remedy − LB) / (SB − LB)), and **did not narrow** it otherwise; a difference smaller ")
-                .append("than the larger standard deviation of the two roles compared is marked *within noise*. The minimizer **stayed sharp** ")
-                .append("at an ε when the remedy's mean φ is at least the geometric mean of SB's and LB's (nearer LB's on a log scale), and ")
-                .append("**became flat** when it is below it; when LB is not sharper than SB at that ε, there is nothing to stay sharp.\n\n");
+                .append("than the larger standard deviation of the two roles compared is marked *within noise*; when SB − LB itself is within ")
+                .append("noise there is no clear gap to close. The minimizer **stayed sharp** at an ε when the remedy's mean φ is at least ")
+                .append("the geometric mean of SB's and LB's (nearer LB's on a log scale), and **became flat** when it is below it, *within ")
+                .append("noise* when its distance from that mean is below the largest standard deviation of the remedy, SB and LB; when LB ")
+                .append("is not sharper than SB at that ε (or not by more than the larger standard deviation of the two), there is nothing ")
+                .append("to stay sharp.\n\n");
 
         paper(md, results, paper);
     }
@@ -85,6 +99,7 @@ final class RemediesComparison {
         double gap = sb.testMean() - lb.testMean();
         if (Double.isNaN(gap) || Double.isNaN(r.testMean())) return "unknown (no test set)";
         if (gap <= 0) return "no gap to close (LB ≥ SB)";
+        if (within(gap, sb.testStd(), lb.testStd())) return "no clear gap to close (SB − LB within noise)";
         double m = r.testMean();
         if (m >= sb.testMean()) return "**closed**" + noise(m - sb.testMean(), r, sb);
         if (m > lb.testMean()) return "**narrowed**" + noise(m - lb.testMean(), r, lb);
@@ -92,15 +107,24 @@ final class RemediesComparison {
     }
 
     private static String noise(double diff, Role a, Role b) {
-        double s = Math.max(nanToZero(a.testStd()), nanToZero(b.testStd()));
-        return Math.abs(diff) < s ? " (within noise)" : "";
+        return within(diff, a.testStd(), b.testStd()) ? " (within noise)" : "";
     }
 
-    private static String sharpVerdict(double r, double sb, double lb) {
+    /** Is |diff| below the largest of the standard deviations (NaN, for one run, counts as 0)? */
+    private static boolean within(double diff, double... stds) {
+        double s = 0;
+        for (double x : stds) s = Math.max(s, zeroIfNaN(x));
+        return Math.abs(diff) < s;
+    }
+
+    private static String sharpVerdict(int k, Role role, Role sbRole, Role lbRole) {
+        double r = role.phiMean(k), sb = sbRole.phiMean(k), lb = lbRole.phiMean(k);
         if (Double.isNaN(r) || Double.isNaN(sb) || Double.isNaN(lb)) return "—";
         if (!(lb > sb)) return "LB not sharper than SB";
+        if (within(lb - sb, sbRole.phiStd(k), lbRole.phiStd(k))) return "LB not clearly sharper than SB (within noise)";
         double mid = Math.sqrt(Math.max(sb, 0) * lb);
-        return (r >= mid ? "**stayed sharp**" : "**became flat**") + " (" + Report.format(r) + "; SB " + Report.format(sb) + ", LB " + Report.format(lb) + ")";
+        return (r >= mid ? "**stayed sharp**" : "**became flat**") + (within(r - mid, role.phiStd(k), sbRole.phiStd(k), lbRole.phiStd(k)) ? " (within noise)" : "")
+                + " (" + Report.format(r) + "; SB " + Report.format(sb) + ", LB " + Report.format(lb) + ")";
     }
 
     /** The paper's values for the runs' network from the fixture, or why there are none. */
@@ -147,7 +171,7 @@ final class RemediesComparison {
         return new Role(name, test, phi);
     }
 
-    private static double nanToZero(double v) {
+    private static double zeroIfNaN(double v) {
         return Double.isNaN(v) ? 0 : v;
     }
 

@@ -72,6 +72,19 @@ class RemediesComparisonTest {
     }
 
     @Test
+    void aGapOrASharpnessDifferenceBelowTheStandardDeviationsIsCalledNoise() {
+        // SB 84, 86 (mean 85, std √2 ≈ 1.41) against LB 84.5, 84.5: a gap of 0.5 < 1.41. φ: SB 10, 30 and LB 20, 40
+        // (std √200 ≈ 14.1 each): LB − SB = 10 < 14.1.
+        String md = section(results("f1", "SB", 0.84, 10.0, "SB", 0.86, 30.0, "LB", 0.845, 20.0, "LB", 0.845, 40.0, "LB+a", 0.90, 25.0), List.of());
+        assertTrue(md.contains("SB − LB test-accuracy gap: +0.50 points, within noise (below the larger standard deviation of SB and LB, 1.41)"), md);
+        String a = row(md, "| LB+a | +");
+        assertTrue(a.startsWith("| LB+a | +5.50 | — | no clear gap to close (SB − LB within noise) | LB not clearly sharper than SB (within noise) |"), a);
+        // φ: SB 1, 1 and LB 100, 100 (midpoint 10); the remedy 8, 14: mean 11, std √18 ≈ 4.24 > |11 − 10|
+        md = section(results("f1", "SB", 0.90, 1.0, "SB", 0.90, 1.0, "LB", 0.80, 100.0, "LB", 0.80, 100.0, "LB+a", 0.85, 8.0, "LB+a", 0.85, 14.0), List.of());
+        assertTrue(row(md, "| LB+a | +").contains("| **stayed sharp** (within noise) (11.00; SB 1.00, LB 100.00) |"), md);
+    }
+
+    @Test
     void onlyExperimentsWithSbLbAndAnotherRoleGetTheSection() {
         assertEquals("", section(results("f1", "SB", 0.9, 1.0, "LB", 0.8, 9.0), List.of()));
         assertEquals("", section(results("f1", "B64", 0.9, 1.0, "B512", 0.8, 9.0, "B4096", 0.8, 9.0), List.of()));
