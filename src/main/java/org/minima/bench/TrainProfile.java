@@ -12,7 +12,7 @@ import org.minima.nn.Threads;
  * Where the time of one training step goes (issue 15): F1 at B = 256 and 6000 on Fashion-MNIST and C1 at B = 256 on
  * CIFAR-shaped data, float32, Adam, training mode, the step {@link TrainThroughput} times. Each phase's wall time
  * (the layers' forward and backward passes by type, inside them the GEMMs, bias, im2col, col2im; gathering the
- * input, the loss, Adam) is the median over {@code repeats} steps after two warm-up steps, in milliseconds: wall
+ * input, the loss, Adam) is the median over {@code repeats} steps after three warm-up steps, in milliseconds: wall
  * time, or with {@code --threads 1} the calling thread's CPU time (then the whole work, and hardly moved by other load).
  * Indented phases are parts of the phase above them. Recording costs two {@code nanoTime} calls a phase.
  */

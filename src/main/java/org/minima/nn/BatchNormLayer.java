@@ -160,12 +160,20 @@ final class BatchNormLayer extends Layer {
         batchStats = true;
         // Both passes split by channels, so each sum adds its terms in the same order on one thread.
         double[] sum = new double[channels];
+        float[] biasF = new float[bias == null || f64 ? 0 : channels]; // a float32 layer's bias values, as stored
+        for (int c = 0; c < biasF.length; c++) biasF[c] = (float) bias[c];
         Parallel.range(channels, (long) n * inFeatures, (c0, c1) -> {
             if (spatial == 1) { // 1-D: a tight loop along the row (sum[c] += x is sum[c] += 0 + x: the sum is never −0)
                 for (int r = 0; r < n; r++) {
                     int k = r * channels;
                     if (bias == null) {
                         for (int c = c0; c < c1; c++) sum[c] += x.get(k + c);
+                    } else if (!f64) { // F1's case: a float plus a float bias is the double sum rounded (Arr#getFloat)
+                        for (int c = c0; c < c1; c++) {
+                            float v = x.getFloat(k + c) + biasF[c];
+                            x.setFloat(k + c, v);
+                            sum[c] += v;
+                        }
                     } else {
                         for (int c = c0; c < c1; c++) {
                             double v = x.get(k + c) + bias[c];
@@ -255,7 +263,7 @@ final class BatchNormLayer extends Layer {
         Parallel.range(n, (long) n * inFeatures, (r0, r1) -> {
             if (spatial == 1 && !f64) { // F1's case as a tight loop
                 for (int k = r0 * channels, r = r0; r < r1; r++, k += channels) {
-                    for (int c = 0; c < channels; c++) y3.set(k + c, Math.max((float) (a[c] * x.get(k + c) + b[c]), 0f));
+                    for (int c = 0; c < channels; c++) y3.setFloat(k + c, Math.max((float) (a[c] * x.get(k + c) + b[c]), 0f));
                 }
                 return;
             }
@@ -266,7 +274,7 @@ final class BatchNormLayer extends Layer {
                     if (f64) {
                         for (int i = k, end = k + spatial; i < end; i++) y3.set(i, Math.max(ac * x.get(i) + bc, 0.0));
                     } else { // C1's case: a tight loop, float max (several times faster than the double one, same value)
-                        for (int i = k, end = k + spatial; i < end; i++) y3.set(i, Math.max((float) (ac * x.get(i) + bc), 0f));
+                        for (int i = k, end = k + spatial; i < end; i++) y3.setFloat(i, Math.max((float) (ac * x.get(i) + bc), 0f));
                     }
                 }
             }
@@ -297,7 +305,12 @@ final class BatchNormLayer extends Layer {
      * has diverged anyway).
      */
     static int positive(double y) {
-        int b = Float.floatToRawIntBits((float) y);
+        return positive((float) y);
+    }
+
+    /** {@link #positive(double)} of a float32 ReLU output as stored ({@link Arr#getFloat}: no conversions). */
+    static int positive(float y) {
+        int b = Float.floatToRawIntBits(y);
         return (b | -b) >>> 31;
     }
 
@@ -335,8 +348,8 @@ final class BatchNormLayer extends Layer {
                 for (int r = 0; r < n; r++) {
                     if (mask != null && !f64) { // F1's case as a tight loop
                         for (int c = c0, k = r * channels + c0; c < c1; c++, k++) {
-                            float g = (float) (a[c] * (dy.get(k) * positive(mask.get(k))) + p[c] * x.get(k) + q[c]);
-                            dx.set(k, g);
+                            float g = (float) (a[c] * (dy.get(k) * positive(mask.getFloat(k))) + p[c] * x.get(k) + q[c]);
+                            dx.setFloat(k, g);
                             dxColumnSums[c] += g;
                         }
                         continue;
@@ -361,7 +374,7 @@ final class BatchNormLayer extends Layer {
                     if (mask == null) {
                         for (int i = k; i < end; i++) dx.set(i, ac * dy.get(i) + pc * x.get(i) + qc);
                     } else if (!f64) { // C1's case: a tight loop
-                        for (int i = k; i < end; i++) dx.set(i, ac * (dy.get(i) * positive(mask.get(i))) + pc * x.get(i) + qc);
+                        for (int i = k; i < end; i++) dx.set(i, ac * (dy.get(i) * positive(mask.getFloat(i))) + pc * x.get(i) + qc);
                     } else {
                         for (int i = k; i < end; i++) dx.set(i, ac * relu(dy.get(i), mask.get(i), true) + pc * x.get(i) + qc);
                     }
@@ -382,7 +395,7 @@ final class BatchNormLayer extends Layer {
             if (spatial == 1 && mask != null && !f64) { // F1's case as a tight loop
                 for (int r = 0; r < n; r++) {
                     for (int c = c0, k = r * channels + c0; c < c1; c++, k++) {
-                        double d = u.get(k) * positive(mask.get(k));
+                        double d = u.get(k) * positive(mask.getFloat(k));
                         su[c] += d;
                         suv[c] += d * v.get(k);
                     }
@@ -409,7 +422,7 @@ final class BatchNormLayer extends Layer {
                         }
                     } else if (!f64) { // C1's case: a tight loop
                         for (int i = k, end = k + spatial; i < end; i++) {
-                            double d = u.get(i) * positive(mask.get(i));
+                            double d = u.get(i) * positive(mask.getFloat(i));
                             a += d;
                             b += d * v.get(i);
                         }
