@@ -280,10 +280,11 @@ class ExperimentTest {
         assertEquals(List.of("sb-seed1", "sb-seed2", "lb-seed1", "lb-seed2"), kq.runs().stream().map(Experiment.Run::name).toList());
         assertEquals(5000, kq.runs().get(0).config().trainExamples());
         Experiment f4 = Experiment.parse(Experiment.readMap(Path.of("experiments/keskar-figure4.yaml")), "f4.yaml", false, s -> 60000);
-        assertEquals(21, f4.runs().size());
-        assertEquals(12000, f4.runs().get(20).config().batch().size().intValue());
+        assertEquals(14, f4.runs().size()); // 7 batch sizes × 2 seeds, seeds outermost
+        assertEquals(List.of("b64-s1", "b256-s1", "b0.02-s1"), f4.runs().subList(0, 3).stream().map(Experiment.Run::name).toList());
+        assertEquals(0.5, f4.runs().get(13).config().batch().size()); // 50% of the training set
         Experiment f5 = Experiment.parse(Experiment.readMap(Path.of("experiments/keskar-figure5.yaml")), "f5.yaml", false, s -> 60000);
-        assertEquals(1 + 8 * 3, f5.runs().size());
+        assertEquals(1 + 8, f5.runs().size()); // the SB run and 8 warm starts, one LB seed
         assertEquals(new Experiment.InitFrom("sb", 100), f5.runs().get(f5.runs().size() - 1).initFrom());
         for (String f : List.of("keskar-figure4", "keskar-figure5", "keskar-f1-mnist", "keskar-c1", "keskar-c2", "keskar-c3", "keskar-c4")) {
             Experiment.parse(Experiment.readMap(Path.of("experiments/" + f + ".yaml")), f, true, s -> 50000);
