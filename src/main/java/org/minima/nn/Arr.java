@@ -85,7 +85,7 @@ abstract class Arr {
     abstract long address();
 
     /** A new array's wrapper (offset 0); views come from {@link #view}, which knows their address. */
-    private static Arr of(INDArray a) {
+    static Arr of(INDArray a) {
         if (a.offset() != 0) throw new IllegalArgumentException("a fresh array expected");
         long address = a.data().addressPointer().address();
         if (a.dataType() == DataType.DOUBLE) return new D(a, address, a.data().asNioDouble());

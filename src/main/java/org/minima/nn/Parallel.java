@@ -54,16 +54,15 @@ final class Parallel {
     }
 
     /**
-     * Runs parts 0..parts−1 of a data-parallel pass, part 0 on the calling thread, with OpenBLAS on one thread so each
-     * part's GEMMs run where they are called, and {@link #range} loops inside a part on the part's thread. One part:
-     * runs it as it is (OpenBLAS's threads then split the GEMMs).
+     * Runs parts 0..parts−1 of a data-parallel pass, part 0 on the calling thread, with each part's GEMMs
+     * ({@link Blas}) and {@link #range} loops on the part's thread. One part: runs it as it is (its GEMMs and loops
+     * then split themselves).
      */
     static void parts(int parts, Part body) {
         if (parts <= 1) {
             body.run(0);
             return;
         }
-        org.nd4j.linalg.factory.Nd4j.factory().blas().setMaxThreads(1);
         WORKER.set(true);
         try {
             Future<?>[] f = new Future<?>[parts - 1];
@@ -74,7 +73,6 @@ final class Parallel {
             join(f, () -> body.run(0));
         } finally {
             WORKER.set(false);
-            org.nd4j.linalg.factory.Nd4j.factory().blas().setMaxThreads(Threads.current());
         }
     }
 

@@ -3,12 +3,23 @@ package org.minima.nn;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Sets how many threads ND4J's OpenMP loops and OpenBLAS use. Results are bit-identical for the
- * same seed and the same thread count; a different count may change the last bits (the order of
- * floating-point sums inside GEMM and reductions depends on how the work is split).
+ * Sets how many threads minima's own loops and GEMMs and ND4J's OpenMP loops use. OpenBLAS itself always runs on one
+ * thread: {@link Blas} splits each large product over {@link #current()} threads of its own, because telling OpenBLAS
+ * its thread count costs about 0.5–1 ms a call here (OpenBLAS 0.3.19; too slow to switch around every data-parallel
+ * pass), its own threads split 256-row products poorly, and they spin between calls on the cores the element-wise
+ * loops need (docs/benchmarks.md, "OpenBLAS on one thread"). Products made through ND4J (INDArray.mmul, Nd4j.gemm: the
+ * Krylov basis, not the networks) therefore run on one thread. Results are bit-identical for the same seed and the
+ * same thread count; a different count may change the last bits (where a sum is split by examples).
  */
 public final class Threads {
     private static int current = Runtime.getRuntime().availableProcessors();
+
+    static {
+        Nd4j.factory().blas().setMaxThreads(1); // once: each call costs about 0.5–1 ms
+    }
+
+    /** Makes sure OpenBLAS is on one thread before a product is made (the class's initializer does it, once). */
+    static void init() {}
 
     private Threads() {}
 
@@ -17,7 +28,6 @@ public final class Threads {
         int t = n <= 0 ? Runtime.getRuntime().availableProcessors() : n;
         Nd4j.getEnvironment().setMaxThreads(t);
         Nd4j.getEnvironment().setMaxMasterThreads(t);
-        Nd4j.factory().blas().setMaxThreads(t);
         current = t;
     }
 
@@ -26,18 +36,16 @@ public final class Threads {
     }
 
     /**
-     * Runs {@code body} with OpenBLAS limited to one thread, so each GEMM runs in the thread that calls it: for code
-     * that splits its work over {@link #current()} threads of its own (data-parallel chunks), where OpenBLAS's
-     * threads (and the layers' own parallel loops, {@link Parallel}) would only compete for the cores. Restores {@link #current()} threads after.
+     * Runs {@code body} with every GEMM and element-wise loop of the layers on the thread that calls it: for code that
+     * splits its work over {@link #current()} threads of its own (data-parallel chunks), where the layers' own parallel
+     * loops ({@link Parallel}, {@link Blas}) would only compete for the cores.
      */
     public static void withSingleThreadedBlas(Runnable body) {
-        Nd4j.factory().blas().setMaxThreads(1);
-        Parallel.serial = true; // the layers' element-wise loops stay on each of the caller's threads too
+        Parallel.serial = true;
         try {
             body.run();
         } finally {
             Parallel.serial = false;
-            Nd4j.factory().blas().setMaxThreads(current);
         }
     }
 }

@@ -1,7 +1,8 @@
 #!/bin/sh
-# minima launcher: finds minima.jar, passes MINIMA_JAVA_OPTS to the JVM, and gives Java a heap sized from the
-# machine's memory (a quarter of it, at least 1 GB: ND4J keeps the parameters off the heap, and may use as
-# much again and more there) unless MINIMA_JAVA_OPTS already sets -Xmx.
+# minima launcher: finds minima.jar, passes MINIMA_JAVA_OPTS to the JVM, and sizes Java's memory from the
+# machine's: a heap of a quarter of it (at least 1 GB) unless MINIMA_JAVA_OPTS sets -Xmx, and an off-heap limit
+# (where ND4J keeps parameters and activations: the bulk of a run) of half of it unless MINIMA_JAVA_OPTS sets
+# -Dorg.bytedeco.javacpp.maxbytes.
 #   bin/minima COMMAND [options]          from a source checkout (after mvn package), or
 #   DIR/minima COMMAND [options]          after 'java -jar target/minima.jar install DIR' (launcher, jar, completion, man pages)
 # Environment: MINIMA_JAR (the jar to run), MINIMA_JAVA_OPTS (e.g. "-Xmx16g"), JAVA_HOME or java on PATH.
@@ -28,11 +29,11 @@ fi
 
 if [ -n "$JAVA_HOME" ]; then java="$JAVA_HOME/bin/java"; else java=java; fi
 
+kb=$(awk '/^MemTotal:/ {print $2}' /proc/meminfo 2>/dev/null || true)
 heap=
 case " ${MINIMA_JAVA_OPTS:-} " in
   *" -Xmx"*) ;;
   *)
-    kb=$(awk '/^MemTotal:/ {print $2}' /proc/meminfo 2>/dev/null || true)
     if [ -n "$kb" ]; then
       mb=$((kb / 4 / 1024))
       [ "$mb" -lt 1024 ] && mb=1024
@@ -40,6 +41,17 @@ case " ${MINIMA_JAVA_OPTS:-} " in
     fi
     ;;
 esac
+offheap=
+case " ${MINIMA_JAVA_OPTS:-} " in
+  *" -Dorg.bytedeco.javacpp.maxbytes="*) ;;
+  *)
+    if [ -n "$kb" ]; then
+      mb=$((kb / 2 / 1024))
+      [ "$mb" -lt 1024 ] && mb=1024
+      offheap="-Dorg.bytedeco.javacpp.maxbytes=$((mb * 1048576))"
+    fi
+    ;;
+esac
 
 # shellcheck disable=SC2086 # MINIMA_JAVA_OPTS holds several words on purpose
-exec "$java" $heap ${MINIMA_JAVA_OPTS:-} -jar "$jar" "$@"
+exec "$java" $heap $offheap ${MINIMA_JAVA_OPTS:-} -jar "$jar" "$@"
