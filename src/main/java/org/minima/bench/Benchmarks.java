@@ -14,7 +14,8 @@ public final class Benchmarks {
             new BatchNormBench(),
             new TrainThroughput("f1"),
             new TrainThroughput("c1"),
-            new TrainProfile());
+            new TrainProfile(),
+            new QuickReproduce());
 
     private Benchmarks() {}
 

@@ -38,7 +38,8 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  *
  * <p>Ours: {@link Network#trainStep} (gathering the shuffled rows and scaling pixels included) and one
  * {@link org.minima.train.Adam} step. PyTorch: {@code src/bench/python/train_torch.py} under /usr/bin/python3 when it
- * has torch (Debian's python3-torch), one process a round (its own warm-up, then the same number of steps), so each
+ * has torch (Debian's python3-torch), one process a round (as many warm-up steps as ours took, at least
+ * {@link #WARM_SECONDS} s of them, then the same number of timed steps), so each
  * round of ours is followed by one of the peer and both see the same machine state; the ratio is of the medians.
  * DL4J: {@code fit(DataSet)} on a batch prepared beforehand (its gathering is not timed: a slight advantage to DL4J).
  * Also the sgemm rate of this machine, so the achieved FLOP rate can be read as a fraction of peak ({@link GemmBenchmark}).
@@ -100,6 +101,9 @@ public final class TrainThroughput implements Benchmark {
         return model.equals("f1") ? new int[] {256, 6000} : new int[] {256, 5000};
     }
 
+    /** Least warm-up of ours before the timed rounds, in seconds. */
+    static final double WARM_SECONDS = 3;
+
     /** Timed steps per round for batch b: about 12,000 examples for F1, 1,024 for C1 (one step of B = 5000). */
     int steps(int b) {
         return model.equals("f1") ? Math.max(2, 12000 / b) : Math.max(1, 1024 / b);
@@ -142,8 +146,8 @@ public final class TrainThroughput implements Benchmark {
     }
 
     /**
-     * Measures each batch size: {@code rounds} alternating rounds of ours, then PyTorch (when {@code withTorch}), then
-     * DL4J (F1 only), each timing {@link #steps} steps after a warm-up; reports the median rate of each.
+     * Measures each batch size: {@code rounds} alternating rounds of ours, then PyTorch (when {@code withTorch}), each
+     * timing {@link #steps} steps after a warm-up; then DL4J's rounds (F1 only); reports the median rate of each.
      */
     public List<Figures> run(DataSet train, int rounds, boolean withTorch) {
         return run(train, batches(), rounds, withTorch);
@@ -153,21 +157,45 @@ public final class TrainThroughput implements Benchmark {
     public List<Figures> run(DataSet train, int[] batchSizes, int rounds, boolean withTorch) {
         double peak = GemmBenchmark.peak(DataType.FLOAT, 5);
         double flops = model.equals("f1") ? F1_TRAIN_FLOPS : C1_TRAIN_FLOPS;
-        List<Figures> out = new ArrayList<>();
-        for (int b : batchSizes) {
-            int steps = steps(b), warm = Math.max(1, steps / 4);
-            Ours ours = new Ours(train, model, b);
-            Dl4j dl4j = model.equals("f1") ? new Dl4j(train, b) : null;
-            ours.steps(warm);
-            if (dl4j != null) dl4j.steps(warm);
-            double[] a = new double[rounds], t = new double[rounds], d = new double[rounds];
-            for (int r = 0; r < rounds; r++) {
-                a[r] = ours.rate(steps);
-                t[r] = withTorch ? torchRate(b, steps, warm) : Double.NaN;
-                d[r] = dl4j != null ? dl4j.rate(steps) : Double.NaN;
+        // Ours and PyTorch alternate round by round, batch size by batch size; DL4J runs after all of them (in this
+        // process, so its garbage, its JIT work and ND4J's OpenMP threads must not fall into our rounds: with its rounds
+        // interleaved, ours measured 10% below the same step timed alone).
+        double[] ours = new double[batchSizes.length], torch = new double[batchSizes.length], dl4j = new double[batchSizes.length];
+        int[] warmSteps = new int[batchSizes.length];
+        for (int i = 0; i < batchSizes.length; i++) {
+            int b = batchSizes[i], steps = steps(b);
+            Ours o = new Ours(train, model, b);
+            // Warm-up: a quarter of a round, and at least WARM_SECONDS, so the JIT has compiled the step's loops (F1 at
+            // B = 256 ran its steps 13-20 at twice the steady time while C2 compiled them); the peer and DL4J get as
+            // many untimed steps as ours took.
+            int warm = 0;
+            long until = System.nanoTime() + (long) (WARM_SECONDS * 1e9);
+            while (warm < Math.max(1, steps / 4) || System.nanoTime() < until) {
+                o.steps(1);
+                warm++;
             }
-            double mo = Benchmarks.median(a);
-            out.add(new Figures(b, mo, Benchmarks.median(t), Benchmarks.median(d), mo * flops / 1e9, peak));
+            warmSteps[i] = warm;
+            double[] a = new double[rounds], t = new double[rounds];
+            for (int r = 0; r < rounds; r++) {
+                a[r] = o.rate(steps);
+                t[r] = withTorch ? torchRate(b, steps, warm) : Double.NaN;
+                System.err.printf(java.util.Locale.ROOT, "bench: %s B=%d round %d: ours %.0f ex/s, PyTorch %.0f ex/s%n", model, b, r + 1, a[r], t[r]);
+            }
+            ours[i] = Benchmarks.median(a);
+            torch[i] = Benchmarks.median(t);
+        }
+        for (int i = 0; i < batchSizes.length; i++) {
+            dl4j[i] = Double.NaN;
+            if (!model.equals("f1")) continue;
+            Dl4j d = new Dl4j(train, batchSizes[i]);
+            d.steps(warmSteps[i]);
+            double[] r = new double[rounds];
+            for (int k = 0; k < rounds; k++) r[k] = d.rate(steps(batchSizes[i]));
+            dl4j[i] = Benchmarks.median(r);
+        }
+        List<Figures> out = new ArrayList<>();
+        for (int i = 0; i < batchSizes.length; i++) {
+            out.add(new Figures(batchSizes[i], ours[i], torch[i], dl4j[i], ours[i] * flops / 1e9, peak));
         }
         return out;
     }

@@ -79,21 +79,28 @@ final class LinearLayer extends Layer {
     @Override
     void rForward(Arr x, Arr rx, Arr y, Arr ry, int n) {
         // R{y} = x·Vᵀ + R{x}·Wᵀ + v_b: one or two GEMMs.
+        long t = Profile.start();
         Blas.gemm(x, false, vw, true, ry, 1.0, 0.0);
         if (rx != null) Blas.gemm(rx, false, w, true, ry, 1.0, 1.0);
+        t = Profile.add("  linear: GEMM", t);
         addBias(ry, vb, n);
+        Profile.add("  linear: bias", t);
     }
 
     @Override
     void rBackward(Arr x, Arr rx, Arr y, Arr dy, Arr rdy, Arr dx, Arr rdx, int n) {
         // R{∂L/∂W} = R{dy}ᵀ·x + dyᵀ·R{x};  R{∂L/∂x} = R{dy}·W + dy·V;  ∂L/∂x = dy·W. Up to five GEMMs.
+        long t = Profile.start();
         Blas.gemm(rdy, true, x, false, gw, 1.0, 1.0);
         if (rx != null) Blas.gemm(dy, true, rx, false, gw, 1.0, 1.0);
+        t = Profile.add("  linear: GEMM", t);
         addColumnSums(rdy, n);
+        t = Profile.add("  linear: bias", t);
         if (dx != null) {
             Blas.gemm(dy, false, w, false, dx, 1.0, 0.0);
             Blas.gemm(rdy, false, w, false, rdx, 1.0, 0.0);
             Blas.gemm(dy, false, vw, false, rdx, 1.0, 1.0);
+            Profile.add("  linear: GEMM", t);
         }
     }
 

@@ -391,18 +391,23 @@ public final class Network {
     public void accumulateHessianVector(DataSet data, int from, int to, double scale, BatchNormMode.Statistics statistics) {
         int n = rangeChunk(data, from, to);
         ensureR();
+        long t = Profile.start();
         forward(n, mode(statistics), 0);
+        t = Profile.add("H·v: forward", t);
         int L = layers.length;
         for (int i = firstParam; i < L; i++) {
             layers[i].rForward(act[i], i > firstParam ? rAct[i] : null, act[i + 1], rAct[i + 1], n);
+            if (t != 0) t = Profile.add("H·v: " + layers[i].kind() + " R-forward", t); // t = 0: not profiling, no label made
         }
         top(n, scale, true);
         if (firstParam == L) return;
         SoftmaxCrossEntropy.rGradient(act[L], rAct[L], n, features[L], scale, rGrad[L]);
+        t = Profile.add("H·v: loss and its R-gradient", t);
         for (int i = L - 1; i >= firstParam; i--) {
             boolean below = i > firstParam;
             layers[i].rBackward(act[i], below ? rAct[i] : null, act[i + 1], grad[i + 1], rGrad[i + 1],
                     below ? grad[i] : null, below ? rGrad[i] : null, n);
+            if (t != 0) t = Profile.add("H·v: " + layers[i].kind() + " backward and R-backward", t);
         }
     }
 

@@ -35,6 +35,20 @@ public final class Threads {
         return current;
     }
 
+    /** A loop body over the part [from, to) of [0, n). */
+    public interface Range {
+        void run(int from, int to);
+    }
+
+    /**
+     * Runs {@code body} over [0, n) in at most {@link #current()} contiguous parts on minima's worker threads and the
+     * calling thread ({@code work}: the values the whole loop touches; below 2^15 it runs here alone). For element-wise
+     * work whose result does not depend on the split, such as an optimizer's update.
+     */
+    public static void split(int n, long work, Range body) {
+        Parallel.range(n, work, body::run);
+    }
+
     /**
      * Runs {@code body} with every GEMM and element-wise loop of the layers on the thread that calls it: for code that
      * splits its work over {@link #current()} threads of its own (data-parallel chunks), where the layers' own parallel

@@ -44,16 +44,15 @@ final class FlatBuffers {
     static final int PARALLEL_MIN = 1 << 16;
 
     /**
-     * Runs {@code body} over [0, n) in contiguous chunks, at most {@code Threads.current()}, on the common fork-join pool. Every element is
+     * Runs {@code body} over [0, n) in contiguous chunks, at most {@code Threads.current()}, on minima's worker threads
+     * ({@link org.minima.nn.Threads#split}). Every element is
      * updated by itself, so the result is the same whatever the split: the thread count cannot change it.
      */
     static void forRanges(int n, RangeBody body) {
-        int parts = Math.min(org.minima.nn.Threads.current(), Math.max(1, n / PARALLEL_MIN));
-        if (parts <= 1) {
+        if (n < PARALLEL_MIN) {
             body.run(0, n);
             return;
         }
-        java.util.stream.IntStream.range(0, parts).parallel()
-                .forEach(p -> body.run((int) ((long) n * p / parts), (int) ((long) n * (p + 1) / parts)));
+        org.minima.nn.Threads.split(n, n, body::run);
     }
 }
