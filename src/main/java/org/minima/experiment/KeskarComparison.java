@@ -55,7 +55,7 @@ final class KeskarComparison {
                 case "subspace matrix" -> ss == null || ss.subspace() == null ? "not measured"
                         : "p = " + ss.subspace() + ", " + distinct(results, r -> r.path("conventions").path("subspaceMatrix").asText("—"));
                 case "analysis data" -> ss == null ? "—" : ss.examples() == null ? "the run's whole training set" : "the first " + ss.examples()
-                        + " training examples";
+                        + " training examples (all of them where a run has fewer)";
                 default -> "—";
             };
             md.append("| ").append(p.getKey()).append(" | ").append(p.getValue()).append(" | ").append(ours).append(" |\n");

@@ -159,7 +159,7 @@ public final class Report {
     }
 
     private static String first(Integer examples) {
-        return examples == null ? "all the run's" : "the first " + examples + " of the run's";
+        return examples == null ? "all the run's" : "the first " + examples + " (or all, where a run has fewer) of the run's";
     }
 
     private static List<JsonNode> role(JsonNode results, String role) {
