@@ -53,8 +53,9 @@ public final class Blas {
             return;
         }
         // Split C into row blocks (m ≥ n) or column blocks, one per thread, each a single-threaded OpenBLAS call. Every
-        // value of C is still a dot product over all of k in OpenBLAS's order (OpenBLAS's own threads split M and N,
-        // never K), so the bits are those of the whole product on one thread.
+        // value of C is still a dot product over all of k, but OpenBLAS's blocking depends on a call's shape, so 1–5% of
+        // the values differ in the last bit from the whole product (BlasTest bounds them; docs/nn.md "GEMMs"). The split
+        // depends only on the shape and the thread count, so a given thread count gives fixed bits.
         boolean rows = m >= n;
         int size = rows ? m : n;
         Parallel.parts(parts, p -> {
@@ -71,7 +72,7 @@ public final class Blas {
     /** Rows (or columns) of a product a thread must own before splitting pays; block edges fall on multiples of it. */
     static final int SPLIT_ALIGN = 32;
     /**
-     * A split pays from about 2^20 multiply-adds (≈ 30 µs on one core, against 10–20 µs for the hand-off); the work
+     * A split pays from about 2^20 multiply-adds (≈ 30 µs on one core, against about 1 µs for a hand-off to the crew); the work
      * passed to {@link Parallel#parts(int, long)} is m·n·k over this, so that its {@link Parallel#MIN_WORK} threshold
      * (2^15) lands there.
      */

@@ -9,7 +9,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * pass), its own threads split 256-row products poorly, and they spin between calls on the cores the element-wise
  * loops need (docs/benchmarks.md, "OpenBLAS on one thread"). Products made through ND4J (INDArray.mmul, Nd4j.gemm: the
  * Krylov basis, not the networks) therefore run on one thread. Results are bit-identical for the same seed and the
- * same thread count; a different count may change the last bits (where a sum is split by examples).
+ * same thread count; a different count may change the last bits (a product split into other blocks, a sum split by
+ * examples).
  */
 public final class Threads {
     private static int current = Runtime.getRuntime().availableProcessors();
@@ -46,7 +47,7 @@ public final class Threads {
      * work whose result does not depend on the split, such as an optimizer's update.
      */
     public static void split(int n, long work, Range body) {
-        Parallel.range(n, work, body::run);
+        Parallel.range(n, work, body::run); // Parallel.Body is package-private; Range is its public face
     }
 
     /**

@@ -18,7 +18,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>The pass goes block by block ({@link #BLOCK} elements): w, g and the state are read (widened) into double
  * arrays, the formula runs as simple loops over them, which the JIT compiles to vector instructions (the square root
  * and the divisions), and the rounded values are written back. Every element goes through the same float64 operations in the same order as a scalar loop
- * would, so the bits do not depend on the blocking or on the thread count (each part of {@link FlatBuffers#forRanges}
+ * would, so the bits do not depend on the blocking or on the thread count (each part of {@link org.minima.nn.Threads#split}
  * owns its elements). Why blocks: one scalar loop over the direct buffers ran at about 20 ns an element here (a
  * float32 F1 Adam step, 1.46M parameters: 33 ms of one thread's CPU), the blocked loops at about 5 ns (docs/benchmarks.md).
  * Cost of a step: one pass over w, g and the state; per part, (3 + states) double arrays of {@link #BLOCK} values
@@ -89,7 +89,7 @@ abstract class ElementwiseOptimizer implements Optimizer {
         boolean f32 = w.dataType() == DataType.FLOAT;
         long wa = OffHeap.address(w), ga = OffHeap.address(g);
         long[] sa = state.values().stream().mapToLong(OffHeap::address).toArray();
-        FlatBuffers.forRanges((int) w.length(), (from, to) -> {
+        org.minima.nn.Threads.split((int) w.length(), w.length(), (from, to) -> { // contiguous parts, one per thread
             double[] wd = new double[BLOCK], d = new double[BLOCK], change = new double[BLOCK];
             double[][] s = new double[sa.length][BLOCK];
             for (int at = from; at < to; at += BLOCK) {

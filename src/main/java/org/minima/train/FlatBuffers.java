@@ -34,25 +34,4 @@ final class FlatBuffers {
         DoubleBuffer db = a.data().asNio().order(ByteOrder.nativeOrder()).asDoubleBuffer();
         return db.position((int) a.offset()).slice();
     }
-
-    /** Ranges [from, to) of an element-wise update. */
-    interface RangeBody {
-        void run(int from, int to);
-    }
-
-    /** Below this many elements a vector is updated on the calling thread (forking costs more). */
-    static final int PARALLEL_MIN = 1 << 16;
-
-    /**
-     * Runs {@code body} over [0, n) in contiguous chunks, at most {@code Threads.current()}, on minima's worker threads
-     * ({@link org.minima.nn.Threads#split}). Every element is
-     * updated by itself, so the result is the same whatever the split: the thread count cannot change it.
-     */
-    static void forRanges(int n, RangeBody body) {
-        if (n < PARALLEL_MIN) {
-            body.run(0, n);
-            return;
-        }
-        org.minima.nn.Threads.split(n, n, body::run);
-    }
 }

@@ -30,28 +30,18 @@ fi
 if [ -n "$JAVA_HOME" ]; then java="$JAVA_HOME/bin/java"; else java=java; fi
 
 kb=$(awk '/^MemTotal:/ {print $2}' /proc/meminfo 2>/dev/null || true)
-heap=
-case " ${MINIMA_JAVA_OPTS:-} " in
-  *" -Xmx"*) ;;
-  *)
-    if [ -n "$kb" ]; then
-      mb=$((kb / 4 / 1024))
-      [ "$mb" -lt 1024 ] && mb=1024
-      heap="-Xmx${mb}m"
-    fi
-    ;;
-esac
-offheap=
-case " ${MINIMA_JAVA_OPTS:-} " in
-  *" -Dorg.bytedeco.javacpp.maxbytes="*) ;;
-  *)
-    if [ -n "$kb" ]; then
-      mb=$((kb / 2 / 1024))
-      [ "$mb" -lt 1024 ] && mb=1024
-      offheap="-Dorg.bytedeco.javacpp.maxbytes=$((mb * 1048576))"
-    fi
-    ;;
-esac
+# share OPTION DIVISOR: MB for a memory setting, the machine's memory / DIVISOR (at least 1024); nothing when
+# MINIMA_JAVA_OPTS already sets OPTION or the machine's memory is unknown
+share() {
+  case " ${MINIMA_JAVA_OPTS:-} " in *" $1"*) return ;; esac
+  [ -n "$kb" ] || return 0
+  mb=$((kb / $2 / 1024))
+  [ "$mb" -lt 1024 ] && mb=1024
+  echo "$mb"
+}
+heap=; offheap=
+mb=$(share -Xmx 4) && [ -n "$mb" ] && heap="-Xmx${mb}m"
+mb=$(share -Dorg.bytedeco.javacpp.maxbytes= 2) && [ -n "$mb" ] && offheap="-Dorg.bytedeco.javacpp.maxbytes=$((mb * 1048576))"
 
 # shellcheck disable=SC2086 # MINIMA_JAVA_OPTS holds several words on purpose
 exec "$java" $heap $offheap ${MINIMA_JAVA_OPTS:-} -jar "$jar" "$@"
